@@ -1,0 +1,682 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// DefaultMaxBodyBytes is the default Options.MaxBodyBytes.
+const DefaultMaxBodyBytes = 64 << 10
+
+// Options configures an Extractor. The zero value uses the defaults.
+type Options struct {
+	// MaxLineBytes is the most kept of one line (DefaultMaxLineBytes).
+	MaxLineBytes int
+	// MaxBodyBytes is the most kept of one response body, continuation
+	// lines included (DefaultMaxBodyBytes); a longer body is cut and
+	// Event.BodyCut is set.
+	MaxBodyBytes int
+}
+
+// Stats counts what an Extractor has read from the current input.
+type Stats struct {
+	LineStats
+	Records int64 // log records (lines that start with a time, logger and level)
+}
+
+// Error is a read or decompression error, positioned in the input.
+type Error struct {
+	File string
+	// Line is the number of the last line read whole before the fault.
+	Line int64
+	// Offset is the byte offset in the raw (possibly compressed) input at
+	// which the fault was detected, or -1 when unknown.
+	Offset int64
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Offset >= 0 {
+		return fmt.Sprintf("%s: byte %d, after line %d: %v", e.File, e.Offset, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: after line %d: %v", e.File, e.Line, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// What a response's lines have said so far; a line of a kind already seen
+// starts a new response.
+const (
+	seenMesg     = 1 << iota // Sync.Resource "mesg: GET fail 503 <url>"
+	seenResource             // Sync.Resource "GET fail 503 <url>"
+	seenWarn                 // Sync.Resource "GET request to <url> failed with status 503"
+	seenEngine               // "Uploading records failed: 503"
+	seenREST                 // Services.Common.RESTRequest "GET <url> 503"
+	seenToken                // "Got token response: 503"
+	seenBody                 // a response that began with its body
+
+	familyResource = seenMesg | seenResource | seenWarn | seenEngine
+	familyREST     = seenREST | seenToken
+)
+
+// Body record kinds whose body may run over continuation lines.
+const (
+	bodyTrace     = iota + 1 // "GET body: ..."
+	bodyParseFail            // "Parse fail: Response body starts: ..."
+	bodyPlain                // "Invalid JSON returned by server: ...", "Body: ..."
+)
+
+// response is a response being assembled, with storage for its slices.
+type response struct {
+	ev                Event
+	active            bool
+	seen              uint16
+	method, url, body []byte
+}
+
+// Extractor turns the lines of one log into Events, following the counting
+// rule: one HTTP exchange is one Event however many lines the client spent
+// on it. Create one with NewExtractor and reuse it across inputs with Reset.
+//
+// An Extractor is not safe for concurrent use.
+type Extractor struct {
+	opt   Options
+	lr    *LineReader
+	name  string
+	line  int64
+	recs  int64
+	h     header
+	done  bool
+	err   error
+	ev    *Event
+	queue [3]*Event
+	nq    int
+	qi    int
+
+	resp [3]response // the pending response is resp[cur]
+	cur  int
+
+	aux       Event // network errors and backoff notices
+	auxMethod []byte
+	auxURL    []byte
+	auxDetail []byte
+
+	// A body record being assembled from continuation lines.
+	body struct {
+		active  bool
+		discard bool // the pending success response took it; keep nothing
+		kind    int
+		method  []byte
+		buf     []byte
+		cut     bool
+		line    int64
+		time    time.Time
+	}
+}
+
+// NewExtractor returns an Extractor reading r, naming it name in Events and
+// errors.
+func NewExtractor(r io.Reader, name string, opt Options) *Extractor {
+	if opt.MaxLineBytes <= 0 {
+		opt.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	e := &Extractor{opt: opt, lr: NewLineReader(r, 64<<10)}
+	e.lr.MaxLineBytes = opt.MaxLineBytes
+	e.name = name
+	return e
+}
+
+// Reset makes e read a new input, keeping its buffers.
+func (e *Extractor) Reset(r io.Reader, name string) {
+	e.lr.Reset(r)
+	e.name = name
+	e.line, e.recs, e.done, e.err, e.ev = 0, 0, false, nil, nil
+	e.nq, e.qi = 0, 0
+	for i := range e.resp {
+		e.resp[i].active = false
+	}
+	e.body.active = false
+}
+
+// Next advances to the next Event and reports whether there is one. At the
+// end of the input, or after a read error, it returns false; Err tells
+// which.
+func (e *Extractor) Next() bool {
+	for {
+		if e.qi < e.nq {
+			e.ev = e.queue[e.qi]
+			e.qi++
+			return true
+		}
+		e.qi, e.nq = 0, 0
+		if e.done {
+			e.ev = nil
+			return false
+		}
+		line, _, err := e.lr.ReadLine()
+		if err != nil {
+			e.closeBody()
+			e.finish()
+			if err != io.EOF {
+				e.err = &Error{File: e.name, Line: e.line, Offset: -1, Err: err}
+			}
+			e.done = true
+			continue
+		}
+		e.line++
+		if parseHeader(line, &e.h) {
+			e.recs++
+			e.closeBody()
+			e.record()
+		} else if e.body.active && !e.body.discard {
+			e.appendBody([]byte{'\n'})
+			e.appendBody(line)
+		}
+	}
+}
+
+// Event returns the current Event. It and its slices are valid until the
+// next call to Next.
+func (e *Extractor) Event() *Event { return e.ev }
+
+// Err returns the read or decompression error that ended the input, or nil
+// at a clean end. It is an *Error.
+func (e *Extractor) Err() error { return e.err }
+
+// Stats returns the counts for the current input.
+func (e *Extractor) Stats() Stats { return Stats{LineStats: e.lr.Stats(), Records: e.recs} }
+
+var (
+	pMesg        = []byte("mesg: ")
+	pGotToken    = []byte("Got token response: ")
+	pRetryAfter  = []byte("Got Retry-After: ")
+	pWeaveBO     = []byte("Got X-Weave-Backoff: ")
+	pBONotify    = []byte("Got backoff notification: ")
+	pParseFail   = []byte("Parse fail: Response body starts: ")
+	pInvalidJSON = []byte("Invalid JSON returned by server: ")
+	pBody        = []byte("Body: ")
+	pUploading   = []byte("Uploading records failed: ")
+	pNoTrace     = []byte(" No traceback available")
+	pFailed      = []byte("failed: ")
+	pRespBody    = []byte(`"response_body":`)
+	pRespStatus  = []byte(`"response_status":`)
+	pDataObj     = []byte(`{"data":`)
+	pSuccess     = []byte("success ")
+	pFail        = []byte("fail ")
+	pRequestTo   = []byte("request to ")
+	pWithStatus  = []byte(" failed with status ")
+	pBodyColon   = []byte("body:")
+	pHTTP        = []byte("http://")
+	pHTTPS       = []byte("https://")
+	pNSError     = []byte("NS_ERROR_")
+	ellipsis     = []byte("…")
+)
+
+// record handles the message of a record just started.
+func (e *Extractor) record() {
+	m := e.h.message
+	if len(m) == 0 {
+		return
+	}
+	switch m[0] {
+	case 'm':
+		if bytes.HasPrefix(m, pMesg) {
+			e.methodLine(m[len(pMesg):], true)
+			return
+		}
+	case 'G':
+		switch {
+		case bytes.HasPrefix(m, pGotToken):
+			if st, ok := status(trimSpace(m[len(pGotToken):])); ok {
+				e.statusLine(seenToken, nil, st, nil)
+			}
+			return
+		case bytes.HasPrefix(m, pRetryAfter):
+			e.backoff("Retry-After", m[len(pRetryAfter):], 1)
+			return
+		case bytes.HasPrefix(m, pWeaveBO):
+			e.backoff("X-Weave-Backoff", m[len(pWeaveBO):], 1)
+			return
+		case bytes.HasPrefix(m, pBONotify):
+			e.backoff("backoff-notification", bytes.TrimSuffix(trimSpace(m[len(pBONotify):]), []byte("ms")), 1000)
+			return
+		}
+	case 'P':
+		if bytes.HasPrefix(m, pParseFail) {
+			e.startBody(bodyParseFail, nil, m[len(pParseFail):])
+			return
+		}
+	case 'I':
+		if bytes.HasPrefix(m, pInvalidJSON) {
+			e.startBody(bodyPlain, nil, m[len(pInvalidJSON):])
+			return
+		}
+	case 'B':
+		if bytes.HasPrefix(m, pBody) {
+			e.startBody(bodyPlain, nil, m[len(pBody):])
+			return
+		}
+	case 'U':
+		if bytes.HasPrefix(m, pUploading) {
+			e.stringBody(m[len(pUploading):])
+			return
+		}
+	}
+	if m[0] >= 'A' && m[0] <= 'Z' && e.methodLine(m, false) {
+		return
+	}
+	if bytes.HasSuffix(m, pNoTrace) {
+		b := m[:len(m)-len(pNoTrace)]
+		// "<engine> failed: <body>" or just "<body>".
+		if i := bytes.Index(b, pFailed); i > 0 && b[i-1] == ' ' && bytes.IndexByte(b[:i-1], ' ') < 0 {
+			b = b[i+len(pFailed):]
+		}
+		e.stringBody(b)
+		return
+	}
+	if bytes.IndexByte(m, '{') >= 0 {
+		e.embeddedJSON(m)
+	}
+}
+
+// methodLine handles a message that may start with an HTTP method and
+// reports whether it did.
+func (e *Extractor) methodLine(m []byte, mesg bool) bool {
+	n := 0
+	for n < len(m) && n < 8 && m[n] >= 'A' && m[n] <= 'Z' {
+		n++
+	}
+	if n < 3 || n >= len(m) || m[n] != ' ' {
+		return false
+	}
+	method, rest := m[:n], m[n+1:]
+	switch {
+	case bytes.HasPrefix(rest, pSuccess), bytes.HasPrefix(rest, pFail):
+		// "GET fail 503 <url>", "GET success 200 <url>"
+		rest = rest[bytes.IndexByte(rest, ' ')+1:]
+		if len(rest) < 5 || rest[3] != ' ' {
+			return false
+		}
+		st, ok := status(rest[:3])
+		if !ok {
+			return false
+		}
+		kind := uint16(seenResource)
+		if mesg {
+			kind = seenMesg
+		}
+		e.statusLine(kind, method, st, firstField(rest[4:]))
+		return true
+	case mesg:
+		return false
+	case bytes.HasPrefix(rest, pRequestTo):
+		// "GET request to <url> failed with status 503" or "... failed: <why>"
+		rest = rest[len(pRequestTo):]
+		url := firstField(rest)
+		rest = rest[len(url):]
+		if bytes.HasPrefix(rest, pWithStatus) {
+			if st, ok := status(trimSpace(rest[len(pWithStatus):])); ok {
+				e.statusLine(seenWarn, method, st, url)
+				return true
+			}
+			return false
+		}
+		if rest = bytes.TrimLeft(rest, " "); bytes.HasPrefix(rest, pFailed) {
+			e.networkError(method, url, rest[len(pFailed):])
+			return true
+		}
+		return false
+	case bytes.HasPrefix(rest, pBodyColon):
+		// "GET body: <response body>" (lower-case: "GET Body:" is the request).
+		b := rest[len(pBodyColon):]
+		if len(b) > 0 && b[0] == ' ' {
+			b = b[1:]
+		}
+		e.startBody(bodyTrace, method, b)
+		return true
+	case bytes.HasPrefix(rest, pHTTP), bytes.HasPrefix(rest, pHTTPS):
+		// Services.Common.RESTRequest: "GET <url> 500"
+		url := firstField(rest)
+		tail := trimSpace(rest[len(url):])
+		if st, ok := status(tail); ok {
+			e.statusLine(seenREST, method, st, url)
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// statusLine handles a line that gives a response's status: it is the same
+// exchange as the pending response when that one agrees and has not had a
+// line of this kind yet; otherwise a new response begins.
+func (e *Extractor) statusLine(kind uint16, method []byte, st int, url []byte) {
+	p := &e.resp[e.cur]
+	if p.active && p.seen&kind == 0 && family(p.seen) == family(kind) &&
+		p.ev.Status == st && compatible(p.method, method) && sameURL(p.url, url) {
+		p.seen |= kind
+		if len(p.method) == 0 {
+			p.method = append(p.method, method...)
+		}
+		if len(url) > 0 && (len(p.url) == 0 || bytes.HasSuffix(p.url, ellipsis) && !bytes.HasSuffix(url, ellipsis)) {
+			p.url = append(p.url[:0], url...)
+		}
+		return
+	}
+	e.flush()
+	e.begin(kind, method, st, url, e.line, e.h.time)
+}
+
+func family(seen uint16) uint16 {
+	switch {
+	case seen&familyResource != 0:
+		return familyResource
+	case seen&familyREST != 0:
+		return familyREST
+	}
+	return seenBody
+}
+
+// begin starts a new pending response.
+func (e *Extractor) begin(kind uint16, method []byte, st int, url []byte, line int64, t time.Time) {
+	p := &e.resp[e.cur]
+	p.active = true
+	p.seen = kind
+	p.method = append(p.method[:0], method...)
+	p.url = append(p.url[:0], url...)
+	p.body = p.body[:0]
+	p.ev = Event{Kind: KindResponse, File: e.name, Line: int(line), Time: t, Status: st}
+}
+
+// flush queues the pending response, if any, and moves to a free buffer.
+func (e *Extractor) flush() {
+	p := &e.resp[e.cur]
+	if !p.active {
+		return
+	}
+	p.active = false
+	p.ev.Method, p.ev.URL = p.method, p.url
+	if p.ev.HasBody {
+		p.ev.Body = p.body
+	} else {
+		p.ev.Body = nil
+	}
+	e.queue[e.nq] = &p.ev
+	e.nq++
+	e.cur = (e.cur + 1) % len(e.resp)
+}
+
+// finish flushes everything at the end of an input.
+func (e *Extractor) finish() { e.flush() }
+
+// startBody begins a body record; continuation lines are appended to it
+// until the next record starts.
+func (e *Extractor) startBody(kind int, method, text []byte) {
+	b := &e.body
+	b.active, b.kind, b.cut, b.line, b.time = true, kind, false, e.line, e.h.time
+	b.method = append(b.method[:0], method...)
+	b.buf = b.buf[:0]
+	// The body of a successful response is data, not an error: note that it
+	// was logged and keep none of it.
+	p := &e.resp[e.cur]
+	b.discard = kind == bodyTrace && p.active && !p.ev.HasBody && p.ev.Status >= 200 && p.ev.Status < 400 &&
+		compatible(p.method, method)
+	if b.discard {
+		p.ev.HasBody = true
+		return
+	}
+	e.appendBody(text)
+}
+
+func (e *Extractor) appendBody(text []byte) {
+	b := &e.body
+	if room := e.opt.MaxBodyBytes - len(b.buf); len(text) > room {
+		text, b.cut = text[:max(room, 0)], true
+	}
+	b.buf = append(b.buf, text...)
+}
+
+// closeBody ends the body record being assembled, if any.
+func (e *Extractor) closeBody() {
+	b := &e.body
+	if !b.active {
+		return
+	}
+	b.active = false
+	if b.discard {
+		return
+	}
+	text := b.buf
+	if b.kind == bodyParseFail {
+		// Older builds: Parse fail: Response body starts: "<text>".
+		t := trimSpace(text)
+		if len(t) >= 3 && t[0] == '"' && bytes.HasSuffix(t, []byte(`".`)) {
+			text = t[1 : len(t)-2]
+		}
+	}
+	e.attach(b.method, 0, nil, text, b.cut, b.line, b.time)
+}
+
+// attach gives a body to the pending response when it is waiting for one
+// (and, if st != 0, has that status); a body equal to the pending
+// response's is the same body repeated; otherwise the body is a new
+// response of status st (0: unknown).
+func (e *Extractor) attach(method []byte, st int, url, body []byte, cut bool, line int64, t time.Time) {
+	p := &e.resp[e.cur]
+	if p.active && (st == 0 || p.ev.Status == st) && compatible(p.method, method) {
+		if !p.ev.HasBody {
+			p.ev.HasBody, p.ev.BodyCut = true, cut
+			p.body = append(p.body[:0], body...)
+			return
+		}
+		if sameBody(p.body, body) {
+			return
+		}
+	}
+	e.flush()
+	e.begin(seenBody, method, st, url, line, t)
+	p = &e.resp[e.cur]
+	p.ev.HasBody, p.ev.BodyCut = true, cut
+	p.body = append(p.body[:0], body...)
+}
+
+// stringBody handles the old clients' lines that carry a body as a string
+// ("Uploading records failed: 14", "bookmarks failed: 14 No traceback
+// available"). Newer builds put the HTTP status there instead: that is the
+// pending response again, not a body. Anything that does not look like a
+// response body (an exception message) is ignored.
+func (e *Extractor) stringBody(b []byte) {
+	b = trimSpace(b)
+	if st, ok := status(b); ok && httpStatus(st) {
+		e.statusLine(seenEngine, nil, st, nil)
+		return
+	}
+	if !bodyLike(b) {
+		return
+	}
+	e.attach(nil, 0, nil, b, false, e.line, e.h.time)
+}
+
+// embeddedJSON handles a tokenserver error or a serialized response object
+// inside an error message.
+func (e *Extractor) embeddedJSON(m []byte) {
+	if i := bytes.Index(m, pRespBody); i >= 0 {
+		body, ok := jsonString(m[i+len(pRespBody):])
+		if !ok {
+			return
+		}
+		st := 0
+		if j := bytes.Index(m, pRespStatus); j >= 0 {
+			v := trimSpace(m[j+len(pRespStatus):])
+			if n := digits(v); n == 3 {
+				st, _ = status(v[:3])
+			}
+		}
+		e.attach(nil, st, nil, body, false, e.line, e.h.time)
+		return
+	}
+	if i := bytes.Index(m, pDataObj); i >= 0 {
+		var obj struct {
+			Data   json.RawMessage `json:"data"`
+			URL    string          `json:"url"`
+			Status int             `json:"status"`
+		}
+		if err := json.NewDecoder(bytes.NewReader(m[i:])).Decode(&obj); err != nil || obj.Data == nil {
+			return
+		}
+		body := []byte(obj.Data)
+		var s string
+		if json.Unmarshal(obj.Data, &s) == nil {
+			body = []byte(s)
+		}
+		st := obj.Status
+		if !httpStatus(st) {
+			st = 0
+		}
+		e.attach(nil, st, []byte(obj.URL), body, false, e.line, e.h.time)
+	}
+}
+
+// networkError queues a request that failed without an HTTP status.
+func (e *Extractor) networkError(method, url, why []byte) {
+	detail := why
+	if i := bytes.Index(why, pNSError); i >= 0 {
+		j := i
+		for j < len(why) && (why[j] == '_' || why[j] >= 'A' && why[j] <= 'Z' || why[j] >= '0' && why[j] <= '9') {
+			j++
+		}
+		detail = why[i:j]
+	} else if len(detail) > 100 {
+		detail = detail[:100]
+	}
+	e.auxMethod = append(e.auxMethod[:0], method...)
+	e.auxURL = append(e.auxURL[:0], url...)
+	e.auxDetail = append(e.auxDetail[:0], trimSpace(detail)...)
+	e.aux = Event{Kind: KindNetworkError, File: e.name, Line: int(e.line), Time: e.h.time,
+		Method: e.auxMethod, URL: e.auxURL, Detail: e.auxDetail}
+	e.queue[e.nq] = &e.aux
+	e.nq++
+}
+
+// backoff queues a backoff notice; v is the number, in units of 1/div s.
+func (e *Extractor) backoff(what string, v []byte, div float64) {
+	v = trimSpace(v)
+	n := digits(v)
+	if n == 0 {
+		return
+	}
+	var x float64
+	for _, c := range v[:n] {
+		x = x*10 + float64(c-'0')
+	}
+	e.auxDetail = append(e.auxDetail[:0], what...)
+	e.aux = Event{Kind: KindBackoff, File: e.name, Line: int(e.line), Time: e.h.time,
+		Detail: e.auxDetail, Seconds: x / div}
+	e.queue[e.nq] = &e.aux
+	e.nq++
+}
+
+// status parses a three-digit HTTP status.
+func status(b []byte) (int, bool) {
+	if len(b) != 3 || digits(b) != 3 || b[0] < '1' || b[0] > '5' {
+		return 0, false
+	}
+	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), true
+}
+
+// httpStatus reports whether st is an HTTP status in use (so that an old
+// body code such as 255 is not taken for one).
+func httpStatus(st int) bool {
+	switch {
+	case st >= 100 && st <= 103, st >= 200 && st <= 226, st >= 300 && st <= 308,
+		st >= 400 && st <= 451, st >= 500 && st <= 511:
+		return true
+	}
+	return false
+}
+
+// bodyLike reports whether an old client's string line holds a response
+// body: a number, a JSON string, object or array, or markup.
+func bodyLike(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	if digits(b) == len(b) {
+		return true
+	}
+	switch b[0] {
+	case '"', '{', '[', '<':
+		return true
+	}
+	return false
+}
+
+// firstField returns b up to the first space or tab.
+func firstField(b []byte) []byte {
+	for i, c := range b {
+		if c == ' ' || c == '\t' {
+			return b[:i]
+		}
+	}
+	return b
+}
+
+func compatible(a, b []byte) bool { return len(a) == 0 || len(b) == 0 || bytes.Equal(a, b) }
+
+// sameURL reports whether two logged URLs may be the same request: equal,
+// one of them unknown, or one cut with "…" and a prefix of the other.
+func sameURL(a, b []byte) bool {
+	if len(a) == 0 || len(b) == 0 || bytes.Equal(a, b) {
+		return true
+	}
+	if bytes.HasSuffix(a, ellipsis) {
+		return bytes.HasPrefix(b, a[:len(a)-len(ellipsis)])
+	}
+	if bytes.HasSuffix(b, ellipsis) {
+		return bytes.HasPrefix(a, b[:len(b)-len(ellipsis)])
+	}
+	return false
+}
+
+// sameBody compares two logged bodies, ignoring white space around them and
+// one layer of quotes.
+func sameBody(a, b []byte) bool {
+	return bytes.Equal(unquote1(trimSpace(a)), unquote1(trimSpace(b)))
+}
+
+func unquote1(b []byte) []byte {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		return b[1 : len(b)-1]
+	}
+	return b
+}
+
+// jsonString decodes the JSON string value at the start of b (after white
+// space). It allocates, and is used only on rare lines.
+func jsonString(b []byte) ([]byte, bool) {
+	b = trimSpace(b)
+	if len(b) == 0 || b[0] != '"' {
+		return nil, false
+	}
+	end := 1
+	for end < len(b) && b[end] != '"' {
+		if b[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	if end >= len(b) {
+		return nil, false
+	}
+	var s string
+	if json.Unmarshal(b[:end+1], &s) != nil {
+		return nil, false
+	}
+	return []byte(s), true
+}

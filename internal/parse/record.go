@@ -1,0 +1,158 @@
+package parse
+
+import (
+	"time"
+)
+
+// Level is a log record's level.
+type Level uint8
+
+// Log levels, as Firefox's Log.sys.mjs names them.
+const (
+	LevelNone Level = iota
+	LevelFatal
+	LevelError
+	LevelWarn
+	LevelInfo
+	LevelConfig
+	LevelDebug
+	LevelTrace
+)
+
+// header is the start of a log record: time, logger, level and message.
+type header struct {
+	time    time.Time
+	logger  []byte
+	level   Level
+	message []byte
+}
+
+// parseHeader reports whether line starts a record and, if so, fills h.
+// A record starts with a time (epoch milliseconds, or the Weave-era
+// "YYYY-MM-DD HH:MM:SS"), then the logger and the level, each separated by a
+// tab or by a run of spaces (as pasted from about:sync-log). Any other line
+// continues the record before it.
+func parseHeader(line []byte, h *header) bool {
+	if len(line) < 12 || line[0] < '0' || line[0] > '9' {
+		return false
+	}
+	var rest []byte
+	if n := digits(line); n >= 12 && n <= 14 {
+		var ms int64
+		for _, c := range line[:n] {
+			ms = ms*10 + int64(c-'0')
+		}
+		h.time = time.UnixMilli(ms).UTC()
+		rest = line[n:]
+	} else if n == 4 && len(line) >= 19 {
+		t, ok := parseDateTime(line[:19])
+		if !ok {
+			return false
+		}
+		h.time = t
+		rest = line[19:]
+		// Optional fractional seconds.
+		if len(rest) > 1 && (rest[0] == '.' || rest[0] == ',') {
+			rest = rest[1+digits(rest[1:]):]
+		}
+	} else {
+		return false
+	}
+	rest, ok := skipSep(rest)
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(rest) && rest[i] != ' ' && rest[i] != '\t' {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	h.logger = rest[:i]
+	rest, ok = skipSep(rest[i:])
+	if !ok {
+		return false
+	}
+	i = 0
+	for i < len(rest) && rest[i] != ' ' && rest[i] != '\t' {
+		i++
+	}
+	h.level = levelOf(rest[:i])
+	if h.level == LevelNone {
+		return false
+	}
+	rest = rest[i:]
+	// One tab ends the level field (the message may start with spaces);
+	// without a tab, a run of spaces does.
+	if len(rest) > 0 && rest[0] == '\t' {
+		rest = rest[1:]
+	} else {
+		for len(rest) > 0 && rest[0] == ' ' {
+			rest = rest[1:]
+		}
+	}
+	h.message = rest
+	return true
+}
+
+// skipSep skips a field separator: one or more tabs or spaces.
+func skipSep(b []byte) ([]byte, bool) {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	return b[i:], i > 0
+}
+
+func digits(b []byte) int {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// parseDateTime parses "YYYY-MM-DD HH:MM:SS" as UTC (the Weave-era logs
+// carry no zone) without allocating.
+func parseDateTime(b []byte) (time.Time, bool) {
+	if b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(s []byte) int {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
+	hh, mm, ss := num(b[11:13]), num(b[14:16]), num(b[17:19])
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, hh, mm, ss, 0, time.UTC), true
+}
+
+func levelOf(b []byte) Level {
+	switch string(b) {
+	case "TRACE":
+		return LevelTrace
+	case "DEBUG":
+		return LevelDebug
+	case "INFO":
+		return LevelInfo
+	case "WARN":
+		return LevelWarn
+	case "ERROR":
+		return LevelError
+	case "CONFIG":
+		return LevelConfig
+	case "FATAL":
+		return LevelFatal
+	}
+	return LevelNone
+}
