@@ -1,0 +1,66 @@
+// Package classify sorts Sync HTTP response bodies into server codes, infra
+// strings and unknown values, using a table that is data.
+package classify
+
+// Kind is the class of a response body.
+type Kind uint8
+
+const (
+	// Unknown is any body that is neither a server code nor an infra string.
+	Unknown Kind = iota
+	// ServerCode is a numeric code produced by the Sync servers (1..17).
+	ServerCode
+	// Infra is a string (or numeric twin) produced by the load balancers;
+	// in a 503 it must be escalated to Services Operations.
+	Infra
+)
+
+// String returns the JSON name of k: "unknown", "server_code" or "infra".
+func (k Kind) String() string {
+	switch k {
+	case ServerCode:
+		return "server_code"
+	case Infra:
+		return "infra"
+	}
+	return "unknown"
+}
+
+// Class is the result of classifying one body.
+type Class struct {
+	Kind Kind
+	// Key identifies the value: the table key ("14", "server issue: pool
+	// exhausted"), or one of the fixed keys for unknown bodies (KeyEmpty,
+	// KeyHTML, KeyJSON, ...). Key is "" for unknown free text: then Text
+	// holds the normalised body.
+	Key string
+	// Description is the table's description of Key, a fixed description
+	// for the fixed keys, or "" for unknown free text.
+	Description string
+	// Text is the normalised body (trimmed, outer JSON quoting removed),
+	// a sub-slice of the input, valid as long as the input is. Set for
+	// every class.
+	Text []byte
+}
+
+// Fixed keys of unknown bodies that are not in the table.
+const (
+	// KeyEmpty is the key of a body that is empty after normalisation.
+	KeyEmpty = "(empty)"
+	// KeyHTML is the key of an HTML or XML page, typically from a proxy or
+	// load balancer.
+	KeyHTML = "(html page)"
+	// KeyJSON is the key of a JSON object, such as a tokenserver (cornice)
+	// error {"status": "error", "errors": [...]}.
+	KeyJSON = "(json object)"
+	// KeyJSONArray is the key of a JSON array.
+	KeyJSONArray = "(json array)"
+)
+
+// Descriptions of the fixed keys.
+const (
+	descEmpty     = "empty body"
+	descHTML      = "HTML page (proxy or load balancer)"
+	descJSON      = "JSON object (e.g. tokenserver error)"
+	descJSONArray = "JSON array"
+)
