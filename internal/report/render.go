@@ -1,0 +1,483 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+)
+
+// Options controls Render.
+type Options struct {
+	// Format is "text" (the default when empty), "markdown" or "json".
+	Format string
+	// Color enables ANSI colour in the text format. The caller decides
+	// (stdout is a terminal and NO_COLOR is unset); Render never looks at
+	// the environment, and go-pretty's global colour switch is not used.
+	Color bool
+	// Width is the terminal width in columns, or 0 for no limit. When set,
+	// the wide columns of text tables (keys, URLs, hosts, ...) wrap so that
+	// rows fit when they can.
+	Width int
+}
+
+// The strings of the report that carry its meaning.
+const (
+	actionLine = "Action: contact Services Operations (infra string in HTTP 503)."
+	noEscLine  = "No escalations: no infra string in a 503."
+	bodyHint   = "Bodies are logged only when services.sync.log.logger.network.resources is set to Trace; set it in about:config to capture them next time."
+)
+
+// Render writes the report of s to w in the format o.Format. The report is
+// built in memory and written with one call to w.Write, whose error is
+// returned as is. An unknown format is an error and writes nothing.
+// The same Summary and Options always give the same bytes.
+func Render(w io.Writer, s *Summary, o Options) error {
+	var b bytes.Buffer
+	switch o.Format {
+	case "", "text":
+		renderText(&b, buildView(s), o)
+	case "markdown":
+		renderMarkdown(&b, buildView(s))
+	case "json":
+		e := json.NewEncoder(&b)
+		e.SetEscapeHTML(false) // readable URLs and "<stdin>"; HTML output escapes for itself
+		e.SetIndent("", "  ")
+		if err := e.Encode(buildView(s)); err != nil {
+			return fmt.Errorf("report: encode json: %w", err)
+		}
+	default:
+		return fmt.Errorf("report: unknown format %q (want text, markdown or json)", o.Format)
+	}
+	data := b.Bytes()
+	if o.Format == "json" {
+		data = escapeJSONControls(data)
+	}
+	_, err := w.Write(data)
+	return err
+}
+
+// verdict returns the first line of the report.
+func verdict(v *view) string {
+	t := &v.Totals
+	if t.Escalations > 0 {
+		return fmt.Sprintf("ESCALATE: %s in HTTP 503 — contact Services Operations.",
+			plural(t.Escalations, "response carries an infra string", "responses carry infra strings"))
+	}
+	s := fmt.Sprintf("OK: nothing to escalate (%s, %d failed", plural(t.Responses, "response", "responses"), t.FailedResponses)
+	if t.Reviews > 0 {
+		s += fmt.Sprintf("; %d to review", t.Reviews)
+	}
+	return s + ")."
+}
+
+// notes returns the lines that qualify the verdict: 503s whose body the
+// log did not hold (they could hide an escalation), inputs not read whole.
+func notes(v *view) []string {
+	var out []string
+	if n := v.Totals.NoBody503; n > 0 {
+		out = append(out, fmt.Sprintf("Note: %s no body in the log, so %s not be checked (see %q).",
+			plural(n, "HTTP 503 response had", "HTTP 503 responses had"), pick(n, "it could", "they could"), titleNoBody))
+	}
+	bad := 0
+	for _, in := range v.Inputs {
+		if !in.Complete {
+			bad++
+		}
+	}
+	if bad > 0 {
+		out = append(out, fmt.Sprintf("Warning: %d of %s could not be read whole; this report covers what was read (see %q).",
+			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs))
+	}
+	return out
+}
+
+// Section titles, shared by text and Markdown.
+const (
+	titleEsc     = "Escalations: infra string in HTTP 503"
+	titleRev     = "Review: infra string not in a 503 (not escalated)"
+	titleClasses = "Summary by class and key"
+	titleFailed  = "Failed responses"
+	titleNoBody  = "HTTP 503 with no body in the log"
+	titleNet     = "Network errors"
+	titleBackoff = "Backoff and Retry-After"
+	titleInputs  = "Inputs"
+	titleTotals  = "Totals"
+)
+
+func plural(n int64, one, many string) string {
+	return strconv.FormatInt(n, 10) + " " + pick(n, one, many)
+}
+
+func pick(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// samplesTitle introduces the table of samples of escalations or reviews.
+func samplesTitle(n int) string {
+	return fmt.Sprintf("Samples (the first %d per key):", n)
+}
+
+// foldedNote says how many events of a list went to its "(other)" entry.
+func foldedNote(n int64, keys int) string {
+	return fmt.Sprintf("Note: %s beyond the first %d distinct keys folded into %q.",
+		plural(n, "event", "events"), keys, otherKey)
+}
+
+// dash shows an empty value as "-".
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// statusText shows status 0 (unknown) as "?".
+func statusText(st int) string {
+	if st == 0 {
+		return "?"
+	}
+	return strconv.Itoa(st)
+}
+
+// where is a sample's position, "file:line".
+func where(x viewSample) string { return x.File + ":" + strconv.Itoa(x.Line) }
+
+// inputState is "complete", or "incomplete: <error>".
+func inputState(in viewInput) string {
+	if in.Complete {
+		return "complete"
+	}
+	if in.Error == "" {
+		return "incomplete"
+	}
+	return "incomplete: " + in.Error
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func seconds(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// totalsRows lists the totals as (name, value) rows.
+func totalsRows(t *viewTotals) [][2]string {
+	return [][2]string{
+		{"responses", i64(t.Responses)},
+		{"failed_responses", i64(t.FailedResponses)},
+		{"bodies", i64(t.Bodies)},
+		{"server_code", i64(t.ServerCode)},
+		{"infra", i64(t.Infra)},
+		{"unknown", i64(t.Unknown)},
+		{"escalations", i64(t.Escalations)},
+		{"reviews", i64(t.Reviews)},
+		{"no_body_503", i64(t.NoBody503)},
+		{"network_errors", i64(t.NetworkErrors)},
+		{"backoffs", i64(t.Backoffs)},
+	}
+}
+
+// ANSI colours of the text format.
+var (
+	colorBad  = text.Colors{text.FgRed, text.Bold}.EscapeSeq()
+	colorGood = text.Colors{text.FgGreen, text.Bold}.EscapeSeq()
+	colorEsc  = text.Colors{text.FgRed}.EscapeSeq()
+)
+
+// paint wraps each line of s in the escape sequence seq when on.
+func paint(s, seq string, on bool) string {
+	if !on || s == "" {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = text.Escape(l, seq)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// grid is one text table: cells are already safe; wide columns may wrap to
+// fit Options.Width; painted rows are coloured when Options.Color.
+type grid struct {
+	header  []string
+	right   map[int]bool // right-aligned columns (numbers)
+	wide    map[int]bool // columns that may wrap
+	rows    [][]string
+	painted []bool
+}
+
+func (g *grid) add(paint bool, cells ...string) {
+	g.rows = append(g.rows, cells)
+	g.painted = append(g.painted, paint)
+}
+
+// minWrap is the narrowest a wide column is wrapped to.
+const minWrap = 16
+
+func (g *grid) render(b *bytes.Buffer, o Options) {
+	n := len(g.header)
+	widths := make([]int, n)
+	for i, h := range g.header {
+		widths[i] = text.StringWidthWithoutEscSequences(h)
+	}
+	for _, r := range g.rows {
+		for i, c := range r {
+			for l := range strings.SplitSeq(c, "\n") {
+				widths[i] = max(widths[i], text.StringWidthWithoutEscSequences(l))
+			}
+		}
+	}
+	maxw := make([]int, n)
+	if o.Width > 0 {
+		total := 1
+		for _, w := range widths {
+			total += w + 3 // padding and separator
+		}
+		shrunk := append([]int(nil), widths...)
+		for total > o.Width {
+			j := -1
+			for i := range shrunk {
+				if g.wide[i] && shrunk[i] > minWrap && (j < 0 || shrunk[i] > shrunk[j]) {
+					j = i
+				}
+			}
+			if j < 0 {
+				break
+			}
+			shrunk[j]--
+			total--
+		}
+		for i := range shrunk {
+			if shrunk[i] < widths[i] {
+				maxw[i] = shrunk[i]
+			}
+		}
+	}
+
+	t := table.NewWriter()
+	t.SetStyle(table.StyleLight)
+	t.SuppressTrailingSpaces()
+	hdr := make(table.Row, n)
+	for i, h := range g.header {
+		hdr[i] = h
+	}
+	t.AppendHeader(hdr)
+	for k, r := range g.rows {
+		row := make(table.Row, n)
+		for i, c := range r {
+			row[i] = paint(c, colorEsc, o.Color && g.painted[k])
+		}
+		t.AppendRow(row)
+	}
+	cfg := make([]table.ColumnConfig, 0, n)
+	for i := range n {
+		c := table.ColumnConfig{Number: i + 1}
+		if g.right[i] {
+			c.Align = text.AlignRight
+		}
+		if maxw[i] > 0 {
+			c.WidthMax = maxw[i]
+			c.WidthMaxEnforcer = text.WrapText // keeps the cell's own line breaks
+		}
+		cfg = append(cfg, c)
+	}
+	t.SetColumnConfigs(cfg)
+	b.WriteString(t.Render())
+	b.WriteByte('\n')
+}
+
+func cols(idx ...int) map[int]bool {
+	m := make(map[int]bool, len(idx))
+	for _, i := range idx {
+		m[i] = true
+	}
+	return m
+}
+
+func section(b *bytes.Buffer, title string) {
+	b.WriteByte('\n')
+	b.WriteString(title)
+	b.WriteByte('\n')
+}
+
+func line(b *bytes.Buffer, s string) {
+	b.WriteString(s)
+	b.WriteByte('\n')
+}
+
+// safeLines is safe applied to each element, joined by newlines (one per
+// line in a text table cell).
+func safeLines(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = safe(s)
+	}
+	return strings.Join(out, "\n")
+}
+
+// renderText writes the text report: verdict, escalations, reviews, class
+// summary, failures, inputs, totals.
+func renderText(b *bytes.Buffer, v *view, o Options) {
+	seq := colorGood
+	if v.Totals.Escalations > 0 {
+		seq = colorBad
+	}
+	line(b, paint(verdict(v), seq, o.Color))
+	for _, n := range notes(v) {
+		line(b, n)
+	}
+
+	section(b, titleEsc)
+	if len(v.Escalations) == 0 {
+		line(b, noEscLine)
+	} else {
+		textFindings(b, v.Escalations, false, v.Limits.Samples, o)
+		if v.Folded.Escalations > 0 {
+			line(b, foldedNote(v.Folded.Escalations, v.Limits.Keys))
+		}
+		line(b, paint(actionLine, colorBad, o.Color))
+	}
+
+	if len(v.Reviews) > 0 {
+		section(b, titleRev)
+		textFindings(b, v.Reviews, true, v.Limits.Samples, o)
+		if v.Folded.Reviews > 0 {
+			line(b, foldedNote(v.Folded.Reviews, v.Limits.Keys))
+		}
+	}
+
+	section(b, titleClasses)
+	if len(v.Classes) == 0 {
+		line(b, "No response bodies classified.")
+	} else {
+		g := grid{header: []string{"CLASS", "KEY", "DESCRIPTION", "COUNT", "HTTP STATUSES"}, right: cols(3), wide: cols(1, 2, 4)}
+		for _, c := range v.Classes {
+			g.add(false, c.Class, safe(c.Key), safe(c.Description), i64(c.Count), c.Statuses.String())
+		}
+		g.render(b, o)
+		if v.Folded.Classes > 0 {
+			line(b, foldedNote(v.Folded.Classes, v.Limits.Keys))
+		}
+	}
+
+	section(b, titleFailed)
+	if v.Totals.FailedResponses == 0 {
+		line(b, "No failed responses (HTTP status 400 or more).")
+	} else {
+		g := grid{header: []string{"STATUS", "COUNT"}, right: cols(0, 1)}
+		for _, x := range v.FailedByStatus {
+			st := statusText(x.Status)
+			if x.Other {
+				st = otherKey
+			}
+			g.add(false, st, i64(x.Count))
+		}
+		g.render(b, o)
+		g = grid{header: []string{"HOST", "FAILED"}, right: cols(1), wide: cols(0)}
+		for _, x := range v.FailedByHost {
+			g.add(false, safe(x.Host), i64(x.Count))
+		}
+		g.render(b, o)
+		if n := v.Folded.FailedByStatus + v.Folded.FailedByHost; n > 0 {
+			line(b, foldedNote(n, v.Limits.Keys))
+		}
+	}
+
+	section(b, titleNoBody)
+	if v.Totals.NoBody503 == 0 {
+		line(b, "None.")
+	} else {
+		line(b, plural(v.Totals.NoBody503, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."))
+		line(b, bodyHint)
+		g := grid{header: []string{"WHERE", "TIME", "METHOD", "URL"}, wide: cols(0, 3)}
+		for _, x := range v.NoBody503Samples {
+			g.add(false, safe(where(x)), dash(x.Time), safe(dash(x.Method)), safe(dash(x.URL)))
+		}
+		g.render(b, o)
+	}
+
+	section(b, titleNet)
+	if len(v.NetworkErrors) == 0 {
+		line(b, "None.")
+	} else {
+		g := grid{header: []string{"DETAIL", "COUNT", "HOSTS"}, right: cols(1), wide: cols(0, 2)}
+		for _, x := range v.NetworkErrors {
+			g.add(false, safe(x.Detail), i64(x.Count), safeLines(x.Hosts))
+		}
+		g.render(b, o)
+		if v.Folded.NetworkErrors > 0 {
+			line(b, foldedNote(v.Folded.NetworkErrors, v.Limits.Keys))
+		}
+	}
+
+	section(b, titleBackoff)
+	if len(v.Backoff) == 0 {
+		line(b, "None.")
+	} else {
+		g := grid{header: []string{"DETAIL", "COUNT", "MAX SECONDS"}, right: cols(1, 2), wide: cols(0)}
+		for _, x := range v.Backoff {
+			g.add(false, safe(x.Detail), i64(x.Count), seconds(x.MaxSeconds))
+		}
+		g.render(b, o)
+		if v.Folded.Backoff > 0 {
+			line(b, foldedNote(v.Folded.Backoff, v.Limits.Keys))
+		}
+	}
+
+	section(b, titleInputs)
+	if len(v.Inputs) == 0 {
+		line(b, "None.")
+	} else {
+		g := grid{
+			header: []string{"FILE", "FORMAT", "BYTES", "DECODED", "LINES", "RECORDS", "LONG LINES", "READ"},
+			right:  cols(2, 3, 4, 5, 6), wide: cols(0, 7),
+		}
+		for _, in := range v.Inputs {
+			g.add(!in.Complete, safe(in.Path), safe(in.Format), i64(in.Bytes), i64(in.DecodedBytes),
+				i64(in.Lines), i64(in.Records), i64(in.LongLines), safe(inputState(in)))
+		}
+		g.render(b, o)
+	}
+
+	section(b, titleTotals)
+	g := grid{header: []string{"TOTAL", "COUNT"}, right: cols(1)}
+	for _, r := range totalsRows(&v.Totals) {
+		g.add(false, r[0], r[1])
+	}
+	g.render(b, o)
+}
+
+// textFindings writes the table of infra keys and the table of their
+// samples; escalation rows are coloured.
+func textFindings(b *bytes.Buffer, fs []viewFinding, review bool, samples int, o Options) {
+	g := grid{header: []string{"KEY", "COUNT", "FIRST SEEN", "LAST SEEN", "HOSTS"}, right: cols(1), wide: cols(0, 4)}
+	if review {
+		g = grid{header: []string{"KEY", "COUNT", "HTTP STATUSES", "FIRST SEEN", "LAST SEEN", "HOSTS"}, right: cols(1), wide: cols(0, 2, 5)}
+	}
+	for _, f := range fs {
+		if review {
+			g.add(false, safe(f.Key), i64(f.Count), f.Statuses.String(), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
+		} else {
+			g.add(true, safe(f.Key), i64(f.Count), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
+		}
+	}
+	g.render(b, o)
+	s := grid{header: []string{"KEY", "WHERE", "TIME", "METHOD", "STATUS", "URL"}, right: cols(4), wide: cols(0, 1, 5)}
+	for _, f := range fs {
+		for _, x := range f.Samples {
+			s.add(!review, safe(f.Key), safe(where(x)), dash(x.Time), safe(dash(x.Method)), statusText(x.Status), safe(dash(x.URL)))
+		}
+	}
+	if len(s.rows) > 0 {
+		line(b, samplesTitle(samples))
+		s.render(b, o)
+	}
+}

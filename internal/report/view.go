@@ -1,0 +1,417 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+
+	"synclog/internal/classify"
+)
+
+// Schema is the value of the "schema" key of the JSON report; it changes
+// when a key changes meaning or goes away (adding keys keeps it).
+const Schema = "synclog/1"
+
+// timeLayout is how times are shown in every format: RFC 3339 in UTC with
+// milliseconds (the precision of Sync log timestamps), e.g.
+// "2011-10-23T20:36:05.365Z". A zero time is shown as "" in JSON.
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// Names shown for empty or folded keys.
+const (
+	noHost   = "(no host)"
+	noDetail = "(no detail)"
+)
+
+// view is the report as data: every list sorted, every string as it will be
+// shown (before escaping for text or Markdown). It is the JSON output, and
+// the text and Markdown renderers read it too, so that the three formats
+// agree.
+type view struct {
+	Schema           string        `json:"schema"`
+	Verdict          string        `json:"verdict"` // "escalate" or "ok"
+	Inputs           []viewInput   `json:"inputs"`
+	Totals           viewTotals    `json:"totals"`
+	Classes          []viewClass   `json:"classes"`
+	Escalations      []viewFinding `json:"escalations"`
+	Reviews          []viewFinding `json:"reviews"`
+	FailedByStatus   statusCounts  `json:"failed_by_status"`
+	FailedByHost     []viewHost    `json:"failed_by_host"`
+	NoBody503Samples []viewSample  `json:"no_body_503_samples"`
+	NetworkErrors    []viewNetErr  `json:"network_errors_by_detail"`
+	Backoff          []viewBackoff `json:"backoff"`
+	Limits           viewLimits    `json:"limits"`
+	Folded           viewFolded    `json:"folded"`
+}
+
+// viewLimits is the Limits the Summary was made with.
+type viewLimits struct {
+	Samples int `json:"samples"` // samples kept per key
+	Keys    int `json:"keys"`    // distinct keys kept per list
+}
+
+type viewInput struct {
+	Path         string `json:"path"`
+	Format       string `json:"format"`
+	Bytes        int64  `json:"bytes"`
+	DecodedBytes int64  `json:"decoded_bytes"`
+	Lines        int64  `json:"lines"`
+	Records      int64  `json:"records"`
+	LongLines    int64  `json:"long_lines"`
+	Complete     bool   `json:"complete"`
+	Error        string `json:"error"`
+}
+
+type viewTotals struct {
+	Responses       int64 `json:"responses"`
+	FailedResponses int64 `json:"failed_responses"`
+	Bodies          int64 `json:"bodies"`
+	ServerCode      int64 `json:"server_code"`
+	Infra           int64 `json:"infra"`
+	Unknown         int64 `json:"unknown"`
+	Escalations     int64 `json:"escalations"`
+	Reviews         int64 `json:"reviews"`
+	NoBody503       int64 `json:"no_body_503"`
+	NetworkErrors   int64 `json:"network_errors"`
+	Backoffs        int64 `json:"backoffs"`
+}
+
+type viewClass struct {
+	Class       string       `json:"class"`
+	Key         string       `json:"key"`
+	Description string       `json:"description"`
+	Count       int64        `json:"count"`
+	Statuses    statusCounts `json:"statuses"`
+	Other       bool         `json:"other,omitempty"` // the "(other)" bucket
+	kind        classify.Kind
+}
+
+type viewFinding struct {
+	Key         string       `json:"key"`
+	Description string       `json:"description"`
+	Count       int64        `json:"count"`
+	FirstSeen   string       `json:"first_seen"`
+	LastSeen    string       `json:"last_seen"`
+	Hosts       []string     `json:"hosts"`
+	Statuses    statusCounts `json:"statuses"`
+	Samples     []viewSample `json:"samples"`
+	Other       bool         `json:"other,omitempty"`
+}
+
+type viewSample struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Time   string `json:"time"`
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	Status int    `json:"status"`
+}
+
+type viewHost struct {
+	Host  string `json:"host"`
+	Count int64  `json:"count"`
+}
+
+type viewNetErr struct {
+	Detail string   `json:"detail"`
+	Count  int64    `json:"count"`
+	Hosts  []string `json:"hosts"`
+}
+
+type viewBackoff struct {
+	Detail     string  `json:"detail"`
+	Count      int64   `json:"count"`
+	MaxSeconds float64 `json:"max_seconds"`
+}
+
+// viewFolded counts, per list, the events folded into its "(other)" entry
+// because the list had reached Limits.Keys distinct keys.
+type viewFolded struct {
+	Classes        int64 `json:"classes"`
+	Escalations    int64 `json:"escalations"`
+	Reviews        int64 `json:"reviews"`
+	FailedByStatus int64 `json:"failed_by_status"`
+	FailedByHost   int64 `json:"failed_by_host"`
+	NetworkErrors  int64 `json:"network_errors"`
+	Backoff        int64 `json:"backoff"`
+}
+
+// statusCount is one HTTP status and how many responses had it. Other marks
+// the bucket of statuses beyond Limits.Keys.
+type statusCount struct {
+	Status int
+	Other  bool
+	Count  int64
+}
+
+// statusCounts is sorted by status, the "(other)" bucket last. It encodes
+// as a JSON object in that order: {"0":1,"400":3,"other":2}.
+type statusCounts []statusCount
+
+// MarshalJSON encodes c as an object keyed by status.
+func (c statusCounts) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, x := range c {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if x.Other {
+			b.WriteString(`"other":`)
+		} else {
+			b.WriteByte('"')
+			b.WriteString(strconv.Itoa(x.Status))
+			b.WriteString(`":`)
+		}
+		b.WriteString(strconv.FormatInt(x.Count, 10))
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// String formats c for text and Markdown: "?×1 400×3 (other)×2", where "?"
+// is an unknown status.
+func (c statusCounts) String() string {
+	var b []byte
+	for i, x := range c {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		switch {
+		case x.Other:
+			b = append(b, otherKey...)
+		case x.Status == 0:
+			b = append(b, '?')
+		default:
+			b = strconv.AppendInt(b, int64(x.Status), 10)
+		}
+		b = append(b, "×"...)
+		b = strconv.AppendInt(b, x.Count, 10)
+	}
+	return string(b)
+}
+
+// buildView turns s into its sorted, display-ready form.
+func buildView(s *Summary) *view {
+	t := &s.tot
+	v := &view{
+		Schema:  Schema,
+		Verdict: "ok",
+		Inputs:  make([]viewInput, 0, len(s.inputs)),
+		Totals: viewTotals{
+			Responses:       t.responses,
+			FailedResponses: t.failed,
+			Bodies:          t.bodies,
+			ServerCode:      t.serverCode,
+			Infra:           t.infra,
+			Unknown:         t.unknown,
+			Escalations:     t.escalations,
+			Reviews:         t.reviews,
+			NoBody503:       t.noBody503,
+			NetworkErrors:   t.networkErrors,
+			Backoffs:        t.backoffs,
+		},
+		Classes:          []viewClass{},
+		FailedByStatus:   statusesOf(&s.failedStatus),
+		FailedByHost:     []viewHost{},
+		NoBody503Samples: samplesOf(s.noBody),
+		NetworkErrors:    []viewNetErr{},
+		Backoff:          []viewBackoff{},
+		Limits:           viewLimits{Samples: s.lim.Samples, Keys: s.lim.Keys},
+		Folded: viewFolded{
+			Escalations:    s.esc.other.n,
+			Reviews:        s.rev.other.n,
+			FailedByStatus: s.failedStatus.other.n,
+			FailedByHost:   s.failedHost.other.n,
+			NetworkErrors:  s.netErr.other.n,
+			Backoff:        s.backoff.other.n,
+		},
+	}
+	if t.escalations > 0 {
+		v.Verdict = "escalate"
+	}
+	for _, in := range s.inputs {
+		v.Inputs = append(v.Inputs, viewInput(in))
+	}
+
+	for k := range s.classes {
+		kind := classify.Kind(k)
+		ct := &s.classes[k]
+		for i := range ct.ents {
+			e := &ct.ents[i]
+			v.Classes = append(v.Classes, viewClass{
+				Class: kind.String(), Key: e.key, Description: e.val.desc,
+				Count: e.val.n, Statuses: statusesOf(&e.val.statuses), kind: kind,
+			})
+		}
+		if ct.hasOther {
+			v.Folded.Classes += ct.other.n
+			v.Classes = append(v.Classes, viewClass{
+				Class: kind.String(), Key: otherKey, Count: ct.other.n,
+				Statuses: statusesOf(&ct.other.statuses), Other: true, kind: kind,
+			})
+		}
+	}
+	slices.SortFunc(v.Classes, func(a, b viewClass) int {
+		return cmp.Or(
+			cmp.Compare(kindRank(a.kind), kindRank(b.kind)),
+			cmpBool(a.Other, b.Other),
+			cmp.Compare(b.Count, a.Count),
+			cmp.Compare(a.Key, b.Key),
+		)
+	})
+
+	v.Escalations = findingsOf(&s.esc)
+	v.Reviews = findingsOf(&s.rev)
+
+	for i := range s.failedHost.ents {
+		e := &s.failedHost.ents[i]
+		v.FailedByHost = append(v.FailedByHost, viewHost{Host: hostName(e.key), Count: e.val.n})
+	}
+	slices.SortFunc(v.FailedByHost, func(a, b viewHost) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Host, b.Host))
+	})
+	if s.failedHost.hasOther {
+		v.FailedByHost = append(v.FailedByHost, viewHost{Host: otherKey, Count: s.failedHost.other.n})
+	}
+
+	for i := range s.netErr.ents {
+		e := &s.netErr.ents[i]
+		d := e.key
+		if d == "" {
+			d = noDetail
+		}
+		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: d, Count: e.val.n, Hosts: hostsOf(&e.val.hosts)})
+	}
+	slices.SortFunc(v.NetworkErrors, func(a, b viewNetErr) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
+	})
+	if s.netErr.hasOther {
+		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: otherKey, Count: s.netErr.other.n, Hosts: hostsOf(&s.netErr.other.hosts)})
+	}
+
+	for i := range s.backoff.ents {
+		e := &s.backoff.ents[i]
+		d := e.key
+		if d == "" {
+			d = noDetail
+		}
+		v.Backoff = append(v.Backoff, viewBackoff{Detail: d, Count: e.val.n, MaxSeconds: e.val.max})
+	}
+	slices.SortFunc(v.Backoff, func(a, b viewBackoff) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
+	})
+	if s.backoff.hasOther {
+		v.Backoff = append(v.Backoff, viewBackoff{Detail: otherKey, Count: s.backoff.other.n, MaxSeconds: s.backoff.other.max})
+	}
+	return v
+}
+
+// kindRank orders classes in the report: infra, server code, unknown.
+func kindRank(k classify.Kind) int {
+	switch k {
+	case classify.Infra:
+		return 0
+	case classify.ServerCode:
+		return 1
+	}
+	return 2
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// findingsOf lists the infra keys of t: count descending, then key, the
+// "(other)" bucket last.
+func findingsOf(t *capped[string, finding, *finding]) []viewFinding {
+	out := make([]viewFinding, 0, len(t.ents)+1)
+	for i := range t.ents {
+		out = append(out, findingOf(t.ents[i].key, &t.ents[i].val))
+	}
+	slices.SortFunc(out, func(a, b viewFinding) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
+	})
+	if t.hasOther {
+		f := findingOf(otherKey, &t.other)
+		f.Other = true
+		out = append(out, f)
+	}
+	return out
+}
+
+func findingOf(key string, f *finding) viewFinding {
+	return viewFinding{
+		Key:         key,
+		Description: f.desc,
+		Count:       f.n,
+		FirstSeen:   formatTime(f.first),
+		LastSeen:    formatTime(f.last),
+		Hosts:       hostsOf(&f.hosts),
+		Statuses:    statusesOf(&f.statuses),
+		Samples:     samplesOf(f.samples),
+	}
+}
+
+// hostsOf lists the hosts of t sorted, "(other)" last when some were folded.
+func hostsOf(t *counts[string]) []string {
+	out := make([]string, 0, len(t.ents)+1)
+	for i := range t.ents {
+		out = append(out, hostName(t.ents[i].key))
+	}
+	slices.Sort(out)
+	if t.hasOther {
+		out = append(out, otherKey)
+	}
+	return out
+}
+
+// hostName is h, or noHost when the URL had none.
+func hostName(h string) string {
+	if h == "" {
+		return noHost
+	}
+	return h
+}
+
+// statusesOf lists the statuses of t in ascending order, "(other)" last.
+func statusesOf(t *counts[int]) statusCounts {
+	out := make(statusCounts, 0, len(t.ents)+1)
+	for i := range t.ents {
+		out = append(out, statusCount{Status: t.ents[i].key, Count: t.ents[i].val.n})
+	}
+	slices.SortFunc(out, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
+	if t.hasOther {
+		out = append(out, statusCount{Other: true, Count: t.other.n})
+	}
+	return out
+}
+
+// samplesOf lists samples in event order.
+func samplesOf(ss []sample) []viewSample {
+	out := make([]viewSample, 0, len(ss))
+	for _, x := range ss {
+		out = append(out, viewSample{
+			File: x.file, Line: x.line, Time: formatTime(x.time),
+			Method: x.method, URL: x.url, Status: x.status,
+		})
+	}
+	return out
+}
+
+// formatTime formats t with timeLayout in UTC; the zero time gives "".
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
