@@ -1,0 +1,173 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"synclog/internal/classify"
+	"synclog/internal/report"
+)
+
+const logs = "../../testdata/logs"
+
+// expected is one fixture's hand-counted ground truth (testdata/logs/expected.json).
+type expected struct {
+	Lines           int64            `json:"lines"`
+	Responses       int64            `json:"responses"`
+	FailedResponses int64            `json:"failed_responses"`
+	Escalations     map[string]int64 `json:"escalations"`
+	Reviews         map[string]int64 `json:"reviews"`
+	ServerCodes     map[string]int64 `json:"server_codes"`
+	Unknown         map[string]int64 `json:"unknown"`
+	NoBody503       int64            `json:"no_body_503"`
+	NetworkErrors   int64            `json:"network_errors"`
+	Backoff         int64            `json:"backoff"`
+}
+
+// got is the part of the JSON report compared with expected.
+type got struct {
+	Inputs []struct {
+		Path     string `json:"path"`
+		Format   string `json:"format"`
+		Lines    int64  `json:"lines"`
+		Complete bool   `json:"complete"`
+	} `json:"inputs"`
+	Totals struct {
+		Responses       int64 `json:"responses"`
+		FailedResponses int64 `json:"failed_responses"`
+		NoBody503       int64 `json:"no_body_503"`
+		NetworkErrors   int64 `json:"network_errors"`
+		Backoffs        int64 `json:"backoffs"`
+	} `json:"totals"`
+	Classes []struct {
+		Class    string           `json:"class"`
+		Key      string           `json:"key"`
+		Count    int64            `json:"count"`
+		Statuses map[string]int64 `json:"statuses"`
+	} `json:"classes"`
+}
+
+func scanJSON(t *testing.T, paths ...string) []byte {
+	t.Helper()
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, errs := Run(context.Background(), paths, Options{Classifier: cl})
+	if len(errs) > 0 {
+		t.Fatalf("Run: %v", errs)
+	}
+	var b bytes.Buffer
+	if err := report.Render(&b, sum, report.Options{Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestFixtures checks every fixture against its hand-counted ground truth.
+func TestFixtures(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(logs, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]expected
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range want {
+		t.Run(name, func(t *testing.T) {
+			var g got
+			if err := json.Unmarshal(scanJSON(t, filepath.Join(logs, name)), &g); err != nil {
+				t.Fatal(err)
+			}
+			if g.Inputs[0].Lines != w.Lines || !g.Inputs[0].Complete {
+				t.Errorf("lines = %d (complete %v), want %d", g.Inputs[0].Lines, g.Inputs[0].Complete, w.Lines)
+			}
+			tot := g.Totals
+			for _, c := range []struct {
+				what      string
+				got, want int64
+			}{
+				{"responses", tot.Responses, w.Responses},
+				{"failed_responses", tot.FailedResponses, w.FailedResponses},
+				{"no_body_503", tot.NoBody503, w.NoBody503},
+				{"network_errors", tot.NetworkErrors, w.NetworkErrors},
+				{"backoffs", tot.Backoffs, w.Backoff},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s = %d, want %d", c.what, c.got, c.want)
+				}
+			}
+			esc, rev, codes, unk := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
+			for _, c := range g.Classes {
+				switch c.Class {
+				case "infra":
+					for st, n := range c.Statuses {
+						if st == "503" {
+							esc[c.Key] += n
+						} else {
+							rev[c.Key] += n
+						}
+					}
+				case "server_code":
+					codes[c.Key] += c.Count
+				default:
+					unk[c.Key] += c.Count
+				}
+			}
+			for _, c := range []struct {
+				what      string
+				got, want map[string]int64
+			}{
+				{"escalations", esc, w.Escalations},
+				{"reviews", rev, w.Reviews},
+				{"server codes", codes, w.ServerCodes},
+				{"unknown", unk, w.Unknown},
+			} {
+				if diff := cmp.Diff(c.want, c.got); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", c.what, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestCompressedCopies checks that the .gz (multi-member for modern-trace)
+// and .zst (multi-frame, with a skippable frame) copies made by the real
+// gzip and zstd tools give the same report as the plain file, apart from
+// the input rows.
+func TestCompressedCopies(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join(logs, "*.log"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, plain := range names {
+		t.Run(filepath.Base(plain), func(t *testing.T) {
+			want := withoutInputs(t, scanJSON(t, plain))
+			for _, ext := range []string{".gz", ".zst"} {
+				got := withoutInputs(t, scanJSON(t, plain+ext))
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s report differs from plain (-plain +%s):\n%s", ext, ext, diff)
+				}
+			}
+		})
+	}
+}
+
+// withoutInputs decodes a JSON report and drops what legitimately differs
+// between copies of one log: the input rows and the file names in samples.
+func withoutInputs(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(bytes.ReplaceAll(bytes.ReplaceAll(b, []byte(`.log.gz"`), []byte(`.log"`)), []byte(`.log.zst"`), []byte(`.log"`)), &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "inputs")
+	return m
+}
