@@ -1,0 +1,7 @@
+// Command synclog reads Firefox Sync logs and reports which failed
+// responses must be escalated to Services Operations.
+package main
+
+import "os"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

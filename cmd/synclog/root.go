@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"synclog/internal/classify"
+	"synclog/internal/parse"
+	"synclog/internal/report"
+	"synclog/internal/scan"
+)
+
+// version is synclog's release version.
+const version = "0.1.0"
+
+func newRootCmd(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "synclog",
+		Short: "Find the Firefox Sync failures to escalate in Sync logs",
+		Long: `synclog reads Firefox Sync logs (plain, gzip or zstd, detected from content)
+in one streaming pass, pulls out every HTTP response, sorts each response body
+into server code, infra string or unknown, and reports first the responses to
+escalate: an infra string in an HTTP 503 (contact Services Operations).`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.errOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	root.AddCommand(newScanCmd(s, nil))
+	return root
+}
+
+// scanOptions are the flags of synclog scan.
+type scanOptions struct {
+	format       string
+	output       string
+	codes        string
+	maxLineBytes int
+	maxBodyBytes int
+	samples      int
+	paths        []string
+}
+
+func newScanCmd(s *streams, runF func(context.Context, *scanOptions) error) *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [flags] [PATH...]",
+		Short: "Scan Sync logs and report what to escalate",
+		Long: `Scan reads each PATH (a file, or - for standard input; with no PATH, standard
+input when it is not a terminal), detects gzip and zstd from the first bytes,
+and prints one report over all of them.
+
+Exit status: 0 nothing to escalate; 1 escalations found (an infra string in an
+HTTP 503); 2 usage error, or an input that could not be read whole (the report
+still covers what was read). 1 wins over 2. 130 when interrupted.`,
+		Example: `  # Scan one compressed log at a terminal
+  synclog scan error-sync-1756106023249.txt.gz
+
+  # Scan a folder's logs and attach a Markdown report to a ticket
+  synclog scan --format markdown -o report.md weave/logs/*.txt
+
+  # Pipe a log in, get JSON for further tooling
+  zstd -dc sync.log.zst | synclog scan --format json | jq .escalations
+
+  # Add or override codes without a rebuild
+  synclog scan --codes extra-codes.json sync.log`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.paths = args
+			if len(o.paths) == 0 {
+				if s.inTTY {
+					fmt.Fprint(s.errOut, cmd.UsageString())
+					return &usageError{"no PATH given and standard input is a terminal"}
+				}
+				o.paths = []string{"-"}
+			}
+			switch o.format {
+			case "text", "markdown", "md", "json":
+			default:
+				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown or json)", o.format)}
+			}
+			if o.format == "md" {
+				o.format = "markdown"
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return scanRun(cmd.Context(), s, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.StringVar(&o.codes, "codes", "", "JSON `FILE` of code table entries that add to or override the built-in table")
+	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
+	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
+	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
+	tables := [][]classify.Entry{classify.DefaultEntries()}
+	if o.codes != "" {
+		f, err := os.Open(o.codes)
+		if err != nil {
+			return &usageError{fmt.Sprintf("--codes: %v", err)}
+		}
+		user, err := classify.LoadEntries(f)
+		f.Close()
+		if err != nil {
+			return &usageError{fmt.Sprintf("--codes %s: %v", o.codes, err)}
+		}
+		tables = append(tables, user)
+	}
+	cl, err := classify.New(tables...)
+	if err != nil {
+		return err
+	}
+	sum, errs := scan.Run(ctx, o.paths, scan.Options{
+		Classifier: cl,
+		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
+		Limits:     report.Limits{Samples: o.samples},
+		Stdin:      s.in,
+	})
+	for _, err := range errs {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		fmt.Fprintf(s.errOut, "synclog: %v\n", err)
+	}
+	ro := report.Options{Format: o.format, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
+	if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
+		return err
+	}
+	switch {
+	case sum.Escalations() > 0:
+		return errEscalate
+	case len(errs) > 0:
+		return errInputs
+	}
+	return nil
+}
+
+// writeReport renders to out, or to path through a temporary file in the
+// same folder that is renamed over path only once complete, so that a
+// reader never sees a half-written report.
+func writeReport(out io.Writer, path string, render func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		bw := bufio.NewWriter(out)
+		if err := render(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	bw := bufio.NewWriter(tmp)
+	err = render(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return nil
+}

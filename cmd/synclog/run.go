@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+// exitCode is synclog's exit status, mapped from errors in one place.
+type exitCode int
+
+const (
+	exitOK        exitCode = 0   // scanned, nothing to escalate
+	exitEscalate  exitCode = 1   // escalations found
+	exitTrouble   exitCode = 2   // usage error, or an input not read whole
+	exitInterrupt exitCode = 130 // SIGINT or SIGTERM
+)
+
+// streams is where a command reads and writes; tests inject their own.
+type streams struct {
+	in      io.Reader
+	out     io.Writer
+	errOut  io.Writer
+	inTTY   bool // stdin is a terminal
+	outTTY  bool // stdout is a terminal
+	noColor bool // NO_COLOR is set
+}
+
+// errUsage marks a usage error (exit 2).
+var errUsage = errors.New("usage")
+
+// usageError is a usage error with its message.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Is(t error) bool { return t == errUsage }
+
+// errInputs reports that some input could not be read whole; the messages
+// were already printed.
+var errInputs = errors.New("some inputs could not be read whole")
+
+// errEscalate reports that the report has escalations.
+var errEscalate = errors.New("escalations found")
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout)}
+	_, s.noColor = os.LookupEnv("NO_COLOR")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := newRootCmd(s)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	return int(exitFor(err, s))
+}
+
+// exitFor prints err once (unless already reported) and maps it to an exit
+// code. Escalations win over damaged inputs.
+func exitFor(err error, s *streams) exitCode {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(s.errOut, "synclog: interrupted")
+		return exitInterrupt
+	case errors.Is(err, errEscalate):
+		return exitEscalate
+	case errors.Is(err, errInputs):
+		return exitTrouble
+	}
+	fmt.Fprintf(s.errOut, "synclog: %v\n", err)
+	return exitTrouble
+}
+
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
