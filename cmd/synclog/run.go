@@ -38,7 +38,7 @@ var errUsage = errors.New("usage")
 // usageError is a usage error with its message.
 type usageError struct{ msg string }
 
-func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Error() string   { return e.msg }
 func (e *usageError) Is(t error) bool { return t == errUsage }
 
 // errInputs reports that some input could not be read whole; the messages

@@ -129,7 +129,7 @@ func TestExtract(t *testing.T) {
 		},
 		{
 			name: "response object embedded in an error",
-			log: "1756106023249\tSync.ErrorHandler\tERROR\tsync failed: {\"data\":\"\\\"server issue: getVS failed\\\"\",\"url\":\"" + u + "\",\"status\":503,\"headers\":{}}\n",
+			log:  "1756106023249\tSync.ErrorHandler\tERROR\tsync failed: {\"data\":\"\\\"server issue: getVS failed\\\"\",\"url\":\"" + u + "\",\"status\":503,\"headers\":{}}\n",
 			want: []string{"resp 1  503 " + u + ` body="\"server issue: getVS failed\""`},
 		},
 	}
