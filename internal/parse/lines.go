@@ -68,7 +68,8 @@ func (l *LineReader) ReadLine() (line []byte, cut bool, err error) {
 	line, err = l.br.ReadSlice('\n')
 	if err == nil {
 		l.stats.Bytes += int64(len(line))
-		return l.finish(line[:len(line)-1], false, true), false, nil
+		line, cut = l.clip(line[:len(line)-1])
+		return l.finish(line, cut, true), cut, nil
 	}
 	if errors.Is(err, bufio.ErrBufferFull) {
 		return l.readLong(line)
@@ -82,7 +83,17 @@ func (l *LineReader) ReadLine() (line []byte, cut bool, err error) {
 	}
 	l.stats.Bytes += int64(len(line))
 	l.stats.NoFinalNewline = true
-	return l.finish(line, false, false), false, nil
+	line, cut = l.clip(line)
+	return l.finish(line, cut, false), cut, nil
+}
+
+// clip cuts a line that fit the buffer but not MaxLineBytes (possible when
+// MaxLineBytes is set below the buffer size).
+func (l *LineReader) clip(line []byte) ([]byte, bool) {
+	if l.MaxLineBytes > 0 && len(line) > l.MaxLineBytes {
+		return line[:l.MaxLineBytes], true
+	}
+	return line, false
 }
 
 // readLong assembles a line longer than the bufio buffer, starting with
