@@ -73,7 +73,7 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 	for _, f := range formats {
 		b.Run(f.name, func(b *testing.B) {
-			op, err := NewOpener(0)
+			op, err := NewOpener(OpenerOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,20 +31,34 @@ type Stats struct {
 
 // Error is a read or decompression error, positioned in the input.
 type Error struct {
-	File string
-	// Line is the number of the last line read whole before the fault.
+	File   string
+	Format Format
+	// Line is the number of lines read whole before the fault; they are
+	// kept.
 	Line int64
 	// Offset is the byte offset in the raw (possibly compressed) input at
-	// which the fault was detected, or -1 when unknown.
+	// which the fault was detected (decoders read ahead: approximate for
+	// gzip and zstd), or -1 when unknown.
 	Offset int64
-	Err    error
+	// Decoded is the decompressed offset reached.
+	Decoded int64
+	Err     error
 }
 
+// Error formats e as
+// "name": STATE at compressed offset ~C (decompressed offset D, line L): cause; kept L lines
 func (e *Error) Error() string {
-	if e.Offset >= 0 {
-		return fmt.Sprintf("%s: byte %d, after line %d: %v", e.File, e.Offset, e.Line, e.Err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", strconv.Quote(e.File), State(e.Err))
+	switch {
+	case e.Offset < 0:
+	case e.Format == Plain:
+		fmt.Fprintf(&b, " at byte offset %d", e.Offset)
+	default:
+		fmt.Fprintf(&b, " at %s offset ~%d (decompressed offset %d)", e.Format, e.Offset, e.Decoded)
 	}
-	return fmt.Sprintf("%s: after line %d: %v", e.File, e.Line, e.Err)
+	fmt.Fprintf(&b, ": %v; kept %d lines", e.Err, e.Line)
+	return b.String()
 }
 
 func (e *Error) Unwrap() error { return e.Err }

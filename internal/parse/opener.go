@@ -3,6 +3,7 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -45,66 +46,212 @@ var (
 // after its header is read, before anything is allocated for it.
 const DefaultMaxWindow = 128 << 20
 
+// DefaultMaxRatio is the default OpenerOptions.MaxRatio.
+const DefaultMaxRatio = 1000
+
+// ratioFloor is how much must be decoded before MaxRatio is enforced, so
+// that small, highly repetitive inputs are never refused.
+const ratioFloor = 64 << 20
+
+// ErrRatio reports a decompression bomb: far more output than any real log
+// compresses to.
+var ErrRatio = errors.New("parse: decompressed size exceeds the expansion ratio limit")
+
+// OpenerOptions configures an Opener. The zero value uses the defaults.
+type OpenerOptions struct {
+	// MaxWindow caps the zstd window size (DefaultMaxWindow).
+	MaxWindow uint64
+	// MaxRatio stops an input once it has decoded more than 64 MiB and more
+	// than MaxRatio times its compressed size (DefaultMaxRatio; negative:
+	// no limit). Memory stays bounded either way; this bounds time.
+	MaxRatio int
+}
+
 // Opener detects the format of an input and decompresses it. It owns one
 // gzip reader and one zstd decoder and reuses them for every input.
 //
 // An Opener is not safe for concurrent use; use one per goroutine, and call
 // Close when done with it.
 type Opener struct {
+	opt OpenerOptions
 	src countingReader
 	br  *bufio.Reader
 	gz  *gzip.Reader
 	zd  *zstd.Decoder
+	cur io.Reader // decoder of the current input
+	fmt Format
+	out int64 // decoded bytes handed out
+	inf Integrity
+
+	// OnVerified, if set, is called from Read each time a checksum has
+	// confirmed all data decoded so far: at the end of each gzip member, and
+	// at the clean end of a zstd input.
+	OnVerified func()
 }
 
-// NewOpener returns an Opener. maxWindow caps the zstd window size (0 means
-// DefaultMaxWindow).
-func NewOpener(maxWindow uint64) (*Opener, error) {
-	if maxWindow == 0 {
-		maxWindow = DefaultMaxWindow
+// Integrity describes what the Opener could verify about the current
+// input, for the report.
+type Integrity struct {
+	Members       int   // gzip members or zstd inputs verified by their checksum
+	TrailingBytes int64 // bytes after the last gzip member that are not a member
+	TrailingZeros bool  // ... and they are all NUL (padding), not garbage
+	NoChecksum    bool  // a zstd frame without a content checksum was read
+	Empty         bool  // the input held no bytes at all
+}
+
+// ErrEmpty reports a 0-byte file whose name promises compressed data: most
+// likely an aborted write, not a log with nothing in it. The Opener never
+// returns it (it does not see names); callers that do, do.
+var ErrEmpty = errors.New("0-byte compressed file (likely an aborted write)")
+
+// NewOpener returns an Opener.
+func NewOpener(opt OpenerOptions) (*Opener, error) {
+	if opt.MaxWindow == 0 {
+		opt.MaxWindow = DefaultMaxWindow
+	}
+	if opt.MaxRatio == 0 {
+		opt.MaxRatio = DefaultMaxRatio
 	}
 	zd, err := zstd.NewReader(nil,
-		zstd.WithDecoderMaxWindow(maxWindow),
-		zstd.WithDecoderMaxMemory(maxWindow*2),
+		zstd.WithDecoderMaxWindow(opt.MaxWindow),
+		zstd.WithDecoderMaxMemory(opt.MaxWindow*2),
 		zstd.WithDecoderConcurrency(2),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}
-	o := &Opener{zd: zd}
+	o := &Opener{opt: opt, zd: zd}
 	o.br = bufio.NewReaderSize(&o.src, 64<<10)
 	return o, nil
 }
 
 // Open sniffs the first bytes of r and returns a reader of its decoded
 // content and the detected format. The reader is valid until the next call
-// to Open or Close; Open does not close r.
+// to Open or Close; Open does not close r. Errors from the reader are
+// *Error values only once positioned by the caller; Open's own errors are
+// header errors.
 func (o *Opener) Open(r io.Reader) (io.Reader, Format, error) {
 	o.src = countingReader{r: r}
 	o.br.Reset(&o.src)
-	head, err := o.br.Peek(4)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && len(head) == 0 {
+	o.out, o.inf, o.fmt, o.cur = 0, Integrity{}, Plain, o.br
+	head, err := o.br.Peek(6)
+	if len(head) == 0 && err != nil && err != io.EOF {
 		return nil, Plain, err
 	}
+	o.inf.Empty = len(head) == 0
 	switch {
 	case bytes.HasPrefix(head, magicGzip):
-		if o.gz == nil {
-			o.gz, err = gzip.NewReader(o.br)
-		} else {
-			err = o.gz.Reset(o.br)
+		o.fmt = Gzip
+		if err := o.resetGzip(); err != nil {
+			return nil, Gzip, err
 		}
-		if err != nil {
-			return nil, Gzip, fmt.Errorf("gzip header: %w", noEOF(err))
+		o.cur = o.gz
+	case bytes.HasPrefix(head, magicZstd), len(head) >= 4 && head[0]&0xf0 == 0x50 && bytes.Equal(head[1:4], magicSkippable):
+		o.fmt = Zstd
+		if bytes.HasPrefix(head, magicZstd) && len(head) > 4 && head[4]&0x04 == 0 {
+			o.inf.NoChecksum = true
 		}
-		return o.gz, Gzip, nil
-	case bytes.HasPrefix(head, magicZstd), len(head) == 4 && head[0]&0xf0 == 0x50 && bytes.Equal(head[1:], magicSkippable):
 		if err := o.zd.Reset(o.br); err != nil {
 			return nil, Zstd, fmt.Errorf("zstd: %w", noEOF(err))
 		}
-		return o.zd, Zstd, nil
+		o.cur = o.zd
 	}
-	return o.br, Plain, nil
+	return o, o.fmt, nil
 }
+
+// resetGzip starts the gzip reader on the next member.
+func (o *Opener) resetGzip() error {
+	var err error
+	if o.gz == nil {
+		o.gz, err = gzip.NewReader(o.br)
+	} else {
+		err = o.gz.Reset(o.br)
+	}
+	if err != nil {
+		return fmt.Errorf("gzip header: %w", noEOF(err))
+	}
+	o.gz.Multistream(false)
+	return nil
+}
+
+// Read reads decoded data of the current input.
+func (o *Opener) Read(p []byte) (int, error) {
+	if o.cur == (eofReader{}) {
+		return 0, io.EOF
+	}
+	n, err := o.cur.Read(p)
+	o.out += int64(n)
+	if o.opt.MaxRatio > 0 && o.out > ratioFloor && o.out > int64(o.opt.MaxRatio)*max(o.src.n, 1) {
+		return n, fmt.Errorf("%w (%d:1 after %d MiB; raise --max-ratio)", ErrRatio, o.out/max(o.src.n, 1), o.out>>20)
+	}
+	if err != io.EOF {
+		return n, err
+	}
+	switch o.fmt {
+	case Gzip:
+		// One member ended and its CRC-32 and size matched.
+		o.inf.Members++
+		o.verified()
+		if err := o.nextMember(); err != nil {
+			return n, err
+		}
+		if o.cur == o.gz {
+			if n > 0 {
+				return n, nil
+			}
+			return o.Read(p)
+		}
+	case Zstd:
+		o.inf.Members++
+		o.verified()
+	}
+	return n, io.EOF
+}
+
+func (o *Opener) verified() {
+	if o.OnVerified != nil {
+		o.OnVerified()
+	}
+}
+
+// nextMember looks past the end of a gzip member: another member, the end
+// of the input, or trailing bytes (NUL padding or garbage), which are
+// counted and skipped.
+func (o *Opener) nextMember() error {
+	head, err := o.br.Peek(2)
+	switch {
+	case len(head) == 0 && err == io.EOF:
+		o.cur = eofReader{}
+		return nil
+	case len(head) == 0:
+		return err
+	case bytes.HasPrefix(head, magicGzip):
+		return o.resetGzip()
+	}
+	// Trailing data: count it, and whether it is all zeros.
+	zeros := true
+	for {
+		b, err := o.br.ReadSlice(0xff)
+		o.inf.TrailingBytes += int64(len(b))
+		for _, c := range b {
+			if c != 0 {
+				zeros = false
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return err
+		}
+	}
+	o.inf.TrailingZeros = zeros
+	o.cur = eofReader{}
+	return nil
+}
+
+// Integrity returns what could be verified of the current input so far.
+func (o *Opener) Integrity() Integrity { return o.inf }
 
 // Offset returns how many bytes of the current input's raw (compressed)
 // stream have been consumed so far. The decoders read ahead, so after an
@@ -117,6 +264,10 @@ func (o *Opener) Close() {
 	o.zd.Close()
 }
 
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
 // countingReader counts the bytes read through it.
 type countingReader struct {
 	r io.Reader
@@ -126,6 +277,9 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF {
+		err = &sourceError{err}
+	}
 	return n, err
 }
 
@@ -136,4 +290,33 @@ func noEOF(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
+}
+
+// sourceError marks an error of the underlying reader (not the decoder),
+// so that a failing disk is not reported as a corrupt file.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
+
+// State names the kind of fault err is, for messages and the report:
+// TRUNCATED (the input ends early; what was read is an exact prefix),
+// UNREADABLE (reading the input itself failed), EMPTY (see ErrEmpty), LIMIT (expansion ratio),
+// UNSUPPORTED (a zstd window over the limit), or CORRUPT (a checksum or
+// format error: data since the last verified point is suspect).
+func State(err error) string {
+	var se *sourceError
+	switch {
+	case errors.As(err, &se):
+		return "UNREADABLE"
+	case errors.Is(err, ErrEmpty):
+		return "EMPTY"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "TRUNCATED"
+	case errors.Is(err, ErrRatio):
+		return "LIMIT"
+	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		return "UNSUPPORTED"
+	}
+	return "CORRUPT"
 }

@@ -68,7 +68,7 @@ func TestOpener(t *testing.T) {
 		{"zstd skippable between frames", append(append(zstdBytes(t, a), skippable("meta")...), zstdBytes(t, b)...), Zstd, a + b},
 		{"zstd skippable first", append(skippable("meta"), zstdBytes(t, a)...), Zstd, a},
 	}
-	op, err := NewOpener(0)
+	op, err := NewOpener(OpenerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestOpenerTruncated(t *testing.T) {
 		{"zstd", zstdBytes(t, content.String())},
 	} {
 		for _, keep := range []int{5, len(tc.data) / 2, len(tc.data) - 4} {
-			op, err := NewOpener(0)
+			op, err := NewOpener(OpenerOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func TestOpenerWindowLimit(t *testing.T) {
 	// last block of 2 bytes: 13 bytes that would make a naive decoder
 	// allocate 512 MiB.
 	frame := []byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 19 << 3, 0x11, 0x00, 0x00, 'x', '\n'}
-	op, err := NewOpener(0)
+	op, err := NewOpener(OpenerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,13 +153,23 @@ func where(x viewSample) string { return x.File + ":" + strconv.Itoa(x.Line) }
 
 // inputState is "complete", or "incomplete: <error>".
 func inputState(in viewInput) string {
+	var b strings.Builder
 	if in.Complete {
-		return "complete"
+		b.WriteString("complete")
+	} else {
+		b.WriteString("incomplete")
+		if in.Error != "" {
+			b.WriteString(": " + in.Error)
+		}
 	}
-	if in.Error == "" {
-		return "incomplete"
+	if in.UnverifiedEvents > 0 {
+		fmt.Fprintf(&b, "; %d events after the last verified checksum not counted (%d escalations among them)",
+			in.UnverifiedEvents, in.UnverifiedEscalations)
 	}
-	return "incomplete: " + in.Error
+	for _, w := range in.Warnings {
+		b.WriteString("; warning: " + w)
+	}
+	return b.String()
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
@@ -318,7 +328,7 @@ func line(b *bytes.Buffer, s string) {
 func safeLines(ss []string) string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = safe(s)
+		out[i] = Safe(s)
 	}
 	return strings.Join(out, "\n")
 }
@@ -360,7 +370,7 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 	} else {
 		g := grid{header: []string{"CLASS", "KEY", "DESCRIPTION", "COUNT", "HTTP STATUSES"}, right: cols(3), wide: cols(1, 2, 4)}
 		for _, c := range v.Classes {
-			g.add(false, c.Class, safe(c.Key), safe(c.Description), i64(c.Count), c.Statuses.String())
+			g.add(false, c.Class, Safe(c.Key), Safe(c.Description), i64(c.Count), c.Statuses.String())
 		}
 		g.render(b, o)
 		if v.Folded.Classes > 0 {
@@ -383,7 +393,7 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 		g.render(b, o)
 		g = grid{header: []string{"HOST", "FAILED"}, right: cols(1), wide: cols(0)}
 		for _, x := range v.FailedByHost {
-			g.add(false, safe(x.Host), i64(x.Count))
+			g.add(false, Safe(x.Host), i64(x.Count))
 		}
 		g.render(b, o)
 		if n := v.Folded.FailedByStatus + v.Folded.FailedByHost; n > 0 {
@@ -399,7 +409,7 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 		line(b, bodyHint)
 		g := grid{header: []string{"WHERE", "TIME", "METHOD", "URL"}, wide: cols(0, 3)}
 		for _, x := range v.NoBody503Samples {
-			g.add(false, safe(where(x)), dash(x.Time), safe(dash(x.Method)), safe(dash(x.URL)))
+			g.add(false, Safe(where(x)), dash(x.Time), Safe(dash(x.Method)), Safe(dash(x.URL)))
 		}
 		g.render(b, o)
 	}
@@ -410,7 +420,7 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 	} else {
 		g := grid{header: []string{"DETAIL", "COUNT", "HOSTS"}, right: cols(1), wide: cols(0, 2)}
 		for _, x := range v.NetworkErrors {
-			g.add(false, safe(x.Detail), i64(x.Count), safeLines(x.Hosts))
+			g.add(false, Safe(x.Detail), i64(x.Count), safeLines(x.Hosts))
 		}
 		g.render(b, o)
 		if v.Folded.NetworkErrors > 0 {
@@ -424,7 +434,7 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 	} else {
 		g := grid{header: []string{"DETAIL", "COUNT", "MAX SECONDS"}, right: cols(1, 2), wide: cols(0)}
 		for _, x := range v.Backoff {
-			g.add(false, safe(x.Detail), i64(x.Count), seconds(x.MaxSeconds))
+			g.add(false, Safe(x.Detail), i64(x.Count), seconds(x.MaxSeconds))
 		}
 		g.render(b, o)
 		if v.Folded.Backoff > 0 {
@@ -441,8 +451,8 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 			right:  cols(2, 3, 4, 5, 6), wide: cols(0, 7),
 		}
 		for _, in := range v.Inputs {
-			g.add(!in.Complete, safe(in.Path), safe(in.Format), i64(in.Bytes), i64(in.DecodedBytes),
-				i64(in.Lines), i64(in.Records), i64(in.LongLines), safe(inputState(in)))
+			g.add(!in.Complete, Safe(in.Path), Safe(in.Format), i64(in.Bytes), i64(in.DecodedBytes),
+				i64(in.Lines), i64(in.Records), i64(in.LongLines), Safe(inputState(in)))
 		}
 		g.render(b, o)
 	}
@@ -464,16 +474,16 @@ func textFindings(b *bytes.Buffer, fs []viewFinding, review bool, samples int, o
 	}
 	for _, f := range fs {
 		if review {
-			g.add(false, safe(f.Key), i64(f.Count), f.Statuses.String(), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
+			g.add(false, Safe(f.Key), i64(f.Count), f.Statuses.String(), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
 		} else {
-			g.add(true, safe(f.Key), i64(f.Count), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
+			g.add(true, Safe(f.Key), i64(f.Count), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
 		}
 	}
 	g.render(b, o)
 	s := grid{header: []string{"KEY", "WHERE", "TIME", "METHOD", "STATUS", "URL"}, right: cols(4), wide: cols(0, 1, 5)}
 	for _, f := range fs {
 		for _, x := range f.Samples {
-			s.add(!review, safe(f.Key), safe(where(x)), dash(x.Time), safe(dash(x.Method)), statusText(x.Status), safe(dash(x.URL)))
+			s.add(!review, Safe(f.Key), Safe(where(x)), dash(x.Time), Safe(dash(x.Method)), statusText(x.Status), Safe(dash(x.URL)))
 		}
 	}
 	if len(s.rows) > 0 {

@@ -262,8 +262,8 @@ func TestSafe(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := safe(tc.in); got != tc.want {
-				t.Errorf("safe(%q) = %q, want %q", tc.in, got, tc.want)
+			if got := Safe(tc.in); got != tc.want {
+				t.Errorf("Safe(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
 	}
@@ -271,7 +271,7 @@ func TestSafe(t *testing.T) {
 
 func TestSafeNoCopy(t *testing.T) {
 	s := "https://scl2-sync405.services.mozilla.com/1.5/1/info/collections"
-	if n := testing.AllocsPerRun(100, func() { _ = safe(s) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _ = Safe(s) }); n != 0 {
 		t.Errorf("safe on a clean string: %v allocs, want 0", n)
 	}
 }

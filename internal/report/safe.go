@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// safe returns s with every character that could fool a terminal or a
+// Safe returns s with every character that could fool a terminal or a
 // reader replaced by a visible escape, in the style of strconv.Quote:
 // C0 controls and DEL (`\t`, `\n`, `\r`, else `\x1b`), C1 controls
 // (`\u009b`), the bidi controls U+061C, U+200E, U+200F, U+202A..U+202E and
@@ -14,8 +14,8 @@ import (
 // BOM U+FEFF, and bytes that are not UTF-8 (`\xff`). Backslashes are left
 // alone, so the escapes are for reading, not for decoding. s is returned
 // unchanged (and not copied) when nothing needs escaping. Every string that
-// came from a log goes through safe before text or Markdown output.
-func safe(s string) string {
+// came from a log goes through Safe before text or Markdown output.
+func Safe(s string) string {
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -113,7 +113,7 @@ func mdEscape(s string) string {
 }
 
 // md returns the log-derived string s ready for a Markdown table cell.
-func md(s string) string { return mdEscape(safe(s)) }
+func md(s string) string { return mdEscape(Safe(s)) }
 
 // escapeJSONControls rewrites, in encoding/json output, the characters
 // that safe escapes and that encoding/json leaves raw (C1 controls, bidi

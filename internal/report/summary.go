@@ -53,6 +53,16 @@ type Input struct {
 	// Error says why.
 	Complete bool
 	Error    string
+	// State names the fault when !Complete (TRUNCATED, CORRUPT, ...).
+	State string
+	// UnverifiedEvents and UnverifiedEscalations count what was decoded
+	// after the last verified checksum of a CORRUPT input: they are kept
+	// out of every other count in the report.
+	UnverifiedEvents      int64
+	UnverifiedEscalations int64
+	// Warnings are findings that leave the data usable (trailing
+	// padding, no checksum, a name that says another format, cut lines).
+	Warnings []string
 }
 
 // totals holds the counters of a Summary.

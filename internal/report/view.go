@@ -62,6 +62,11 @@ type viewInput struct {
 	LongLines    int64  `json:"long_lines"`
 	Complete     bool   `json:"complete"`
 	Error        string `json:"error"`
+	// State is "" or the fault's name (TRUNCATED, CORRUPT, ...).
+	State                 string   `json:"state"`
+	UnverifiedEvents      int64    `json:"unverified_events"`
+	UnverifiedEscalations int64    `json:"unverified_escalations"`
+	Warnings              []string `json:"warnings"`
 }
 
 type viewTotals struct {
@@ -233,7 +238,11 @@ func buildView(s *Summary) *view {
 		v.Verdict = "escalate"
 	}
 	for _, in := range s.inputs {
-		v.Inputs = append(v.Inputs, viewInput(in))
+		vi := viewInput(in)
+		if vi.Warnings == nil {
+			vi.Warnings = []string{}
+		}
+		v.Inputs = append(v.Inputs, vi)
 	}
 
 	for k := range s.classes {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
@@ -21,8 +23,8 @@ type Options struct {
 	Classifier *classify.Classifier
 	// Parse configures the extractor (line and body caps).
 	Parse parse.Options
-	// MaxWindow caps the zstd window (0: parse.DefaultMaxWindow).
-	MaxWindow uint64
+	// Opener sets the decompression limits.
+	Opener parse.OpenerOptions
 	// Limits bounds the Summary.
 	Limits report.Limits
 	// Stdin is read for the path "-".
@@ -38,7 +40,7 @@ const StdinName = "<stdin>"
 // ctx is cancelled.
 func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []error) {
 	sum := report.NewSummary(o.Limits)
-	op, err := parse.NewOpener(o.MaxWindow)
+	op, err := parse.NewOpener(o.Opener)
 	if err != nil {
 		return sum, []error{err}
 	}
@@ -60,14 +62,25 @@ func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []err
 	return sum, errs
 }
 
-// scanOne scans one input into sum; its stats are recorded whatever
-// happens.
+// compressedNames are the endings that promise a compressed file.
+var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.Gzip, ".zst": parse.Zstd, ".zstd": parse.Zstd, ".tzst": parse.Zstd}
+
+// scanOne scans one input into sum; its Input row is recorded whatever
+// happens. Events are first gathered in a summary of their own and only
+// merged into sum once a checksum has verified them (or, for a plain file
+// or a clean truncation, once the input ends): lines decoded after the last
+// verified point of a corrupt input are counted apart, never as findings.
 func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, o Options) (err error) {
 	in := report.Input{Path: path, Format: parse.Plain.String()}
+	pending, pendingEvents := report.NewSummary(o.Limits), int64(0)
 	defer func() {
+		op.OnVerified = nil
 		in.Complete = err == nil
 		if err != nil {
 			in.Error = err.Error()
+			if pe := (*parse.Error)(nil); errors.As(err, &pe) {
+				in.State = parse.State(pe.Err)
+			}
 		}
 		sum.AddInput(in)
 	}()
@@ -83,34 +96,90 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		defer f.Close()
 		r = f
 	}
-	dec, format, err := op.Open(ctxReader{ctx, r})
+	// Cancelling closes the input, so that a read blocked on a pipe or a
+	// terminal returns at once.
+	if c, ok := r.(io.Closer); ok {
+		stop := context.AfterFunc(ctx, func() { c.Close() })
+		defer stop()
+	}
+	fail := func(err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		st := ex.Stats()
+		return &parse.Error{File: in.Path, Format: parse.Plain, Line: st.Lines, Offset: op.Offset(), Decoded: st.Bytes, Err: err}
+	}
+	dec, format, err := op.Open(r)
 	in.Format = format.String()
 	if err != nil {
 		in.Bytes = op.Offset()
-		return &parse.Error{File: in.Path, Offset: op.Offset(), Err: err}
+		pe := fail(err)
+		if e, ok := pe.(*parse.Error); ok {
+			e.Format = format
+		}
+		return pe
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if want, ok := compressedNames[ext]; ok && want != format {
+		if op.Integrity().Empty {
+			return &parse.Error{File: in.Path, Format: want, Offset: -1, Err: parse.ErrEmpty}
+		}
+		in.Warnings = append(in.Warnings, fmt.Sprintf("named %s but holds %s data; read as %s", ext, format, format))
+	}
+	op.OnVerified = func() {
+		if pendingEvents > 0 {
+			sum.Merge(pending)
+			pending, pendingEvents = report.NewSummary(o.Limits), 0
+		}
 	}
 	ex.Reset(dec, in.Path)
 	for ex.Next() {
 		ev := ex.Event()
+		pendingEvents++
 		if ev.Kind == parse.KindResponse && ev.HasBody && (ev.Status < 200 || ev.Status >= 400) {
 			c := o.Classifier.Classify(ev.Body)
-			sum.Add(ev, &c)
+			pending.Add(ev, &c)
 		} else {
-			sum.Add(ev, nil)
+			pending.Add(ev, nil)
 		}
 	}
 	st := ex.Stats()
 	in.Bytes, in.DecodedBytes = op.Offset(), st.Bytes
 	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
-	if err := ex.Err(); err != nil {
-		var pe *parse.Error
-		if errors.As(err, &pe) {
-			pe.Offset = op.Offset()
-			if errors.Is(err, context.Canceled) {
-				return context.Canceled
-			}
+	inf := op.Integrity()
+	if st.LongLines > 0 {
+		in.Warnings = append(in.Warnings, fmt.Sprintf("%d lines over the limit of %d bytes were cut", st.LongLines, o.Parse.MaxLineBytes))
+	}
+	if inf.TrailingBytes > 0 {
+		what := "bytes of trailing garbage"
+		if inf.TrailingZeros {
+			what = "trailing zero bytes"
 		}
-		return fmt.Errorf("%s %w", format, err)
+		in.Warnings = append(in.Warnings, fmt.Sprintf("%d %s after gzip member %d, ignored", inf.TrailingBytes, what, inf.Members))
+	}
+	if inf.NoChecksum {
+		in.Warnings = append(in.Warnings, "zstd frame has no content checksum: integrity unverifiable")
+	}
+	rerr := ex.Err()
+	if rerr != nil {
+		var pe *parse.Error
+		if errors.As(rerr, &pe) {
+			rerr = pe.Err
+		}
+		if parse.State(rerr) == "CORRUPT" {
+			in.UnverifiedEvents, in.UnverifiedEscalations = pendingEvents, int64(pending.Escalations())
+			pendingEvents = 0
+		}
+	}
+	if pendingEvents > 0 {
+		sum.Merge(pending)
+	}
+	if rerr != nil {
+		e := fail(rerr)
+		if pe, ok := e.(*parse.Error); ok {
+			pe.Format = format
+		}
+		return e
 	}
 	return nil
 }
