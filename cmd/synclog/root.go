@@ -48,6 +48,8 @@ type scanOptions struct {
 	maxLineBytes int
 	maxBodyBytes int
 	samples      int
+	maxWindow    int
+	maxRatio     int
 	paths        []string
 }
 
@@ -105,6 +107,8 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
 	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
+	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
+	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -131,13 +135,14 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
 		Limits:     report.Limits{Samples: o.samples},
+		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
 	})
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		fmt.Fprintf(s.errOut, "synclog: %v\n", err)
+		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	}
 	ro := report.Options{Format: o.format, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 	if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {

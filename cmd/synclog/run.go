@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"golang.org/x/term"
+
+	"synclog/internal/report"
 )
 
 // exitCode is synclog's exit status, mapped from errors in one place.
@@ -73,7 +75,7 @@ func exitFor(err error, s *streams) exitCode {
 	case errors.Is(err, errInputs):
 		return exitTrouble
 	}
-	fmt.Fprintf(s.errOut, "synclog: %v\n", err)
+	fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	return exitTrouble
 }
 
