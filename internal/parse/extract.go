@@ -484,6 +484,9 @@ func (e *Extractor) closeBody() {
 // response's is the same body repeated; otherwise the body is a new
 // response of status st (0: unknown).
 func (e *Extractor) attach(method []byte, st int, url, body []byte, cut bool, line int64, t time.Time) {
+	if len(body) > e.opt.MaxBodyBytes {
+		body, cut = body[:e.opt.MaxBodyBytes], true
+	}
 	p := &e.resp[e.cur]
 	if p.active && (st == 0 || p.ev.Status == st) && compatible(p.method, method) {
 		if !p.ev.HasBody {

@@ -174,38 +174,39 @@ func (o *Opener) resetGzip() error {
 	return nil
 }
 
-// Read reads decoded data of the current input.
+// Read reads decoded data of the current input. Empty gzip members are
+// stepped over in a loop, so a file of a million of them costs no stack.
 func (o *Opener) Read(p []byte) (int, error) {
-	if o.cur == (eofReader{}) {
-		return 0, io.EOF
-	}
-	n, err := o.cur.Read(p)
-	o.out += int64(n)
-	if o.opt.MaxRatio > 0 && o.out > ratioFloor && o.out > int64(o.opt.MaxRatio)*max(o.src.n, 1) {
-		return n, fmt.Errorf("%w (%d:1 after %d MiB; raise --max-ratio)", ErrRatio, o.out/max(o.src.n, 1), o.out>>20)
-	}
-	if err != io.EOF {
-		return n, err
-	}
-	switch o.fmt {
-	case Gzip:
-		// One member ended and its CRC-32 and size matched.
-		o.inf.Members++
-		o.verified()
-		if err := o.nextMember(); err != nil {
+	for {
+		if o.cur == (eofReader{}) {
+			return 0, io.EOF
+		}
+		n, err := o.cur.Read(p)
+		o.out += int64(n)
+		if o.opt.MaxRatio > 0 && o.out > ratioFloor && o.out > int64(o.opt.MaxRatio)*max(o.src.n, 1) {
+			return n, fmt.Errorf("%w (%d:1 after %d MiB; raise --max-ratio)", ErrRatio, o.out/max(o.src.n, 1), o.out>>20)
+		}
+		if err != io.EOF {
 			return n, err
 		}
-		if o.cur == o.gz {
+		switch o.fmt {
+		case Gzip:
+			// One member ended and its CRC-32 and size matched.
+			o.inf.Members++
+			o.verified()
+			if err := o.nextMember(); err != nil {
+				return n, err
+			}
 			if n > 0 {
 				return n, nil
 			}
-			return o.Read(p)
+			continue // the next member, or eofReader
+		case Zstd:
+			o.inf.Members++
+			o.verified()
 		}
-	case Zstd:
-		o.inf.Members++
-		o.verified()
+		return n, io.EOF
 	}
-	return n, io.EOF
 }
 
 func (o *Opener) verified() {
