@@ -50,6 +50,7 @@ type scanOptions struct {
 	samples      int
 	maxWindow    int
 	maxRatio     int
+	noRedact     bool
 	paths        []string
 }
 
@@ -107,6 +108,7 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
 	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
+	f.BoolVar(&o.noRedact, "no-redact", false, "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
@@ -144,7 +146,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		}
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	}
-	ro := report.Options{Format: o.format, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
+	ro := report.Options{Format: o.format, Redact: !o.noRedact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 	if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"synclog/internal/redact"
+
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 )
@@ -16,6 +18,10 @@ import (
 type Options struct {
 	// Format is "text" (the default when empty), "markdown" or "json".
 	Format string
+	// Redact replaces personal data (account ids, e-mails, tokens, IP
+	// addresses) in every log-derived string with stand-ins that are stable
+	// within the report. The report says whether it was on.
+	Redact bool
 	// Color enables ANSI colour in the text format. The caller decides
 	// (stdout is a terminal and NO_COLOR is unset); Render never looks at
 	// the environment, and go-pretty's global colour switch is not used.
@@ -39,16 +45,21 @@ const (
 // The same Summary and Options always give the same bytes.
 func Render(w io.Writer, s *Summary, o Options) error {
 	var b bytes.Buffer
+	v := buildView(s)
+	v.Redacted = o.Redact
+	if o.Redact {
+		v.redact(redact.New())
+	}
 	switch o.Format {
 	case "", "text":
-		renderText(&b, buildView(s), o)
+		renderText(&b, v, o)
 	case "markdown":
-		renderMarkdown(&b, buildView(s))
+		renderMarkdown(&b, v)
 	case "json":
 		e := json.NewEncoder(&b)
 		e.SetEscapeHTML(false) // readable URLs and "<stdin>"; HTML output escapes for itself
 		e.SetIndent("", "  ")
-		if err := e.Encode(buildView(s)); err != nil {
+		if err := e.Encode(v); err != nil {
 			return fmt.Errorf("report: encode json: %w", err)
 		}
 	default:
@@ -93,6 +104,11 @@ func notes(v *view) []string {
 	if bad > 0 {
 		out = append(out, fmt.Sprintf("Warning: %d of %s could not be read whole; this report covers what was read (see %q).",
 			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs))
+	}
+	if v.Redacted {
+		out = append(out, "Personal data redacted: account ids, e-mails and IP addresses are stand-ins (user-1, email-1, ip-1), secrets [redacted]; --no-redact shows them.")
+	} else {
+		out = append(out, "NOT REDACTED: this report shows personal data from the logs; do not attach it to a ticket.")
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"synclog/internal/redact"
+
 	"bytes"
 	"cmp"
 	"slices"
@@ -32,6 +34,7 @@ const (
 type view struct {
 	Schema           string        `json:"schema"`
 	Verdict          string        `json:"verdict"` // "escalate" or "ok"
+	Redacted         bool          `json:"redacted"`
 	Inputs           []viewInput   `json:"inputs"`
 	Totals           viewTotals    `json:"totals"`
 	Classes          []viewClass   `json:"classes"`
@@ -423,4 +426,41 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(timeLayout)
+}
+
+// redact replaces personal data in every log-derived string of v. It runs
+// in the view's (sorted) order, so the stand-ins are numbered the same way
+// every time.
+func (v *view) redact(r *redact.Redactor) {
+	samples := func(xs []viewSample) {
+		for i := range xs {
+			xs[i].URL = r.URL(xs[i].URL)
+		}
+	}
+	strs := func(xs []string) {
+		for i := range xs {
+			xs[i] = r.String(xs[i])
+		}
+	}
+	for i := range v.Inputs {
+		v.Inputs[i].Error = r.String(v.Inputs[i].Error)
+	}
+	for _, fs := range [][]viewFinding{v.Escalations, v.Reviews} {
+		for i := range fs {
+			fs[i].Key = r.String(fs[i].Key)
+			strs(fs[i].Hosts)
+			samples(fs[i].Samples)
+		}
+	}
+	for i := range v.Classes {
+		v.Classes[i].Key = r.String(v.Classes[i].Key)
+	}
+	for i := range v.FailedByHost {
+		v.FailedByHost[i].Host = r.String(v.FailedByHost[i].Host)
+	}
+	samples(v.NoBody503Samples)
+	for i := range v.NetworkErrors {
+		v.NetworkErrors[i].Detail = r.String(v.NetworkErrors[i].Detail)
+		strs(v.NetworkErrors[i].Hosts)
+	}
 }
