@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# bench.sh: end-to-end benchmark of synclog on a large synthetic log.
+#
+# usage: scripts/bench.sh [SIZE] [WORKDIR]
+#
+#   SIZE     log size, with a K, M or G suffix (powers of 1024); default 1G.
+#            scripts/bench.sh 64M is a quick smoke run (well under a minute).
+#   WORKDIR  where binaries, data and outputs go; default <repo>/bench
+#            (git-ignored). Data is reused while SIZE and the generator stay
+#            the same.
+#
+# It builds synclog, the generator (internal/synth/cmd) and the floor
+# (scripts/floor), writes SIZE of log (seed 1, TRACE bodies on) with its
+# ground truth, compresses it with gzip -6 and zstd -3 (one thread), and
+# writes 8 shards of SIZE/8 as .zst. Then it times, each as a whole process,
+# RUNS times, taking the median wall time:
+#   floor      decode + count lines, same library as synclog (plain/gzip/zstd)
+#   grep       grep -c -F 'fail 503' on the plain file
+#   synclog    scan --format json on the plain, .gz and .zst files, checking
+#              the totals against the generator's truth (MISMATCH: exit 1)
+#   many files synclog on the 8 shards at once (with -j if synclog has it),
+#              and one at a time (sequential loop, wall times summed)
+# and prints the machine and one Markdown table on standard output.
+#
+# Wall time is taken with bash's EPOCHREALTIME around the timed process
+# (microseconds; GNU time's %e has only 10 ms resolution, too coarse for the
+# smoke run); peak RSS is GNU time's %M. Raw numbers: WORKDIR/out/raw.tsv.
+#
+# Needs go, gzip, zstd, jq, and GNU time as /usr/bin/time
+# (Debian/Ubuntu: apt-get install time). Installs nothing. RUNS=5 in the
+# environment takes the median of 5 runs instead of 3.
+set -euo pipefail
+
+RUNS=${RUNS:-3} # runs per measurement; the environment may override it
+SHARDS=8
+SIZE=${1:-1G}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${2:-$ROOT/bench}
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+log() { echo "bench.sh: [${SECONDS}s] $*" >&2; }
+
+# --- prerequisites -----------------------------------------------------------
+if [[ ! -x /usr/bin/time ]]; then
+	die "/usr/bin/time (GNU time) is missing; install it (Debian/Ubuntu: apt-get install time)"
+fi
+/usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null ||
+	die "/usr/bin/time does not take -f/-o: GNU time is needed (apt-get install time)"
+for tool in go gzip zstd jq grep awk; do
+	command -v "$tool" >/dev/null || die "$tool is missing"
+done
+
+# to_bytes 64M -> 67108864
+to_bytes() {
+	local s=${1^^}
+	s=${s%B}
+	s=${s%I}
+	[[ $s =~ ^([0-9]+)([KMGT]?)$ ]] || return 1
+	local n=${BASH_REMATCH[1]}
+	case ${BASH_REMATCH[2]} in
+	K) n=$((n << 10)) ;;
+	M) n=$((n << 20)) ;;
+	G) n=$((n << 30)) ;;
+	T) n=$((n << 40)) ;;
+	esac
+	echo "$n"
+}
+BYTES=$(to_bytes "$SIZE") || die "bad SIZE '$SIZE' (want e.g. 64M, 256M, 1G)"
+((BYTES >= SHARDS * 1024)) || die "SIZE '$SIZE' is too small"
+
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+BIN=$WORK/bin DATA=$WORK/data OUT=$WORK/out
+mkdir -p "$BIN" "$DATA" "$OUT"
+
+# --- build -------------------------------------------------------------------
+log "building into $BIN"
+(
+	cd "$ROOT"
+	go build -o "$BIN/synclog" ./cmd/synclog
+	go build -o "$BIN/synth" ./internal/synth/cmd
+	go build -o "$BIN/floor" ./scripts/floor
+)
+SYNCLOG=$BIN/synclog
+
+# --- data --------------------------------------------------------------------
+PLAIN=$DATA/sync.log
+TRUTH=$DATA/sync.truth.json
+stamp="$BYTES $(sha256sum "$BIN/synth" | cut -c1-16) seed=1 shards=$SHARDS"
+if [[ -f $DATA/stamp && $(<"$DATA/stamp") == "$stamp" ]]; then
+	log "reusing the data in $DATA"
+else
+	rm -f "$DATA"/*
+	log "generating $SIZE ($BYTES bytes), seed 1"
+	"$BIN/synth" -bytes "$BYTES" -seed 1 -trace=true -o "$PLAIN" -truth "$TRUTH"
+	log "gzip -6"
+	gzip -6 -c "$PLAIN" >"$PLAIN.gz"
+	log "zstd -3 (one thread)"
+	zstd -3 -T1 -q -c "$PLAIN" >"$PLAIN.zst"
+	log "$SHARDS shards of $((BYTES / SHARDS)) bytes"
+	for ((i = 1; i <= SHARDS; i++)); do
+		"$BIN/synth" -q -bytes $((BYTES / SHARDS)) -seed $((1000 + i)) -trace=true -o - \
+			-truth "$DATA/shard-$i.truth.json" | zstd -3 -T1 -q -c >"$DATA/shard-$i.log.zst"
+	done
+	echo "$stamp" >"$DATA/stamp"
+fi
+SHARD_FILES=()
+for ((i = 1; i <= SHARDS; i++)); do SHARD_FILES+=("$DATA/shard-$i.log.zst"); done
+PLAIN_BYTES=$(stat -c %s "$PLAIN")
+SHARD_BYTES=$(jq -s 'map(.bytes) | add' "$DATA"/shard-*.truth.json)
+
+# --- measuring ---------------------------------------------------------------
+printf 'case\trun\twall_s\ttime_e_s\trss_kib\n' >"$OUT/raw.tsv"
+
+# timed_run NAME STDOUT CMD...: runs CMD once under GNU time, stdout to
+# STDOUT; sets T_WALL (seconds) and T_RSS (KiB). Exit status 0 or 1 is fine
+# (synclog: escalations found; grep: no match); anything else is fatal.
+timed_run() {
+	local name=$1 stdout=$2
+	shift 2
+	local rc=0 t0 t1
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%e %M' -o "$OUT/time" "$@" >"$stdout" 2>"$OUT/stderr" || rc=$?
+	t1=$EPOCHREALTIME
+	if ((rc > 1)); then
+		cat "$OUT/stderr" >&2
+		die "$name: exit status $rc: $*"
+	fi
+	# GNU time writes "Command exited with non-zero status N" first.
+	local e m
+	read -r e m < <(tail -n 1 "$OUT/time")
+	T_WALL=$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.3f", b - a }')
+	T_RSS=$m
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "${RUN:-0}" "$T_WALL" "$e" "$m" >>"$OUT/raw.tsv"
+}
+
+median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
+maxof() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+
+# measure KEY NAME STDOUT CMD...: RUNS runs; sets WALL[KEY], RSS[KEY].
+declare -A WALL RSS
+measure() {
+	local key=$1 name=$2 stdout=$3
+	shift 3
+	local walls=() rsss=()
+	for ((RUN = 1; RUN <= RUNS; RUN++)); do
+		timed_run "$key" "$stdout" "$@"
+		walls+=("$T_WALL")
+		rsss+=("$T_RSS")
+	done
+	WALL[$key]=$(median "${walls[@]}")
+	RSS[$key]=$(maxof "${rsss[@]}")
+	log "$name: median ${WALL[$key]} s, peak RSS ${RSS[$key]} KiB"
+}
+
+# check NAME REPORT.json TRUTH-JSON-TEXT: compares the totals with the truth.
+MISMATCH=0
+check() {
+	local name=$1 report=$2 truth=$3 f got want
+	for f in responses failed_responses escalations no_body_503 network_errors; do
+		got=$(jq ".totals.$f" "$report")
+		want=$(jq ".$f" <<<"$truth")
+		if [[ $got != "$want" ]]; then
+			echo "MISMATCH $name: totals.$f = $got, truth $want"
+			MISMATCH=1
+		fi
+	done
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+log "timing, $RUNS runs each (load average $LOAD0)"
+measure floor-plain "floor" "$OUT/floor-plain.txt" "$BIN/floor" "$PLAIN"
+measure floor-gzip "floor" "$OUT/floor-gzip.txt" "$BIN/floor" "$PLAIN.gz"
+measure floor-zstd "floor" "$OUT/floor-zstd.txt" "$BIN/floor" "$PLAIN.zst"
+for f in plain gzip zstd; do
+	read -r lines _ <"$OUT/floor-$f.txt"
+	[[ $lines == "$(jq .lines "$TRUTH")" ]] || die "floor $f counted $lines lines, truth $(jq .lines "$TRUTH")"
+done
+measure grep "grep -c -F 'fail 503'" "$OUT/grep.txt" grep -c -F 'fail 503' "$PLAIN"
+
+measure synclog-plain "synclog" "$OUT/synclog-plain.json" "$SYNCLOG" scan --format json "$PLAIN"
+check "synclog plain" "$OUT/synclog-plain.json" "$(<"$TRUTH")"
+measure synclog-gzip "synclog" "$OUT/synclog-gzip.json" "$SYNCLOG" scan --format json "$PLAIN.gz"
+check "synclog gzip" "$OUT/synclog-gzip.json" "$(<"$TRUTH")"
+measure synclog-zstd "synclog" "$OUT/synclog-zstd.json" "$SYNCLOG" scan --format json "$PLAIN.zst"
+check "synclog zstd" "$OUT/synclog-zstd.json" "$(<"$TRUTH")"
+
+# Many files at once; -j only if this synclog has it.
+help=$("$SYNCLOG" scan --help 2>&1 || true)
+JOBS=()
+many_case="synclog $SHARDS files, no -j"
+if grep -qE -- '(^|[[:space:],])-j([[:space:],=]|$)|--jobs' <<<"$help"; then
+	JOBS=(-j "$(nproc)")
+	many_case="synclog $SHARDS files -j $(nproc)"
+fi
+shard_truth=$(jq -s '{responses: map(.responses) | add, failed_responses: map(.failed_responses) | add,
+	escalations: map(.escalations) | add, no_body_503: map(.no_body_503) | add,
+	network_errors: map(.network_errors) | add}' "$DATA"/shard-*.truth.json)
+measure many-par "$many_case" "$OUT/synclog-many.json" "$SYNCLOG" scan --format json "${JOBS[@]}" "${SHARD_FILES[@]}"
+check "$many_case" "$OUT/synclog-many.json" "$shard_truth"
+
+# The same files one at a time: the wall times of the 8 runs are summed.
+seq_walls=() seq_rss=()
+for ((r = 1; r <= RUNS; r++)); do
+	sum=0 peak=0
+	for ((i = 1; i <= SHARDS; i++)); do
+		RUN=$r timed_run "synclog shard $i" "$OUT/synclog-shard-$i.json" \
+			"$SYNCLOG" scan --format json "$DATA/shard-$i.log.zst"
+		sum=$(awk -v a="$sum" -v b="$T_WALL" 'BEGIN { printf "%.3f", a + b }')
+		if ((T_RSS > peak)); then peak=$T_RSS; fi
+	done
+	seq_walls+=("$sum")
+	seq_rss+=("$peak")
+done
+for ((i = 1; i <= SHARDS; i++)); do
+	check "synclog shard $i" "$OUT/synclog-shard-$i.json" "$(<"$DATA/shard-$i.truth.json")"
+done
+WALL[many-seq]=$(median "${seq_walls[@]}")
+RSS[many-seq]=$(maxof "${seq_rss[@]}")
+log "synclog $SHARDS files one at a time: median ${WALL[many-seq]} s"
+
+# --- report ------------------------------------------------------------------
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / 1e6 / s; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+row() { # row KEY CASE INPUT UNCOMPRESSED-BYTES RATIO
+	printf '| %s | %s | %.3f | %s | %.1f | %s |\n' "$2" "$3" "${WALL[$1]}" "$(mbps "$4" "${WALL[$1]}")" \
+		"$(awk -v k="${RSS[$1]}" 'BEGIN { print k / 1024 }')" "$5"
+}
+in_plain="sync.log ($(mib "$PLAIN_BYTES") MiB)"
+in_gzip="sync.log.gz ($(mib "$(stat -c %s "$PLAIN.gz")") MiB)"
+in_zstd="sync.log.zst ($(mib "$(stat -c %s "$PLAIN.zst")") MiB)"
+in_many="$SHARDS × shard.log.zst ($(mib "$SHARD_BYTES") MiB plain, $(mib "$(cat "${SHARD_FILES[@]}" | wc -c)") MiB zst)"
+
+echo
+echo "## synclog end-to-end benchmark, $SIZE"
+echo
+echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+echo "- load average at start: $LOAD0 (1, 5, 15 min); at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- $(go version | sed 's/^go version //'); $(gzip --version | head -n1); $(zstd --version | sed 's/^\*\*\* //; s/ \*\*\*$//; s/, by.*//')"
+echo "- log: $(jq -r '"\(.lines) lines, \(.responses) responses, \(.escalations) escalations"' "$TRUTH"); median of $RUNS runs; MB = 10^6 bytes of uncompressed log"
+echo
+echo "| case | input | wall s | MB/s (uncompressed) | peak RSS MiB | ratio |"
+echo "|---|---|--:|--:|--:|---|"
+row floor-plain "floor (read + count lines)" "$in_plain" "$PLAIN_BYTES" ""
+row floor-gzip "floor (gunzip + count lines)" "$in_gzip" "$PLAIN_BYTES" ""
+row floor-zstd "floor (unzstd + count lines)" "$in_zstd" "$PLAIN_BYTES" ""
+row grep "grep -c -F 'fail 503'" "$in_plain" "$PLAIN_BYTES" ""
+row synclog-plain "synclog scan" "$in_plain" "$PLAIN_BYTES" \
+	"$(ratio "${WALL[synclog-plain]}" "${WALL[floor-plain]}")× floor, $(ratio "${WALL[synclog-plain]}" "${WALL[grep]}")× grep"
+row synclog-gzip "synclog scan" "$in_gzip" "$PLAIN_BYTES" "$(ratio "${WALL[synclog-gzip]}" "${WALL[floor-gzip]}")× floor"
+row synclog-zstd "synclog scan" "$in_zstd" "$PLAIN_BYTES" "$(ratio "${WALL[synclog-zstd]}" "${WALL[floor-zstd]}")× floor"
+row many-par "$many_case" "$in_many" "$SHARD_BYTES" ""
+row many-seq "synclog $SHARDS files, one at a time (summed)" "$in_many" "$SHARD_BYTES" \
+	"sequential / parallel = $(ratio "${WALL[many-seq]}" "${WALL[many-par]}")"
+echo
+echo "Profile the parser: \`go test ./internal/parse -run '^\$' -bench Pipeline -cpuprofile $OUT/cpu.out && go tool pprof -top $OUT/cpu.out\`"
+
+if ((MISMATCH)); then
+	echo "MISMATCH: synclog's totals disagree with the generator's truth (see above)"
+	exit 1
+fi
