@@ -147,6 +147,9 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	}
 	ro := report.Options{Format: o.format, Redact: !o.noRedact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
+	if o.output == "" {
+		ro.Width = s.width
+	}
 	if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ type streams struct {
 	inTTY   bool // stdin is a terminal
 	outTTY  bool // stdout is a terminal
 	noColor bool // NO_COLOR is set
+	width   int  // stdout's width in columns when it is a terminal, else 0
 }
 
 // errUsage marks a usage error (exit 2).
@@ -53,6 +54,9 @@ var errEscalate = errors.New("escalations found")
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout)}
 	_, s.noColor = os.LookupEnv("NO_COLOR")
+	if f, ok := stdout.(*os.File); ok && s.outTTY {
+		s.width, _, _ = term.GetSize(int(f.Fd()))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cmd := newRootCmd(s)

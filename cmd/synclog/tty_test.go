@@ -30,3 +30,39 @@ func TestScanTerminalStdin(t *testing.T) {
 		t.Errorf("stderr = %q, want usage then one error line", errOut.String())
 	}
 }
+
+// TestColorOnlyOnTerminal checks on a real pseudo-terminal that the text
+// report is coloured there, and never in a pipe or when NO_COLOR is set.
+func TestColorOnlyOnTerminal(t *testing.T) {
+	args := []string{"scan", "../../testdata/logs/modern-trace.log"}
+	coloured := func(t *testing.T) bool {
+		t.Helper()
+		ptmx, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pty on this machine: %v", err)
+		}
+		defer ptmx.Close()
+		done := make(chan []byte)
+		go func() {
+			var b bytes.Buffer
+			b.ReadFrom(ptmx)
+			done <- b.Bytes()
+		}()
+		var errOut bytes.Buffer
+		run(args, strings.NewReader(""), tty, &errOut)
+		tty.Close()
+		return bytes.Contains(<-done, []byte("\x1b["))
+	}
+	if !coloured(t) {
+		t.Error("no colour on a terminal")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if coloured(t) {
+		t.Error("colour on a terminal with NO_COLOR set")
+	}
+	var out, errOut bytes.Buffer
+	run(args, strings.NewReader(""), &out, &errOut)
+	if bytes.Contains(out.Bytes(), []byte("\x1b[")) {
+		t.Error("colour in a pipe")
+	}
+}
