@@ -308,7 +308,7 @@ func (e *sourceError) Unwrap() error { return e.err }
 func State(err error) string {
 	var se *sourceError
 	switch {
-	case errors.As(err, &se):
+	case errors.As(err, &se), errors.Is(err, io.ErrNoProgress):
 		return "UNREADABLE"
 	case errors.Is(err, ErrEmpty):
 		return "EMPTY"
