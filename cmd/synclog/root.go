@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -51,6 +52,7 @@ type scanOptions struct {
 	maxWindow    int
 	maxRatio     int
 	noRedact     bool
+	jobs         int
 	paths        []string
 }
 
@@ -108,6 +110,7 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
 	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
+	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "scan up to `N` inputs at once (the report is the same for any N)")
 	f.BoolVar(&o.noRedact, "no-redact", false, "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
@@ -139,6 +142,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Limits:     report.Limits{Samples: o.samples},
 		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
+		Jobs:       o.jobs,
 	})
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {

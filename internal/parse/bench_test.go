@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -116,5 +117,41 @@ func TestExtractZeroAllocs(t *testing.T) {
 	run()
 	if allocs := testing.AllocsPerRun(5, run); allocs != 0 {
 		t.Errorf("allocs per run of %d lines = %v, want 0", strings.Count(sampleLog, "\n"), allocs)
+	}
+}
+
+// BenchmarkPipelineFile measures open + decompress + extract on a large
+// log named by $SYNCLOG_BENCH_FILE (scripts/bench.sh leaves them in
+// bench/data/), read from disk each time.
+func BenchmarkPipelineFile(b *testing.B) {
+	name := os.Getenv("SYNCLOG_BENCH_FILE")
+	if name == "" {
+		b.Skip("set SYNCLOG_BENCH_FILE to a log (e.g. bench/data/sync.log.zst, made by scripts/bench.sh)")
+	}
+	op, err := NewOpener(OpenerOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer op.Close()
+	e := NewExtractor(nil, "", Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := os.Open(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dec, _, err := op.Open(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.Reset(dec, name)
+		for e.Next() {
+			sinkEvents++
+		}
+		if e.Err() != nil {
+			b.Fatal(e.Err())
+		}
+		b.SetBytes(e.Stats().Bytes)
+		f.Close()
 	}
 }

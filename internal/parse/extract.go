@@ -312,9 +312,15 @@ func (e *Extractor) methodLine(m []byte, mesg bool) bool {
 		return false
 	}
 	method, rest := m[:n], m[n+1:]
-	switch {
-	case bytes.HasPrefix(rest, pSuccess), bytes.HasPrefix(rest, pFail):
+	if len(rest) == 0 {
+		return false
+	}
+	switch rest[0] {
+	case 's', 'f':
 		// "GET fail 503 <url>", "GET success 200 <url>"
+		if !bytes.HasPrefix(rest, pSuccess) && !bytes.HasPrefix(rest, pFail) {
+			return false
+		}
 		rest = rest[bytes.IndexByte(rest, ' ')+1:]
 		if len(rest) < 5 || rest[3] != ' ' {
 			return false
@@ -329,10 +335,16 @@ func (e *Extractor) methodLine(m []byte, mesg bool) bool {
 		}
 		e.statusLine(kind, method, st, firstField(rest[4:]))
 		return true
-	case mesg:
+	}
+	if mesg {
 		return false
-	case bytes.HasPrefix(rest, pRequestTo):
+	}
+	switch rest[0] {
+	case 'r':
 		// "GET request to <url> failed with status 503" or "... failed: <why>"
+		if !bytes.HasPrefix(rest, pRequestTo) {
+			return false
+		}
 		rest = rest[len(pRequestTo):]
 		url := firstField(rest)
 		rest = rest[len(url):]
@@ -347,24 +359,27 @@ func (e *Extractor) methodLine(m []byte, mesg bool) bool {
 			e.networkError(method, url, rest[len(pFailed):])
 			return true
 		}
-		return false
-	case bytes.HasPrefix(rest, pBodyColon):
+	case 'b':
 		// "GET body: <response body>" (lower-case: "GET Body:" is the request).
+		if !bytes.HasPrefix(rest, pBodyColon) {
+			return false
+		}
 		b := rest[len(pBodyColon):]
 		if len(b) > 0 && b[0] == ' ' {
 			b = b[1:]
 		}
 		e.startBody(bodyTrace, method, b)
 		return true
-	case bytes.HasPrefix(rest, pHTTP), bytes.HasPrefix(rest, pHTTPS):
+	case 'h':
 		// Services.Common.RESTRequest: "GET <url> 500"
+		if !bytes.HasPrefix(rest, pHTTP) && !bytes.HasPrefix(rest, pHTTPS) {
+			return false
+		}
 		url := firstField(rest)
-		tail := trimSpace(rest[len(url):])
-		if st, ok := status(tail); ok {
+		if st, ok := status(trimSpace(rest[len(url):])); ok {
 			e.statusLine(seenREST, method, st, url)
 			return true
 		}
-		return false
 	}
 	return false
 }
@@ -386,7 +401,7 @@ func (e *Extractor) statusLine(kind uint16, method []byte, st int, url []byte) {
 		return
 	}
 	e.flush()
-	e.begin(kind, method, st, url, e.line, e.h.time)
+	e.begin(kind, method, st, url, e.line, e.h.when())
 }
 
 func family(seen uint16) uint16 {
@@ -435,7 +450,7 @@ func (e *Extractor) finish() { e.flush() }
 // until the next record starts.
 func (e *Extractor) startBody(kind int, method, text []byte) {
 	b := &e.body
-	b.active, b.kind, b.cut, b.line, b.time = true, kind, false, e.line, e.h.time
+	b.active, b.kind, b.cut, b.line = true, kind, false, e.line
 	b.method = append(b.method[:0], method...)
 	b.buf = b.buf[:0]
 	// The body of a successful response is data, not an error: note that it
@@ -447,6 +462,7 @@ func (e *Extractor) startBody(kind int, method, text []byte) {
 		p.ev.HasBody = true
 		return
 	}
+	b.time = e.h.when()
 	e.appendBody(text)
 }
 
@@ -519,7 +535,7 @@ func (e *Extractor) stringBody(b []byte) {
 	if !bodyLike(b) {
 		return
 	}
-	e.attach(nil, 0, nil, b, false, e.line, e.h.time)
+	e.attach(nil, 0, nil, b, false, e.line, e.h.when())
 }
 
 // embeddedJSON handles a tokenserver error or a serialized response object
@@ -537,7 +553,7 @@ func (e *Extractor) embeddedJSON(m []byte) {
 				st, _ = status(v[:3])
 			}
 		}
-		e.attach(nil, st, nil, body, false, e.line, e.h.time)
+		e.attach(nil, st, nil, body, false, e.line, e.h.when())
 		return
 	}
 	if i := bytes.Index(m, pDataObj); i >= 0 {
@@ -558,7 +574,7 @@ func (e *Extractor) embeddedJSON(m []byte) {
 		if !httpStatus(st) {
 			st = 0
 		}
-		e.attach(nil, st, []byte(obj.URL), body, false, e.line, e.h.time)
+		e.attach(nil, st, []byte(obj.URL), body, false, e.line, e.h.when())
 	}
 }
 
@@ -577,7 +593,7 @@ func (e *Extractor) networkError(method, url, why []byte) {
 	e.auxMethod = append(e.auxMethod[:0], method...)
 	e.auxURL = append(e.auxURL[:0], url...)
 	e.auxDetail = append(e.auxDetail[:0], trimSpace(detail)...)
-	e.aux = Event{Kind: KindNetworkError, File: e.name, Line: int(e.line), Time: e.h.time,
+	e.aux = Event{Kind: KindNetworkError, File: e.name, Line: int(e.line), Time: e.h.when(),
 		Method: e.auxMethod, URL: e.auxURL, Detail: e.auxDetail}
 	e.queue[e.nq] = &e.aux
 	e.nq++
@@ -595,7 +611,7 @@ func (e *Extractor) backoff(what string, v []byte, div float64) {
 		x = x*10 + float64(c-'0')
 	}
 	e.auxDetail = append(e.auxDetail[:0], what...)
-	e.aux = Event{Kind: KindBackoff, File: e.name, Line: int(e.line), Time: e.h.time,
+	e.aux = Event{Kind: KindBackoff, File: e.name, Line: int(e.line), Time: e.h.when(),
 		Detail: e.auxDetail, Seconds: x / div}
 	e.queue[e.nq] = &e.aux
 	e.nq++
@@ -638,10 +654,11 @@ func bodyLike(b []byte) bool {
 
 // firstField returns b up to the first space or tab.
 func firstField(b []byte) []byte {
-	for i, c := range b {
-		if c == ' ' || c == '\t' {
-			return b[:i]
-		}
+	if i := bytes.IndexByte(b, ' '); i >= 0 {
+		b = b[:i]
+	}
+	if i := bytes.IndexByte(b, '\t'); i >= 0 {
+		b = b[:i]
 	}
 	return b
 }

@@ -115,7 +115,7 @@ func NewOpener(opt OpenerOptions) (*Opener, error) {
 	zd, err := zstd.NewReader(nil,
 		zstd.WithDecoderMaxWindow(opt.MaxWindow),
 		zstd.WithDecoderMaxMemory(opt.MaxWindow*2),
-		zstd.WithDecoderConcurrency(2),
+		zstd.WithDecoderConcurrency(1),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)

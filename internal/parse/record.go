@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"time"
 )
 
@@ -21,7 +22,9 @@ const (
 
 // header is the start of a log record: time, logger, level and message.
 type header struct {
-	time    time.Time
+	ms      int64     // epoch milliseconds, -1 when date holds the time, -2 when ts does
+	ts      [13]byte  // the 13 digits of epoch milliseconds, parsed on demand
+	date    time.Time // Weave-era time
 	logger  []byte
 	level   Level
 	message []byte
@@ -36,20 +39,32 @@ func parseHeader(line []byte, h *header) bool {
 	if len(line) < 12 || line[0] < '0' || line[0] > '9' {
 		return false
 	}
+	// Fast path: 13 digits of epoch ms and a tab, as in almost every line.
+	// The digits are checked when the time is needed (when), not here.
+	if len(line) > 16 && line[13] == '\t' && digits(line[:13]) == 13 {
+		copy(h.ts[:], line[:13])
+		h.ms = -2
+		if h.fast(line[13:]) {
+			return true
+		}
+	}
 	var rest []byte
 	if n := digits(line); n >= 12 && n <= 14 {
 		var ms int64
 		for _, c := range line[:n] {
 			ms = ms*10 + int64(c-'0')
 		}
-		h.time = time.UnixMilli(ms).UTC()
+		h.ms = ms
 		rest = line[n:]
+		if h.fast(rest) {
+			return true
+		}
 	} else if n == 4 && len(line) >= 19 {
 		t, ok := parseDateTime(line[:19])
 		if !ok {
 			return false
 		}
-		h.time = t
+		h.ms, h.date = -1, t
 		rest = line[19:]
 		// Optional fractional seconds.
 		if len(rest) > 1 && (rest[0] == '.' || rest[0] == ',') {
@@ -94,6 +109,67 @@ func parseHeader(line []byte, h *header) bool {
 	}
 	h.message = rest
 	return true
+}
+
+// when returns the record's time. It is computed on demand: most records
+// never need it.
+func (h *header) when() time.Time {
+	switch {
+	case h.ms == -1:
+		return h.date
+	case h.ms == -2:
+		var ms int64
+		for _, c := range h.ts {
+			ms = ms*10 + int64(c-'0')
+		}
+		return time.UnixMilli(ms).UTC()
+	}
+	return time.UnixMilli(h.ms).UTC()
+}
+
+// fast parses "\tlogger\tLEVEL\tmessage", the layout of almost every line,
+// with SIMD searches for the tabs; it reports false for anything else,
+// which the general path then handles.
+func (h *header) fast(rest []byte) bool {
+	if len(rest) == 0 || rest[0] != '\t' {
+		return false
+	}
+	rest = rest[1:]
+	i := bytes.IndexByte(rest, '\t')
+	if i <= 0 || rest[0] == ' ' {
+		return false
+	}
+	lv := rest[i+1:]
+	n := levelLen(lv)
+	if n == 0 || len(lv) <= n || lv[n] != '\t' {
+		return false
+	}
+	if h.level = levelOf(lv[:n]); h.level == LevelNone {
+		return false
+	}
+	h.logger = rest[:i]
+	if rest[i-1] == ' ' {
+		h.logger = bytes.TrimRight(h.logger, " ")
+	}
+	h.message = lv[n+1:]
+	return true
+}
+
+// levelLen returns the length of the level name b may start with, judged
+// by its first letter, or 0.
+func levelLen(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	switch b[0] {
+	case 'D', 'T', 'E', 'F':
+		return 5 // DEBUG TRACE ERROR FATAL
+	case 'I', 'W':
+		return 4 // INFO WARN
+	case 'C':
+		return 6 // CONFIG
+	}
+	return 0
 }
 
 // skipSep skips a field separator: one or more tabs or spaces.

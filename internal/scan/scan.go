@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
@@ -29,36 +30,99 @@ type Options struct {
 	Limits report.Limits
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// Jobs is how many inputs are scanned at once (at least 1).
+	Jobs int
 }
 
 // StdinName is how standard input is named in reports and errors.
 const StdinName = "<stdin>"
 
-// Run scans paths in order ("-" is standard input) and returns the summary
-// of everything that could be read, and one error per input that could not
-// be read whole. It stops early, returning ctx.Err() among the errors, when
-// ctx is cancelled.
+// Run scans paths ("-" is standard input) and returns the summary of
+// everything that could be read, and one error per input that could not be
+// read whole, both in the order of paths. Up to Options.Jobs inputs are
+// scanned at once, each into a summary of its own; the summaries are merged
+// in input order, so the result does not depend on Jobs. Run stops early,
+// returning ctx.Err() among the errors, when ctx is cancelled.
 func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []error) {
-	sum := report.NewSummary(o.Limits)
-	op, err := parse.NewOpener(o.Opener)
-	if err != nil {
-		return sum, []error{err}
+	jobs := min(max(o.Jobs, 1), max(len(paths), 1))
+	type result struct {
+		sum  *report.Summary
+		err  error
+		done chan struct{}
 	}
-	defer op.Close()
-	ex := parse.NewExtractor(nil, "", o.Parse)
-	var errs []error
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
+	results := make([]result, len(paths))
+	for i := range results {
+		results[i].done = make(chan struct{})
+	}
+	next := make(chan int)
+	// Bound how far workers run ahead of the merge, so that finished
+	// summaries waiting for an earlier slow input stay few.
+	ahead := make(chan struct{}, 2*jobs)
+	var setupErr error
+	var wg sync.WaitGroup
+	for w := 0; w < jobs; w++ {
+		op, err := parse.NewOpener(o.Opener)
+		if err != nil {
+			setupErr = err
 			break
 		}
-		if err := scanOne(ctx, p, op, ex, sum, o); err != nil {
-			errs = append(errs, err)
-			if errors.Is(err, context.Canceled) {
-				break
+		ex := parse.NewExtractor(nil, "", o.Parse)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer op.Close()
+			for i := range next {
+				r := &results[i]
+				r.sum = report.NewSummary(o.Limits)
+				if err := ctx.Err(); err != nil {
+					r.err = err
+				} else {
+					r.err = scanOne(ctx, paths[i], op, ex, r.sum, o)
+				}
+				close(r.done)
 			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		if setupErr != nil {
+			return
+		}
+		for i := range paths {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+			}
+			next <- i
+		}
+	}()
+	sum := report.NewSummary(o.Limits)
+	var errs []error
+	if setupErr != nil {
+		wg.Wait()
+		return sum, []error{setupErr}
+	}
+	for i := range results {
+		<-results[i].done
+		<-ahead
+		r := &results[i]
+		if errors.Is(r.err, context.Canceled) {
+			errs = append(errs, r.err)
+			break
+		}
+		sum.Merge(r.sum)
+		r.sum = nil
+		if r.err != nil {
+			errs = append(errs, r.err)
 		}
 	}
+	// Drain: after a cancellation the remaining inputs return at once.
+	go func() {
+		for range ahead {
+		}
+	}()
+	wg.Wait()
+	close(ahead)
 	return sum, errs
 }
 
@@ -126,13 +190,19 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		}
 		in.Warnings = append(in.Warnings, fmt.Sprintf("named %s but holds %s data; read as %s", ext, format, format))
 	}
-	op.OnVerified = func() {
+	commit := func() {
 		if pendingEvents > 0 {
 			sum.Merge(pending)
 			pending, pendingEvents = report.NewSummary(o.Limits), 0
 		}
 	}
-	ex.Reset(dec, in.Path)
+	// Decompression runs ahead on a goroutine of its own; a checksum
+	// verified there commits the events once the parser has caught up.
+	verified := false
+	op.OnVerified = func() { verified = true }
+	pf := parse.NewPrefetch(dec, 4, 256<<10, func() bool { v := verified; verified = false; return v }, commit)
+	defer pf.Close()
+	ex.Reset(pf, in.Path)
 	for ex.Next() {
 		ev := ex.Event()
 		pendingEvents++

@@ -1,0 +1,130 @@
+package parse
+
+import (
+	"io"
+	"sync"
+)
+
+// Prefetch reads from a reader in a goroutine of its own, ahead of its
+// caller, so that decompression on one core overlaps parsing on another.
+// It keeps at most a fixed number of buffers in flight, so memory does not
+// grow with the input.
+//
+// Create one with NewPrefetch; read it to the end (io.EOF or an error) or
+// call Close. A Prefetch is not safe for concurrent use by several readers.
+type Prefetch struct {
+	full chan *chunk
+	free chan *chunk
+	stop chan struct{}
+	wg   sync.WaitGroup
+	cur  *chunk
+	off  int
+	err  error
+	// onMark is called, on the reading goroutine, once every byte read
+	// before a mark has been handed to the caller.
+	onMark func()
+}
+
+type chunk struct {
+	b    []byte
+	n    int
+	err  error
+	mark bool // the source reached a mark (a verified checksum) after these bytes
+}
+
+// NewPrefetch starts reading r in the background with n buffers of size
+// bytes. After each read from r it calls marked (on the background
+// goroutine); when that returns true, onMark is called on the caller's
+// goroutine as soon as the caller has read everything read before it. Either
+// function may be nil.
+func NewPrefetch(r io.Reader, n, size int, marked func() bool, onMark func()) *Prefetch {
+	p := &Prefetch{
+		full:   make(chan *chunk, n),
+		free:   make(chan *chunk, n),
+		stop:   make(chan struct{}),
+		onMark: onMark,
+	}
+	for i := 0; i < n; i++ {
+		p.free <- &chunk{b: make([]byte, size)}
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(p.full)
+		for {
+			var c *chunk
+			select {
+			case c = <-p.free:
+			case <-p.stop:
+				return
+			}
+			// Fill the buffer; the source's own errors (io.ErrUnexpectedEOF
+			// from a truncated stream among them) pass through unchanged.
+			c.n, c.err = 0, nil
+			for empty := 0; c.n < len(c.b) && c.err == nil; {
+				var m int
+				m, c.err = r.Read(c.b[c.n:])
+				c.n += m
+				if m > 0 {
+					empty = 0
+				} else if empty++; empty >= 100 && c.err == nil {
+					c.err = io.ErrNoProgress
+				}
+			}
+			c.mark = marked != nil && marked()
+			select {
+			case p.full <- c:
+			case <-p.stop:
+				return
+			}
+			if c.err != nil {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// Read hands out prefetched bytes.
+func (p *Prefetch) Read(b []byte) (int, error) {
+	for {
+		if p.err != nil {
+			return 0, p.err
+		}
+		if p.cur != nil && p.off < p.cur.n {
+			n := copy(b, p.cur.b[p.off:p.cur.n])
+			p.off += n
+			return n, nil
+		}
+		if p.cur != nil {
+			c := p.cur
+			p.cur = nil
+			if c.mark && p.onMark != nil {
+				p.onMark()
+			}
+			if c.err != nil {
+				p.err = c.err
+				continue
+			}
+			p.free <- c
+		}
+		c, ok := <-p.full
+		if !ok {
+			p.err = io.ErrClosedPipe
+			continue
+		}
+		p.cur, p.off = c, 0
+	}
+}
+
+// Close stops the background reader and waits for it to return. It does
+// not close the source: a read blocked in it must be unblocked by its
+// owner.
+func (p *Prefetch) Close() {
+	select {
+	case <-p.stop:
+	default:
+		close(p.stop)
+	}
+	p.wg.Wait()
+}
