@@ -115,6 +115,9 @@ type Extractor struct {
 	resp [3]response // the pending response is resp[cur]
 	cur  int
 
+	win Window
+	ws  windowState
+
 	aux       Event // network errors and backoff notices
 	auxMethod []byte
 	auxURL    []byte
@@ -131,6 +134,102 @@ type Extractor struct {
 		line    int64
 		time    time.Time
 	}
+}
+
+// Window restricts an Extractor to part of its input, so that one large
+// file can be scanned in parts on several cores. Offsets are in bytes from
+// the start of the reader and must fall on line starts.
+//
+// Lines before From are read only to build the state (a response still
+// waiting for its WARN line or body); no event that begins there is
+// returned. Events that begin at or after To are not returned either, but
+// reading goes on past To until every event begun before it is complete.
+// Scanning the parts [0,b1) [b1,b2) ... [bn,end) of a file, each reader
+// started a little before its From, gives the events of the whole file
+// exactly when each part's state at its From equals the previous part's
+// state at its To (WindowResult.FromState, ToState).
+type Window struct {
+	From int64
+	To   int64 // -1: to the end of the input
+}
+
+// WindowResult is what an Extractor learnt at the edges of its Window.
+type WindowResult struct {
+	FromLine, ToLine   int64  // line numbers of the first line at or after From, To (0: not reached)
+	FromStats, ToStats Stats  // counts before those lines
+	FromState, ToState string // the pending state there, to compare across parts
+	Overrun            bool   // gave up finishing an event begun before To (see MaxOverrun)
+}
+
+type windowState struct {
+	set bool
+	WindowResult
+}
+
+// MaxOverrun is how far past Window.To an Extractor reads to complete the
+// events begun before it; past that it gives up and reports Overrun.
+const MaxOverrun = 16 << 20
+
+// SetWindow restricts e to w until the next Reset.
+func (e *Extractor) SetWindow(w Window) {
+	e.win = w
+	e.ws = windowState{set: true}
+}
+
+// WindowResult returns what e learnt at the edges of its Window.
+func (e *Extractor) WindowResult() WindowResult { return e.ws.WindowResult }
+
+// state describes the pending response and body record, for comparing two
+// Extractors at the same line.
+func (e *Extractor) state() string {
+	p := &e.resp[e.cur]
+	b := &e.body
+	// Lines are counted back from the current one: parts number their
+	// lines each from their own start. What is not active is left out.
+	var pending, body string
+	if p.active {
+		pending = fmt.Sprintf("%d %d %d %v %v %q %q %q", p.seen, p.ev.Status, e.line-int64(p.ev.Line),
+			p.ev.HasBody, p.ev.BodyCut, p.method, p.url, p.body)
+	}
+	if b.active {
+		body = fmt.Sprintf("%v %d %q %q %v %d", b.discard, b.kind, b.method, b.buf, b.cut, e.line-b.line)
+	}
+	return pending + "|" + body
+}
+
+// emit reports whether an event that begins at line is returned.
+func (e *Extractor) emit(line int) bool {
+	w := &e.ws
+	if !w.set {
+		return true
+	}
+	return w.FromLine > 0 && int64(line) >= w.FromLine && (w.ToLine == 0 || int64(line) < w.ToLine)
+}
+
+// edges records the window's edges before line number e.line, which starts
+// at byte offset start, is processed; pre is the count before it. It
+// reports whether reading should stop: past To, once nothing begun before
+// it is pending.
+func (e *Extractor) edges(start int64, pre Stats) bool {
+	w := &e.ws
+	if w.FromLine == 0 && start >= e.win.From {
+		w.FromLine, w.FromStats, w.FromState = e.line, pre, e.state()
+	}
+	if e.win.To >= 0 && w.ToLine == 0 && start >= e.win.To {
+		w.ToLine, w.ToStats, w.ToState = e.line, pre, e.state()
+	}
+	if w.ToLine == 0 {
+		return false
+	}
+	p, b := &e.resp[e.cur], &e.body
+	if (!p.active || int64(p.ev.Line) >= w.ToLine) && (!b.active || b.line >= w.ToLine) {
+		return true
+	}
+	if start-e.win.To > MaxOverrun {
+		w.Overrun = true
+		return true
+	}
+	return false
 }
 
 // NewExtractor returns an Extractor reading r, naming it name in Events and
@@ -154,6 +253,7 @@ func (e *Extractor) Reset(r io.Reader, name string) {
 	e.name = name
 	e.line, e.recs, e.done, e.err, e.ev = 0, 0, false, nil, nil
 	e.nq, e.qi = 0, 0
+	e.win, e.ws = Window{}, windowState{}
 	for i := range e.resp {
 		e.resp[i].active = false
 	}
@@ -175,6 +275,10 @@ func (e *Extractor) Next() bool {
 			e.ev = nil
 			return false
 		}
+		start, pre := e.lr.stats.Bytes, Stats{}
+		if e.ws.set {
+			pre = e.Stats()
+		}
 		line, _, err := e.lr.ReadLine()
 		if err != nil {
 			e.closeBody()
@@ -186,6 +290,10 @@ func (e *Extractor) Next() bool {
 			continue
 		}
 		e.line++
+		if e.ws.set && e.edges(start, pre) {
+			e.done = true
+			continue
+		}
 		if parseHeader(line, &e.h) {
 			e.recs++
 			e.closeBody()
@@ -438,8 +546,10 @@ func (e *Extractor) flush() {
 	} else {
 		p.ev.Body = nil
 	}
-	e.queue[e.nq] = &p.ev
-	e.nq++
+	if e.emit(p.ev.Line) {
+		e.queue[e.nq] = &p.ev
+		e.nq++
+	}
 	e.cur = (e.cur + 1) % len(e.resp)
 }
 
@@ -595,8 +705,10 @@ func (e *Extractor) networkError(method, url, why []byte) {
 	e.auxDetail = append(e.auxDetail[:0], trimSpace(detail)...)
 	e.aux = Event{Kind: KindNetworkError, File: e.name, Line: int(e.line), Time: e.h.when(),
 		Method: e.auxMethod, URL: e.auxURL, Detail: e.auxDetail}
-	e.queue[e.nq] = &e.aux
-	e.nq++
+	if e.emit(e.aux.Line) {
+		e.queue[e.nq] = &e.aux
+		e.nq++
+	}
 }
 
 // backoff queues a backoff notice; v is the number, in units of 1/div s.
@@ -613,8 +725,10 @@ func (e *Extractor) backoff(what string, v []byte, div float64) {
 	e.auxDetail = append(e.auxDetail[:0], what...)
 	e.aux = Event{Kind: KindBackoff, File: e.name, Line: int(e.line), Time: e.h.when(),
 		Detail: e.auxDetail, Seconds: x / div}
-	e.queue[e.nq] = &e.aux
-	e.nq++
+	if e.emit(e.aux.Line) {
+		e.queue[e.nq] = &e.aux
+		e.nq++
+	}
 }
 
 // status parses a three-digit HTTP status.
@@ -715,4 +829,19 @@ func jsonString(b []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return []byte(s), true
+}
+
+// Sub returns the counts of s minus those of t, for a part of an input.
+// NoFinalNewline is s's.
+func (s Stats) Sub(t Stats) Stats {
+	return Stats{
+		LineStats: LineStats{
+			Lines:          s.Lines - t.Lines,
+			Bytes:          s.Bytes - t.Bytes,
+			LongLines:      s.LongLines - t.LongLines,
+			CRLF:           s.CRLF - t.CRLF,
+			NoFinalNewline: s.NoFinalNewline,
+		},
+		Records: s.Records - t.Records,
+	}
 }

@@ -321,3 +321,14 @@ func State(err error) string {
 	}
 	return "CORRUPT"
 }
+
+// Sniff returns the format that the first bytes of an input announce.
+func Sniff(head []byte) Format {
+	switch {
+	case bytes.HasPrefix(head, magicGzip):
+		return Gzip
+	case bytes.HasPrefix(head, magicZstd), len(head) >= 4 && head[0]&0xf0 == 0x50 && bytes.Equal(head[1:4], magicSkippable):
+		return Zstd
+	}
+	return Plain
+}

@@ -232,3 +232,10 @@ func levelOf(b []byte) Level {
 	}
 	return LevelNone
 }
+
+// StartsRecord reports whether line (without its newline) starts a log
+// record, rather than continuing the one before it.
+func StartsRecord(line []byte) bool {
+	var h header
+	return parseHeader(line, &h)
+}

@@ -369,3 +369,21 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// ShiftLines adds delta to the line number of every sample in s. A file
+// scanned in parts numbers each part's lines from 1; shifting a part by the
+// lines before it gives the file's own numbers.
+func (s *Summary) ShiftLines(delta int) {
+	shift := func(xs []sample) {
+		for i := range xs {
+			xs[i].line += delta
+		}
+	}
+	for _, t := range []*capped[string, finding, *finding]{&s.esc, &s.rev} {
+		for i := range t.ents {
+			shift(t.ents[i].val.samples)
+		}
+		shift(t.other.samples)
+	}
+	shift(s.noBody)
+}

@@ -4,6 +4,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,8 +31,11 @@ type Options struct {
 	Limits report.Limits
 	// Stdin is read for the path "-".
 	Stdin io.Reader
-	// Jobs is how many inputs are scanned at once (at least 1).
+	// Jobs is how many inputs are scanned at once (at least 1); a plain
+	// file of PartMin bytes or more is also scanned in Jobs parts at once.
 	Jobs int
+	// PartMin is the smallest plain file scanned in parts (0: 64 MiB).
+	PartMin int64
 }
 
 // StdinName is how standard input is named in reports and errors.
@@ -149,12 +153,13 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		sum.AddInput(in)
 	}()
 	var r io.Reader
+	var f *os.File
 	if path == "-" {
 		in.Path = StdinName
 		r = o.Stdin
 	} else {
-		f, err := openFile(path)
-		if err != nil {
+		var err error
+		if f, err = openFile(path); err != nil {
 			return err
 		}
 		defer f.Close()
@@ -165,6 +170,22 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	if c, ok := r.(io.Closer); ok {
 		stop := context.AfterFunc(ctx, func() { c.Close() })
 		defer stop()
+	}
+	// A large plain file is scanned in parts, one per job.
+	if f != nil && o.Jobs > 1 {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= cmp.Or(o.PartMin, partsMin) {
+			head := make([]byte, 4)
+			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain {
+				if psum, st, ok := scanParts(ctx, f, fi.Size(), o.Jobs, in.Path, o); ok {
+					sum.Merge(psum)
+					setStats(&in, fi.Size(), st, o)
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	fail := func(err error) error {
 		if ctx.Err() != nil {
@@ -204,22 +225,11 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	defer pf.Close()
 	ex.Reset(pf, in.Path)
 	for ex.Next() {
-		ev := ex.Event()
 		pendingEvents++
-		if ev.Kind == parse.KindResponse && ev.HasBody && (ev.Status < 200 || ev.Status >= 400) {
-			c := o.Classifier.Classify(ev.Body)
-			pending.Add(ev, &c)
-		} else {
-			pending.Add(ev, nil)
-		}
+		add(pending, ex.Event(), o.Classifier)
 	}
-	st := ex.Stats()
-	in.Bytes, in.DecodedBytes = op.Offset(), st.Bytes
-	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
+	setStats(&in, op.Offset(), ex.Stats(), o)
 	inf := op.Integrity()
-	if st.LongLines > 0 {
-		in.Warnings = append(in.Warnings, fmt.Sprintf("%d lines over the limit of %d bytes were cut", st.LongLines, o.Parse.MaxLineBytes))
-	}
 	if inf.TrailingBytes > 0 {
 		what := "bytes of trailing garbage"
 		if inf.TrailingZeros {
@@ -252,6 +262,27 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		return e
 	}
 	return nil
+}
+
+// setStats records an input's counts, and warns of cut lines.
+func setStats(in *report.Input, raw int64, st parse.Stats, o Options) {
+	in.Bytes, in.DecodedBytes = raw, st.Bytes
+	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
+	if st.LongLines > 0 {
+		in.Warnings = append(in.Warnings, fmt.Sprintf("%d lines over the limit of %d bytes were cut",
+			st.LongLines, cmp.Or(o.Parse.MaxLineBytes, parse.DefaultMaxLineBytes)))
+	}
+}
+
+// add classifies ev's body when it is an error's (the body of a 2xx or
+// 3xx response is data) and adds ev to sum.
+func add(sum *report.Summary, ev *parse.Event, cl *classify.Classifier) {
+	if ev.Kind == parse.KindResponse && ev.HasBody && (ev.Status < 200 || ev.Status >= 400) {
+		c := cl.Classify(ev.Body)
+		sum.Add(ev, &c)
+		return
+	}
+	sum.Add(ev, nil)
 }
 
 // openFile opens a regular file for reading; anything else is refused with

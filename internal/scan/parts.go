@@ -1,0 +1,137 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"sync"
+
+	"synclog/internal/parse"
+	"synclog/internal/report"
+)
+
+// Parts of a large plain file are scanned on several cores at once.
+const (
+	// partsMin is the smallest plain file that is split.
+	partsMin = 64 << 20
+	// preroll is how much of the file before a part's start its
+	// extractor reads, without reporting, to build up the state the
+	// previous part has at that point.
+	preroll = 1 << 20
+)
+
+// scanParts scans a plain file of the given size in n parts at once and
+// returns their summary, merged in order, and the file's counts. ok is
+// false when the parts cannot be shown to agree with a scan in one piece
+// (no record start near a split point, a part's state at its start
+// differing from the previous part's state there, a read error): then the
+// caller scans the file in one piece.
+func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, o Options) (sum *report.Summary, st parse.Stats, ok bool) {
+	bounds := []int64{0}
+	for k := 1; k < n; k++ {
+		b := recordStart(f, int64(k)*size/int64(n))
+		if b < 0 || b <= bounds[k-1] {
+			return nil, st, false
+		}
+		bounds = append(bounds, b)
+	}
+	bounds = append(bounds, size)
+	type part struct {
+		sum  *report.Summary
+		res  parse.WindowResult
+		end  parse.Stats
+		err  error
+		from int64 // where its reader starts
+	}
+	parts := make([]part, n)
+	var wg sync.WaitGroup
+	for k := range parts {
+		p := &parts[k]
+		if k > 0 {
+			p.from = recordStart(f, max(bounds[k]-preroll, bounds[k-1]))
+			if p.from < 0 || p.from > bounds[k] {
+				p.from = bounds[k] // no pre-roll: the check below decides
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ex := parse.NewExtractor(io.NewSectionReader(f, p.from, size-p.from), name, o.Parse)
+			to := int64(-1)
+			if k < n-1 {
+				to = bounds[k+1] - p.from
+			}
+			ex.SetWindow(parse.Window{From: bounds[k] - p.from, To: to})
+			p.sum = report.NewSummary(o.Limits)
+			for ex.Next() {
+				add(p.sum, ex.Event(), o.Classifier)
+			}
+			p.res, p.end, p.err = ex.WindowResult(), ex.Stats(), ex.Err()
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, st, false
+	}
+	for k := range parts {
+		p := &parts[k]
+		if p.err != nil || p.res.FromLine == 0 || p.res.Overrun {
+			return nil, st, false
+		}
+		if k < n-1 && (p.res.ToLine == 0 || p.res.ToState != parts[k+1].res.FromState) {
+			return nil, st, false
+		}
+	}
+	sum = report.NewSummary(o.Limits)
+	line := int64(1) // the file's own number of each part's first line
+	for k := range parts {
+		p := &parts[k]
+		end := p.end
+		if k < n-1 {
+			end = p.res.ToStats
+		}
+		part := end.Sub(p.res.FromStats)
+		p.sum.ShiftLines(int(line - p.res.FromLine))
+		sum.Merge(p.sum)
+		line += part.Lines
+		st = addStats(st, part)
+	}
+	return sum, st, true
+}
+
+// recordStart returns the offset of the first line at or after off (off
+// itself when it is 0) that starts a record, looking at most 1 MiB ahead,
+// or -1.
+func recordStart(f *os.File, off int64) int64 {
+	if off == 0 {
+		return 0
+	}
+	buf := make([]byte, 1<<20)
+	n, _ := f.ReadAt(buf, off-1)
+	buf = buf[:n]
+	// Skip to the first line start at or after off.
+	i := bytes.IndexByte(buf, '\n')
+	for i >= 0 && i+1 < len(buf) {
+		rest := buf[i+1:]
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return -1
+		}
+		if parse.StartsRecord(bytes.TrimSuffix(rest[:j], []byte("\r"))) {
+			return off - 1 + int64(i) + 1
+		}
+		i += 1 + j
+	}
+	return -1
+}
+
+func addStats(a, b parse.Stats) parse.Stats {
+	a.Lines += b.Lines
+	a.Bytes += b.Bytes
+	a.LongLines += b.LongLines
+	a.CRLF += b.CRLF
+	a.Records += b.Records
+	a.NoFinalNewline = b.NoFinalNewline
+	return a
+}
