@@ -241,7 +241,7 @@ func NewExtractor(r io.Reader, name string, opt Options) *Extractor {
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	e := &Extractor{opt: opt, lr: NewLineReader(r, 64<<10)}
+	e := &Extractor{opt: opt, lr: NewLineReader(r, 256<<10)}
 	e.lr.MaxLineBytes = opt.MaxLineBytes
 	e.name = name
 	return e
