@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -53,6 +54,9 @@ type scanOptions struct {
 	maxRatio     int
 	noRedact     bool
 	jobs         int
+	since, until string
+	quiet        bool
+	failOn       string
 	paths        []string
 }
 
@@ -89,6 +93,11 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 				}
 				o.paths = []string{"-"}
 			}
+			switch o.failOn {
+			case "escalation", "review", "unknown", "never":
+			default:
+				return &usageError{fmt.Sprintf("unknown --fail-on %q (want escalation, review, unknown or never)", o.failOn)}
+			}
 			switch o.format {
 			case "text", "markdown", "md", "json":
 			default:
@@ -110,10 +119,15 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
 	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
+	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
+	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
+	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "scan up to `N` inputs at once (the report is the same for any N)")
 	f.BoolVar(&o.noRedact, "no-redact", false, "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"escalation", "review", "unknown", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -136,6 +150,18 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if err != nil {
 		return err
 	}
+	var since, until time.Time
+	for _, w := range []struct {
+		flag, val string
+		dst       *time.Time
+	}{{"since", o.since, &since}, {"until", o.until, &until}} {
+		if w.val == "" {
+			continue
+		}
+		if *w.dst, err = parseWhen(w.val, time.Now()); err != nil {
+			return &usageError{fmt.Sprintf("--%s: %v", w.flag, err)}
+		}
+	}
 	sum, errs := scan.Run(ctx, o.paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
@@ -143,12 +169,18 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
 		Jobs:       o.jobs,
+		Since:      since,
+		Until:      until,
 	})
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
+	}
+	news := failed(sum, o.failOn)
+	if o.quiet && !news && len(errs) == 0 {
+		return nil
 	}
 	ro := report.Options{Format: o.format, Redact: !o.noRedact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 	if o.output == "" {
@@ -158,12 +190,25 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		return err
 	}
 	switch {
-	case sum.Escalations() > 0:
+	case news:
 		return errEscalate
 	case len(errs) > 0:
 		return errInputs
 	}
 	return nil
+}
+
+// failed reports whether sum holds what --fail-on names.
+func failed(sum *report.Summary, failOn string) bool {
+	switch failOn {
+	case "never":
+		return false
+	case "unknown":
+		return sum.Escalations()+sum.Reviews()+sum.Unknown() > 0
+	case "review":
+		return sum.Escalations()+sum.Reviews() > 0
+	}
+	return sum.Escalations() > 0
 }
 
 // writeReport renders to out, or to path through a temporary file in the

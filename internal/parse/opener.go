@@ -3,6 +3,7 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"compress/bzip2"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,8 @@ const (
 	Gzip
 	// Zstd is one or more zstd frames; skippable frames are ignored.
 	Zstd
+	// Bzip2 is one or more bzip2 streams (the standard library's reader).
+	Bzip2
 )
 
 // String returns "plain", "gzip" or "zstd".
@@ -30,6 +33,8 @@ func (f Format) String() string {
 		return "gzip"
 	case Zstd:
 		return "zstd"
+	case Bzip2:
+		return "bzip2"
 	}
 	return "plain"
 }
@@ -39,6 +44,7 @@ var (
 	magicZstd = []byte{0x28, 0xb5, 0x2f, 0xfd}
 	// A skippable zstd frame starts with 0x184D2A50..0x184D2A5F, little-endian.
 	magicSkippable = []byte{0x2a, 0x4d, 0x18}
+	magicBzip2     = []byte("BZh")
 )
 
 // DefaultMaxWindow is the largest zstd window the Opener accepts (the zstd
@@ -140,6 +146,9 @@ func (o *Opener) Open(r io.Reader) (io.Reader, Format, error) {
 	}
 	o.inf.Empty = len(head) == 0
 	switch {
+	case Sniff(head) == Bzip2:
+		o.fmt = Bzip2
+		o.cur = bzip2.NewReader(o.br)
 	case bytes.HasPrefix(head, magicGzip):
 		o.fmt = Gzip
 		if err := o.resetGzip(); err != nil {
@@ -325,6 +334,8 @@ func State(err error) string {
 // Sniff returns the format that the first bytes of an input announce.
 func Sniff(head []byte) Format {
 	switch {
+	case len(head) >= 4 && bytes.HasPrefix(head, magicBzip2) && head[3] >= '1' && head[3] <= '9':
+		return Bzip2
 	case bytes.HasPrefix(head, magicGzip):
 		return Gzip
 	case bytes.HasPrefix(head, magicZstd), len(head) >= 4 && head[0]&0xf0 == 0x50 && bytes.Equal(head[1:4], magicSkippable):

@@ -85,36 +85,52 @@ func NewPrefetch(r io.Reader, n, size int, marked func() bool, onMark func()) *P
 	return p
 }
 
-// Read hands out prefetched bytes.
-func (p *Prefetch) Read(b []byte) (int, error) {
-	for {
+// fill makes p.cur a chunk with bytes left to hand out. It reports false
+// at the end of the input or after an error, which p.err then holds.
+func (p *Prefetch) fill() bool {
+	for p.cur == nil || p.off >= p.cur.n {
 		if p.err != nil {
-			return 0, p.err
+			return false
 		}
-		if p.cur != nil && p.off < p.cur.n {
-			n := copy(b, p.cur.b[p.off:p.cur.n])
-			p.off += n
-			return n, nil
-		}
-		if p.cur != nil {
-			c := p.cur
+		if c := p.cur; c != nil {
 			p.cur = nil
 			if c.mark && p.onMark != nil {
 				p.onMark()
 			}
 			if c.err != nil {
 				p.err = c.err
-				continue
+				return false
 			}
 			p.free <- c
 		}
 		c, ok := <-p.full
 		if !ok {
 			p.err = io.ErrClosedPipe
-			continue
+			return false
 		}
 		p.cur, p.off = c, 0
 	}
+	return true
+}
+
+// Read hands out prefetched bytes.
+func (p *Prefetch) Read(b []byte) (int, error) {
+	if !p.fill() {
+		return 0, p.err
+	}
+	n := copy(b, p.cur.b[p.off:p.cur.n])
+	p.off += n
+	return n, nil
+}
+
+// Peek returns up to n bytes that the next Read would return, without
+// consuming them: fewer at the end of the input or where they would span
+// two buffers (at the start of the input, n up to the buffer size fits).
+func (p *Prefetch) Peek(n int) []byte {
+	if !p.fill() {
+		return nil
+	}
+	return p.cur.b[p.off:min(p.cur.n, p.off+n)]
 }
 
 // Close stops the background reader and waits for it to return. It does

@@ -122,6 +122,13 @@ func NewSummary(l Limits) *Summary {
 // in an HTTP 503: the ones to escalate to Services Operations.
 func (s *Summary) Escalations() int { return int(s.tot.escalations) }
 
+// Reviews returns the number of responses with an infra value outside a
+// 503, and Unknown the number of classified bodies of the unknown class.
+func (s *Summary) Reviews() int { return int(s.tot.reviews) }
+
+// Unknown returns the number of classified bodies of the unknown class.
+func (s *Summary) Unknown() int { return int(s.tot.unknown) }
+
 // AddInput records the statistics of one input file. Call it once per
 // input, in input order.
 func (s *Summary) AddInput(in Input) { s.inputs = append(s.inputs, in) }

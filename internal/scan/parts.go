@@ -65,7 +65,7 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 			ex.SetWindow(parse.Window{From: bounds[k] - p.from, To: to})
 			p.sum = report.NewSummary(o.Limits)
 			for ex.Next() {
-				add(p.sum, ex.Event(), o.Classifier)
+				add(p.sum, ex.Event(), &o)
 			}
 			p.res, p.end, p.err = ex.WindowResult(), ex.Stats(), ex.Err()
 		}()

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
@@ -36,6 +37,8 @@ type Options struct {
 	Jobs int
 	// PartMin is the smallest plain file scanned in parts (0: 64 MiB).
 	PartMin int64
+	// Since and Until, when set, keep only events logged in [Since, Until).
+	Since, Until time.Time
 }
 
 // StdinName is how standard input is named in reports and errors.
@@ -131,7 +134,8 @@ func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []err
 }
 
 // compressedNames are the endings that promise a compressed file.
-var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.Gzip, ".zst": parse.Zstd, ".zstd": parse.Zstd, ".tzst": parse.Zstd}
+var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.Gzip, ".zst": parse.Zstd, ".zstd": parse.Zstd,
+	".tzst": parse.Zstd, ".bz2": parse.Bzip2, ".tbz2": parse.Bzip2}
 
 // scanOne scans one input into sum; its Input row is recorded whatever
 // happens. Events are first gathered in a summary of their own and only
@@ -174,8 +178,8 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	// A large plain file is scanned in parts, one per job.
 	if f != nil && o.Jobs > 1 {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= cmp.Or(o.PartMin, partsMin) {
-			head := make([]byte, 4)
-			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain {
+			head := make([]byte, 512)
+			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n]) {
 				if psum, st, ok := scanParts(ctx, f, fi.Size(), o.Jobs, in.Path, o); ok {
 					sum.Merge(psum)
 					setStats(&in, fi.Size(), st, o)
@@ -223,12 +227,27 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	op.OnVerified = func() { verified = true }
 	pf := parse.NewPrefetch(dec, 4, 256<<10, func() bool { v := verified; verified = false; return v }, commit)
 	defer pf.Close()
-	ex.Reset(pf, in.Path)
-	for ex.Next() {
+	emit := func(ev *parse.Event) {
 		pendingEvents++
-		add(pending, ex.Event(), o.Classifier)
+		add(pending, ev, &o)
 	}
-	setStats(&in, op.Offset(), ex.Stats(), o)
+	var rerr error
+	if isTar(pf.Peek(512)) {
+		// A tar archive: each member is an input of its own.
+		in.Format = "tar"
+		if format != parse.Plain {
+			in.Format += "+" + format.String()
+		}
+		rerr = scanTar(pf, in.Path, ex, emit, sum, o)
+		in.Bytes = op.Offset()
+	} else {
+		ex.Reset(pf, in.Path)
+		for ex.Next() {
+			emit(ex.Event())
+		}
+		setStats(&in, op.Offset(), ex.Stats(), o)
+		rerr = ex.Err()
+	}
 	inf := op.Integrity()
 	if inf.TrailingBytes > 0 {
 		what := "bytes of trailing garbage"
@@ -240,7 +259,6 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	if inf.NoChecksum {
 		in.Warnings = append(in.Warnings, "zstd frame has no content checksum: integrity unverifiable")
 	}
-	rerr := ex.Err()
 	if rerr != nil {
 		var pe *parse.Error
 		if errors.As(rerr, &pe) {
@@ -275,8 +293,13 @@ func setStats(in *report.Input, raw int64, st parse.Stats, o Options) {
 }
 
 // add classifies ev's body when it is an error's (the body of a 2xx or
-// 3xx response is data) and adds ev to sum.
-func add(sum *report.Summary, ev *parse.Event, cl *classify.Classifier) {
+// 3xx response is data) and adds ev to sum, unless its log time lies
+// outside [Since, Until) (an event without a time is always kept).
+func add(sum *report.Summary, ev *parse.Event, o *Options) {
+	if !ev.Time.IsZero() && (!o.Since.IsZero() && ev.Time.Before(o.Since) || !o.Until.IsZero() && !ev.Time.Before(o.Until)) {
+		return
+	}
+	cl := o.Classifier
 	if ev.Kind == parse.KindResponse && ev.HasBody && (ev.Status < 200 || ev.Status >= 400) {
 		c := cl.Classify(ev.Body)
 		sum.Add(ev, &c)

@@ -1,0 +1,76 @@
+package scan
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"synclog/internal/parse"
+	"synclog/internal/report"
+)
+
+// isTar reports whether head, the first 512 decoded bytes of an input, is
+// a POSIX (ustar) or GNU tar header.
+func isTar(head []byte) bool {
+	return len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar"))
+}
+
+// scanTar scans the regular files of the tar stream r one by one, without
+// writing anything to disk. Each member is an input of its own, named
+// "archive:member/path", and may itself be compressed. A member that
+// cannot be read whole is reported in its row and the next one is read; an
+// error of the archive stream itself ends the scan and is returned.
+func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.Event), sum *report.Summary, o Options) error {
+	tr := tar.NewReader(r)
+	var op *parse.Opener
+	defer func() {
+		if op != nil {
+			op.Close()
+		}
+	}()
+	var first error
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return first
+		}
+		if err != nil {
+			return fmt.Errorf("tar: %w", err)
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
+		}
+		if op == nil {
+			if op, err = parse.NewOpener(o.Opener); err != nil {
+				return err
+			}
+		}
+		in := report.Input{Path: archive + ":" + hdr.Name}
+		dec, format, err := op.Open(tr)
+		in.Format = format.String()
+		if err == nil {
+			ex.Reset(dec, in.Path)
+			for ex.Next() {
+				emit(ex.Event())
+			}
+			setStats(&in, hdr.Size, ex.Stats(), o)
+			err = ex.Err()
+		}
+		if err != nil {
+			var pe *parse.Error
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			st := ex.Stats()
+			err = &parse.Error{File: in.Path, Format: format, Line: st.Lines, Offset: op.Offset(), Decoded: st.Bytes, Err: err}
+			in.Error, in.State = err.Error(), parse.State(err)
+			if first == nil {
+				first = err
+			}
+		}
+		in.Complete = err == nil
+		sum.AddInput(in)
+	}
+}

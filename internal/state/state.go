@@ -1,0 +1,316 @@
+// Package state remembers, between runs, how far each input has been read.
+package state
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// FingerprintBytes is how many decoded bytes a fingerprint covers at most.
+const FingerprintBytes = 4096
+
+// Version is the state file format that Save writes and Load accepts.
+const Version = 1
+
+// Entry is what is remembered of one input.
+//
+// An input is identified by a fingerprint of its first decoded bytes, not by
+// its name or inode, so a log renamed by rotation and later compressed is
+// still recognised.
+type Entry struct {
+	// Prefix is how many first decoded bytes the fingerprint covers: at most
+	// FingerprintBytes, less for a short input.
+	Prefix int64 `json:"prefix"`
+	// Hash is the lowercase hex SHA-256 of those Prefix bytes.
+	Hash string `json:"hash"`
+	// Offset is how many decoded bytes have been read, always at a line
+	// boundary.
+	Offset int64 `json:"offset"`
+	// Lines is how many lines those Offset bytes hold.
+	Lines int64 `json:"lines"`
+	// Name is the last name the input was seen under. It is for people and
+	// is never used for matching.
+	Name string `json:"name"`
+	// Seen is when the input was last read (UTC).
+	Seen time.Time `json:"seen"`
+}
+
+// State is the whole state file. It is not safe for concurrent use; Lock
+// keeps two processes apart.
+type State struct {
+	// Version is the file format; Save sets it to Version.
+	Version int `json:"version"`
+	// Entries holds one entry per input fingerprint.
+	Entries []Entry `json:"entries"`
+}
+
+// Load reads the state file at path. A missing file is an empty State, not an
+// error. A file that is not a valid state (including a 0-byte file, which
+// Save never writes) is an error naming path, so that a damaged state never
+// silently restarts every input from the beginning.
+func Load(path string) (*State, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &State{Version: Version}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load state %s: %w", path, err)
+	}
+	s, err := decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("load state %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// decode parses and validates the contents of a state file.
+func decode(data []byte) (*State, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var s *State
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("corrupt: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("corrupt: unexpected data after the top-level object")
+	}
+	if s == nil {
+		return nil, errors.New("corrupt: top level is null, want an object")
+	}
+	switch {
+	case s.Version == 0:
+		s.Version = Version // "{}" and files written by hand
+	case s.Version != Version:
+		return nil, fmt.Errorf("unsupported version %d (this synclog reads version %d)", s.Version, Version)
+	}
+	for i, e := range s.Entries {
+		if err := e.validate(); err != nil {
+			return nil, fmt.Errorf("corrupt: entry %d (%q): %w", i, e.Name, err)
+		}
+	}
+	return s, nil
+}
+
+// validate reports the first field of e that no Update could have written.
+func (e *Entry) validate() error {
+	switch {
+	case e.Prefix < 0 || e.Prefix > FingerprintBytes:
+		return fmt.Errorf("prefix %d outside [0, %d]", e.Prefix, FingerprintBytes)
+	case len(e.Hash) != 2*sha256.Size || !isLowerHex(e.Hash):
+		return fmt.Errorf("hash %.70q is not %d lowercase hex digits", e.Hash, 2*sha256.Size)
+	case e.Offset < 0:
+		return fmt.Errorf("offset %d is negative", e.Offset)
+	case e.Lines < 0 || e.Lines > e.Offset:
+		return fmt.Errorf("lines %d outside [0, offset %d]", e.Lines, e.Offset)
+	}
+	return nil
+}
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Save writes s to path atomically: it writes a temporary file in the same
+// folder, syncs it, renames it over path and syncs the folder. It sets
+// s.Version to Version. A new file gets mode 0644; an existing file keeps its
+// mode.
+//
+// If Save fails before the rename, the old file is untouched and the
+// temporary file is removed. If only the final folder sync fails, the new
+// state is in place but may not survive a crash.
+func (s *State) Save(path string) error {
+	s.Version = Version
+	out := *s
+	if out.Entries == nil {
+		out.Entries = []Entry{} // "entries": [] rather than null
+	}
+	data, err := json.MarshalIndent(&out, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save state %s: %w", path, err)
+	}
+	data = append(data, '\n')
+	if err := writeAtomic(path, data); err != nil {
+		return fmt.Errorf("save state %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeAtomic replaces path with data; see Save.
+func writeAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	perm := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		perm = fi.Mode().Perm()
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	renamed := false
+	defer func() {
+		if !renamed {
+			_ = f.Close() // may already be closed; the first error is returned
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	renamed = true
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close()
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return d.Close()
+}
+
+// Find returns the entry whose fingerprint matches head, or nil if none does.
+// head is the first FingerprintBytes decoded bytes of an input, or all of
+// them when the input is shorter; longer heads are cut to FingerprintBytes.
+//
+// An entry matches when len(head) >= e.Prefix and the SHA-256 of
+// head[:e.Prefix] is e.Hash. When several match, the one with the longest
+// Prefix wins, then the one with the largest Offset. So the same content
+// under a new name or encoding (sync.log → sync.log.1 → sync.log.1.gz)
+// finds its entry, and an entry made when the input was short still matches
+// after it has grown.
+//
+// Find does not detect copytruncate: a truncated input whose new first bytes
+// happen to equal the old ones still matches. The caller compares
+// e.Offset with the input's decoded size, and reads from 0 when the size is
+// smaller. (When the new first bytes differ, or the input is now shorter than
+// e.Prefix, Find returns nil and the input is read from 0 anyway.)
+//
+// The returned pointer points into s.Entries and is valid until the next
+// call to Update or Prune.
+func (s *State) Find(head []byte) *Entry {
+	if i := s.find(head); i >= 0 {
+		return &s.Entries[i]
+	}
+	return nil
+}
+
+// find returns the index of the entry Find would return, or -1.
+func (s *State) find(head []byte) int {
+	head = cut(head)
+	var hashes map[int64]string // one hash per distinct prefix length
+	best := -1
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		if e.Prefix > int64(len(head)) {
+			continue
+		}
+		h, ok := hashes[e.Prefix]
+		if !ok {
+			h = hash(head[:e.Prefix])
+			if hashes == nil {
+				hashes = make(map[int64]string)
+			}
+			hashes[e.Prefix] = h
+		}
+		if h != e.Hash {
+			continue
+		}
+		if best < 0 || e.Prefix > s.Entries[best].Prefix ||
+			e.Prefix == s.Entries[best].Prefix && e.Offset > s.Entries[best].Offset {
+			best = i
+		}
+	}
+	return best
+}
+
+// Update records that the input whose first bytes are head (as for Find) has
+// been read up to offset, which holds lines lines, under name at time now.
+// It replaces the entry Find would return, or adds one, and fingerprints the
+// whole of head again: an entry made when the input was 100 bytes long gets a
+// FingerprintBytes fingerprint once the input has grown. Other entries with
+// the same new fingerprint are dropped, so fingerprints stay unique.
+//
+// head should come from the same read as offset, and offset should be at a
+// line boundary; Update does not check either.
+func (s *State) Update(head []byte, name string, offset, lines int64, now time.Time) {
+	head = cut(head)
+	e := Entry{
+		Prefix: int64(len(head)),
+		Hash:   hash(head),
+		Offset: offset,
+		Lines:  lines,
+		Name:   name,
+		Seen:   now.UTC(),
+	}
+	i := s.find(head)
+	if i < 0 {
+		s.Entries = append(s.Entries, e)
+		return
+	}
+	s.Entries[i] = e
+	kept := s.Entries[:0]
+	for j, o := range s.Entries {
+		if j == i || o.Prefix != e.Prefix || o.Hash != e.Hash {
+			kept = append(kept, o)
+		}
+	}
+	clear(s.Entries[len(kept):])
+	s.Entries = kept
+}
+
+// Prune drops the entries last seen before cutoff, such as those of rotated
+// logs deleted long ago, so that the state does not grow for ever.
+func (s *State) Prune(cutoff time.Time) {
+	kept := s.Entries[:0]
+	for _, e := range s.Entries {
+		if !e.Seen.Before(cutoff) {
+			kept = append(kept, e)
+		}
+	}
+	clear(s.Entries[len(kept):])
+	s.Entries = kept
+}
+
+// cut returns at most the first FingerprintBytes bytes of head.
+func cut(head []byte) []byte {
+	if len(head) > FingerprintBytes {
+		return head[:FingerprintBytes]
+	}
+	return head
+}
+
+func hash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
