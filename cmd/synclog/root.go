@@ -56,6 +56,7 @@ type scanOptions struct {
 	jobs         int
 	since, until string
 	quiet        bool
+	noProgress   bool
 	failOn       string
 	paths        []string
 }
@@ -122,6 +123,7 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
+	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (there is one only when stderr is a terminal)")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "scan up to `N` inputs at once (the report is the same for any N)")
 	f.BoolVar(&o.noRedact, "no-redact", false, "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins")
@@ -162,6 +164,10 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 			return &usageError{fmt.Sprintf("--%s: %v", w.flag, err)}
 		}
 	}
+	var bar *progressBar
+	if s.errTTY && !o.noProgress && !o.quiet {
+		bar = newProgressBar(s.errOut, s.errWidth)
+	}
 	sum, errs := scan.Run(ctx, o.paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
@@ -171,7 +177,11 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Jobs:       o.jobs,
 		Since:      since,
 		Until:      until,
+		Progress:   progressOf(bar),
 	})
+	if bar != nil {
+		bar.Stop()
+	}
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
@@ -196,6 +206,15 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		return errInputs
 	}
 	return nil
+}
+
+// progressOf returns bar as a scan.Progress, or nil (not a nil
+// *progressBar in an interface).
+func progressOf(bar *progressBar) scan.Progress {
+	if bar == nil {
+		return nil
+	}
+	return bar
 }
 
 // failed reports whether sum holds what --fail-on names.

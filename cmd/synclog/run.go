@@ -26,13 +26,15 @@ const (
 
 // streams is where a command reads and writes; tests inject their own.
 type streams struct {
-	in      io.Reader
-	out     io.Writer
-	errOut  io.Writer
-	inTTY   bool // stdin is a terminal
-	outTTY  bool // stdout is a terminal
-	noColor bool // NO_COLOR is set
-	width   int  // stdout's width in columns when it is a terminal, else 0
+	in       io.Reader
+	out      io.Writer
+	errOut   io.Writer
+	inTTY    bool // stdin is a terminal
+	outTTY   bool // stdout is a terminal
+	errTTY   bool // stderr is a terminal
+	noColor  bool // NO_COLOR is set
+	width    int  // stdout's width in columns when it is a terminal, else 0
+	errWidth int  // stderr's width, likewise
 }
 
 // errUsage marks a usage error (exit 2).
@@ -52,10 +54,13 @@ var errInputs = errors.New("some inputs could not be read whole")
 var errEscalate = errors.New("escalations found")
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout)}
+	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout), errTTY: isTerminal(stderr)}
 	_, s.noColor = os.LookupEnv("NO_COLOR")
 	if f, ok := stdout.(*os.File); ok && s.outTTY {
 		s.width, _, _ = term.GetSize(int(f.Fd()))
+	}
+	if f, ok := stderr.(*os.File); ok && s.errTTY {
+		s.errWidth, _, _ = term.GetSize(int(f.Fd()))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -66,3 +66,41 @@ func TestColorOnlyOnTerminal(t *testing.T) {
 		t.Error("colour in a pipe")
 	}
 }
+
+// TestProgressOnlyOnTerminal checks on a real pseudo-terminal that a
+// progress bar is drawn on stderr there, and never in a pipe, with
+// --no-progress, or with --quiet.
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	log := "../../testdata/logs/modern-trace.log.gz"
+	onTTY := func(t *testing.T, extra ...string) string {
+		t.Helper()
+		ptmx, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pty on this machine: %v", err)
+		}
+		defer ptmx.Close()
+		done := make(chan string)
+		go func() {
+			var b bytes.Buffer
+			b.ReadFrom(ptmx)
+			done <- b.String()
+		}()
+		var out bytes.Buffer
+		run(append(append([]string{"scan", "-f", "json"}, extra...), log), strings.NewReader(""), &out, tty)
+		tty.Close()
+		return <-done
+	}
+	if got := onTTY(t); !strings.Contains(got, "modern-trace.log.gz") || !strings.Contains(got, "done!") {
+		t.Errorf("no progress bar on a terminal; stderr: %q", got)
+	}
+	for _, flag := range []string{"--no-progress", "--quiet"} {
+		if got := onTTY(t, flag); got != "" {
+			t.Errorf("%s: stderr = %q, want nothing", flag, got)
+		}
+	}
+	var out, errOut bytes.Buffer
+	run([]string{"scan", "-f", "json", log}, strings.NewReader(""), &out, &errOut)
+	if errOut.Len() != 0 {
+		t.Errorf("stderr in a pipe = %q, want nothing", errOut.String())
+	}
+}

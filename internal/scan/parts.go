@@ -21,13 +21,14 @@ const (
 	preroll = 1 << 20
 )
 
-// scanParts scans a plain file of the given size in n parts at once and
+// scanParts scans a plain file of the given size in n parts at once (tr,
+// if not nil, is told of every read) and
 // returns their summary, merged in order, and the file's counts. ok is
 // false when the parts cannot be shown to agree with a scan in one piece
 // (no record start near a split point, a part's state at its start
 // differing from the previous part's state there, a read error): then the
 // caller scans the file in one piece.
-func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, o Options) (sum *report.Summary, st parse.Stats, ok bool) {
+func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, o Options) (sum *report.Summary, st parse.Stats, ok bool) {
 	bounds := []int64{0}
 	for k := 1; k < n; k++ {
 		b := recordStart(f, int64(k)*size/int64(n))
@@ -57,7 +58,11 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ex := parse.NewExtractor(io.NewSectionReader(f, p.from, size-p.from), name, o.Parse)
+			var r io.Reader = io.NewSectionReader(f, p.from, size-p.from)
+			if tr != nil {
+				r = progressReader{r, tr}
+			}
+			ex := parse.NewExtractor(r, name, o.Parse)
 			to := int64(-1)
 			if k < n-1 {
 				to = bounds[k+1] - p.from

@@ -39,6 +39,33 @@ type Options struct {
 	PartMin int64
 	// Since and Until, when set, keep only events logged in [Since, Until).
 	Since, Until time.Time
+	// Progress, if set, is told how much of each input has been read.
+	Progress Progress
+}
+
+// Progress follows the reading of inputs, for a progress bar. Its methods
+// are called from the scanning goroutines.
+type Progress interface {
+	// Start announces an input of size raw bytes (0 when unknown).
+	Start(name string, size int64) Tracker
+}
+
+// Tracker follows one input.
+type Tracker interface {
+	Add(n int64)    // n more raw bytes were read
+	Done(err error) // the input is finished (err: not read whole)
+}
+
+// progressReader tells a Tracker of every read.
+type progressReader struct {
+	r io.Reader
+	t Tracker
+}
+
+func (p progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.t.Add(int64(n))
+	return n, err
 }
 
 // StdinName is how standard input is named in reports and errors.
@@ -158,6 +185,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	}()
 	var r io.Reader
 	var f *os.File
+	var tr Tracker
 	if path == "-" {
 		in.Path = StdinName
 		r = o.Stdin
@@ -175,12 +203,23 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		stop := context.AfterFunc(ctx, func() { c.Close() })
 		defer stop()
 	}
+	if o.Progress != nil {
+		var size int64
+		if f != nil {
+			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+				size = fi.Size()
+			}
+		}
+		tr = o.Progress.Start(in.Path, size)
+		defer func() { tr.Done(err) }()
+		r = progressReader{r, tr}
+	}
 	// A large plain file is scanned in parts, one per job.
 	if f != nil && o.Jobs > 1 {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= cmp.Or(o.PartMin, partsMin) {
 			head := make([]byte, 512)
 			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n]) {
-				if psum, st, ok := scanParts(ctx, f, fi.Size(), o.Jobs, in.Path, o); ok {
+				if psum, st, ok := scanParts(ctx, f, fi.Size(), o.Jobs, in.Path, tr, o); ok {
 					sum.Merge(psum)
 					setStats(&in, fi.Size(), st, o)
 					return nil
