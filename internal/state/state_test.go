@@ -1,0 +1,456 @@
+package state
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// helperEnv tells a re-executed test binary which helper test to run.
+const helperEnv = "SYNCLOG_STATE_TEST_HELPER"
+
+var t0 = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+
+// logText returns n bytes of distinct log lines whose first line is first.
+func logText(first string, n int, seed string) []byte {
+	var b bytes.Buffer
+	b.WriteString(first)
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "%s 1732788000%04d\tSync.Engine.Tabs\tDEBUG\tline %d\n", seed, i, i)
+	}
+	return b.Bytes()[:n]
+}
+
+func headOf(b []byte) []byte { return b[:min(len(b), FingerprintBytes)] }
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// files lists the names in dir, sorted.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	return names
+}
+
+func TestLoad(t *testing.T) {
+	good := sum([]byte("x"))
+	tests := []struct {
+		name    string
+		content *string // nil: no file
+		want    *State
+		wantErr string // substring; "" means no error
+	}{
+		{name: "missing", want: &State{Version: 1}},
+		{name: "empty object", content: ptr(`{}`), want: &State{Version: 1}},
+		{name: "null entries", content: ptr(`{"version":1,"entries":null}`), want: &State{Version: 1}},
+		{
+			name:    "one entry",
+			content: ptr(`{"version":1,"entries":[{"prefix":1,"hash":"` + good + `","offset":7,"lines":2,"name":"sync.log","seen":"2026-11-28T10:00:00Z"}]}`),
+			want:    &State{Version: 1, Entries: []Entry{{Prefix: 1, Hash: good, Offset: 7, Lines: 2, Name: "sync.log", Seen: t0}}},
+		},
+		{name: "zero bytes", content: ptr(``), wantErr: "corrupt: EOF"},
+		{name: "not json", content: ptr(`offset=12`), wantErr: "corrupt"},
+		{name: "truncated", content: ptr(`{"version":1,"entries":[{"prefix":`), wantErr: "corrupt"},
+		{name: "null", content: ptr(`null`), wantErr: "top level is null"},
+		{name: "array", content: ptr(`[]`), wantErr: "corrupt"},
+		{name: "trailing data", content: ptr(`{} {}`), wantErr: "unexpected data after"},
+		{name: "newer version", content: ptr(`{"version":2}`), wantErr: "unsupported version 2"},
+		{name: "prefix too long", content: ptr(`{"entries":[{"prefix":4097,"hash":"` + good + `"}]}`), wantErr: "prefix 4097 outside"},
+		{name: "bad hash", content: ptr(`{"entries":[{"prefix":1,"hash":"` + strings.ToUpper(good) + `"}]}`), wantErr: "lowercase hex"},
+		{name: "negative offset", content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":-1}]}`), wantErr: "offset -1 is negative"},
+		{name: "more lines than bytes", content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":1,"lines":2}]}`), wantErr: "lines 2 outside"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if tc.content != nil {
+				if err := os.WriteFile(path, []byte(*tc.content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := Load(path)
+			if tc.wantErr != "" {
+				if err == nil {
+					t.Fatalf("Load = %+v, nil; want error containing %q", got, tc.wantErr)
+				}
+				if !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {
+					t.Fatalf("Load error = %q; want it to contain %q and %q", err, tc.wantErr, path)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Load = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func TestLoadDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("Load(directory) error = %v, want one naming %s", err, dir)
+	}
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	a := logText("", 10000, "a")
+	b := logText("", 100, "b")
+	s, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Update(headOf(a), "sync.log.1", 9000, 90, t0.In(time.FixedZone("CET", 3600)))
+	s.Update(headOf(b), "sync.log", 100, 1, t0.Add(time.Hour))
+	if err := s.Save(path); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Errorf("Load after Save = %+v, want %+v", got, s)
+	}
+	if got, want := files(t, dir), []string{"state.json"}; !slices.Equal(got, want) {
+		t.Errorf("folder holds %q, want %q", got, want)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"{\n  \"version\": 1,\n  \"entries\": [\n",
+		`"prefix": 4096,`,
+		`"hash": "` + sum(a[:4096]) + `",`,
+		`"seen": "2026-11-28T10:00:00Z"`, // stored in UTC
+	} {
+		if !bytes.Contains(raw, []byte(want)) {
+			t.Errorf("state file lacks %q:\n%s", want, raw)
+		}
+	}
+	if !bytes.HasSuffix(raw, []byte("}\n")) {
+		t.Errorf("state file does not end in a newline:\n%s", raw)
+	}
+
+	// A new file gets 0644; an existing file keeps its mode.
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("new state file mode = %v (%v), want 0644", fi.Mode().Perm(), err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&State{}).Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after second Save = %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	raw, err = os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\n  \"version\": 1,\n  \"entries\": []\n}\n"; string(raw) != want {
+		t.Errorf("empty state saved as %q, want %q", raw, want)
+	}
+}
+
+// TestSaveFailure runs as root too: instead of a read-only folder it makes the
+// temporary file or the rename fail. See also TestSaveFileSizeLimit.
+func TestSaveFailure(t *testing.T) {
+	s := &State{}
+	s.Update([]byte("new\n"), "sync.log", 4, 1, t0)
+	tests := []struct {
+		name string
+		// setup prepares dir and returns the path to save to and the files
+		// (relative to dir) whose bytes must survive.
+		setup func(t *testing.T, dir string) (path string, keep []string)
+	}{
+		{
+			name: "folder does not exist",
+			setup: func(t *testing.T, dir string) (string, []string) {
+				return filepath.Join(dir, "missing", "state.json"), nil
+			},
+		},
+		{
+			name: "folder is a regular file",
+			setup: func(t *testing.T, dir string) (string, []string) {
+				write(t, filepath.Join(dir, "state"), "not a folder")
+				return filepath.Join(dir, "state", "state.json"), []string{"state"}
+			},
+		},
+		{
+			name: "rename over a folder",
+			setup: func(t *testing.T, dir string) (string, []string) {
+				path := filepath.Join(dir, "state.json")
+				if err := os.Mkdir(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				write(t, filepath.Join(path, "old"), "old state")
+				write(t, filepath.Join(dir, "other.json"), "{}")
+				return path, []string{"state.json/old", "other.json"}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path, keep := tc.setup(t, dir)
+			before := snapshot(t, dir)
+			err := s.Save(path)
+			if err == nil {
+				t.Fatal("Save succeeded, want an error")
+			}
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("Save error %q does not name %s", err, path)
+			}
+			after := snapshot(t, dir)
+			if !reflect.DeepEqual(after, before) {
+				t.Errorf("folder changed:\nbefore %q\nafter  %q", before, after)
+			}
+			for _, k := range keep {
+				if _, ok := after[k]; !ok {
+					t.Errorf("%s is gone", k)
+				}
+			}
+		})
+	}
+}
+
+func write(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot maps every file under dir (relative name) to its contents;
+// folders map to "/".
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			m[rel] = "/"
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		m[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestFindUpdate(t *testing.T) {
+	t.Run("same content under a new name and encoding", func(t *testing.T) {
+		log := logText("", 10000, "a")
+		s := &State{}
+		s.Update(headOf(log), "sync.log", 8000, 80, t0)
+
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		if _, err := zw.Write(log); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(&gz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := make([]byte, FingerprintBytes)
+		if _, err := io.ReadFull(zr, head); err != nil {
+			t.Fatal(err)
+		}
+		e := s.Find(head)
+		if e == nil || e.Offset != 8000 || e.Lines != 80 {
+			t.Fatalf("Find(decoded head of sync.log.1.gz) = %+v, want the sync.log entry", e)
+		}
+		s.Update(head, "sync.log.1.gz", 10000, 100, t0.Add(time.Hour))
+		want := []Entry{{Prefix: 4096, Hash: sum(log[:4096]), Offset: 10000, Lines: 100, Name: "sync.log.1.gz", Seen: t0.Add(time.Hour)}}
+		if !reflect.DeepEqual(s.Entries, want) {
+			t.Errorf("Entries = %+v, want %+v", s.Entries, want)
+		}
+	})
+
+	t.Run("short file grows", func(t *testing.T) {
+		log := logText("", 5000, "a")
+		s := &State{}
+		s.Update(log[:100], "sync.log", 100, 1, t0)
+		if got := s.Entries[0].Prefix; got != 100 {
+			t.Fatalf("Prefix = %d, want 100", got)
+		}
+		e := s.Find(headOf(log))
+		if e == nil || e.Offset != 100 {
+			t.Fatalf("Find(grown file) = %+v, want the 100-byte entry", e)
+		}
+		s.Update(headOf(log), "sync.log", 5000, 50, t0.Add(time.Hour))
+		want := []Entry{{Prefix: 4096, Hash: sum(log[:4096]), Offset: 5000, Lines: 50, Name: "sync.log", Seen: t0.Add(time.Hour)}}
+		if !reflect.DeepEqual(s.Entries, want) {
+			t.Errorf("Entries = %+v, want %+v", s.Entries, want)
+		}
+	})
+
+	t.Run("common first line, different first 4 KiB", func(t *testing.T) {
+		first := "1732788000000\tSync.Service\tINFO\tLoading Firefox Sync\n"
+		a := logText(first, 6000, "a")
+		b := logText(first, 6000, "b")
+		s := &State{}
+		s.Update(headOf(a), "a.log", 6000, 60, t0)
+		s.Update(headOf(b), "b.log", 3000, 30, t0)
+		if len(s.Entries) != 2 {
+			t.Fatalf("got %d entries, want 2", len(s.Entries))
+		}
+		if e := s.Find(headOf(a)); e == nil || e.Name != "a.log" {
+			t.Errorf("Find(a) = %+v, want a.log", e)
+		}
+		if e := s.Find(headOf(b)); e == nil || e.Name != "b.log" {
+			t.Errorf("Find(b) = %+v, want b.log", e)
+		}
+		if e := s.Find([]byte(first)); e != nil {
+			t.Errorf("Find(first line only) = %+v, want nil", e)
+		}
+	})
+
+	t.Run("copytruncate is left to the caller", func(t *testing.T) {
+		log := logText("", 10000, "a")
+		s := &State{}
+		s.Update(headOf(log), "sync.log", 10000, 100, t0)
+		for _, tc := range []struct {
+			name    string
+			now     []byte // the truncated file's head
+			wantHit bool
+		}{
+			{"truncated to empty", nil, false},
+			{"shorter than the fingerprint", log[:1000], false},
+			{"refilled with new lines", logText("", 6000, "z")[:4096], false},
+			{"refilled with the same first 4 KiB", log[:4096], true},
+		} {
+			e := s.Find(tc.now)
+			if (e != nil) != tc.wantHit {
+				t.Errorf("%s: Find = %+v, want hit %v", tc.name, e, tc.wantHit)
+			}
+			// On a hit the caller sees Offset 10000 > size and reads from 0.
+		}
+	})
+
+	t.Run("longest prefix wins, then largest offset", func(t *testing.T) {
+		log := logText("", 5000, "a")
+		s := &State{Entries: []Entry{
+			{Prefix: 100, Hash: sum(log[:100]), Offset: 100, Name: "short"},
+			{Prefix: 4096, Hash: sum(log[:4096]), Offset: 4500, Name: "long-low"},
+			{Prefix: 4096, Hash: sum(log[:4096]), Offset: 4900, Name: "long-high"},
+			{Prefix: 200, Hash: sum(log[:200]), Offset: 200, Name: "mid"},
+			{Prefix: 4096, Hash: sum(logText("", 5000, "b")[:4096]), Offset: 4999, Name: "other"},
+		}}
+		if e := s.Find(log); e == nil || e.Name != "long-high" {
+			t.Errorf("Find = %+v, want long-high", e)
+		}
+		if e := s.Find(log[:150]); e == nil || e.Name != "short" {
+			t.Errorf("Find(150 bytes) = %+v, want short", e)
+		}
+		// Update replaces long-high and drops long-low, which now has the
+		// same fingerprint; the shorter entries are left to Prune.
+		s.Update(log, "sync.log", 5000, 50, t0)
+		var names []string
+		for _, e := range s.Entries {
+			names = append(names, e.Name)
+		}
+		if want := []string{"short", "sync.log", "mid", "other"}; !slices.Equal(names, want) {
+			t.Errorf("entries after Update = %q, want %q", names, want)
+		}
+	})
+
+	t.Run("empty input", func(t *testing.T) {
+		s := &State{}
+		if e := s.Find(nil); e != nil {
+			t.Fatalf("Find on empty state = %+v, want nil", e)
+		}
+		s.Update(nil, "sync.log", 0, 0, t0)
+		log := logText("", 300, "a")
+		e := s.Find(log)
+		if e == nil || e.Offset != 0 || e.Prefix != 0 {
+			t.Fatalf("Find after empty Update = %+v, want the 0-byte entry", e)
+		}
+		s.Update(log, "sync.log", 300, 3, t0)
+		if len(s.Entries) != 1 || s.Entries[0].Prefix != 300 {
+			t.Errorf("Entries = %+v, want one 300-byte entry", s.Entries)
+		}
+	})
+
+	t.Run("head longer than FingerprintBytes is cut", func(t *testing.T) {
+		log := logText("", 9000, "a")
+		s := &State{}
+		s.Update(log, "sync.log", 9000, 90, t0)
+		if e := s.Entries[0]; e.Prefix != FingerprintBytes || e.Hash != sum(log[:FingerprintBytes]) {
+			t.Errorf("entry = %+v, want a %d-byte fingerprint", e, FingerprintBytes)
+		}
+		if e := s.Find(log); e == nil {
+			t.Error("Find(long head) = nil")
+		}
+	})
+}
+
+func TestPrune(t *testing.T) {
+	s0 := &State{}
+	for i, name := range []string{"old", "mid", "new"} {
+		s0.Update([]byte(name+"\n"), name, 0, 0, t0.Add(time.Duration(i)*24*time.Hour))
+	}
+	tests := []struct {
+		name   string
+		cutoff time.Time
+		want   []string
+	}{
+		{"before all", t0.Add(-time.Hour), []string{"old", "mid", "new"}},
+		{"at the oldest", t0, []string{"old", "mid", "new"}},
+		{"after the oldest", t0.Add(time.Hour), []string{"mid", "new"}},
+		{"after all", t0.Add(72 * time.Hour), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &State{Entries: slices.Clone(s0.Entries)}
+			s.Prune(tc.cutoff)
+			var got []string
+			for _, e := range s.Entries {
+				got = append(got, e.Name)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("after Prune: %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
