@@ -46,7 +46,7 @@ const (
 func Render(w io.Writer, s *Summary, o Options) error {
 	var b bytes.Buffer
 	v := buildView(s)
-	v.Redacted = o.Redact
+	v.Redacted = o.Redact || s.redacted
 	if o.Redact {
 		v.redact(redact.New())
 	}

@@ -104,6 +104,9 @@ type Summary struct {
 	netErr       capped[string, netAgg, *netAgg]
 	backoff      capped[string, backoffAgg, *backoffAgg]
 	inputs       []Input
+	// redacted reports that everything in s came from redacted reports
+	// (see ReadJSON): Render then says so even without Options.Redact.
+	redacted bool
 }
 
 // NewSummary returns an empty Summary that keeps at most l's samples and
@@ -227,11 +230,19 @@ func keySlotOf[V any, P merger[V]](t *capped[string, V, P], c *classify.Class, s
 // that the part folded into "(other)" stay there even when s keeps their
 // key (a bounded part cannot know which keys earlier parts keep). s's
 // Limits apply. o is not changed and shares no memory with s afterwards.
+// s stays marked redacted (see ReadJSON) only if both were, or one is empty.
 func (s *Summary) Merge(o *Summary) {
 	if o == s {
 		c := NewSummary(s.lim)
 		c.Merge(s)
 		o = c
+	}
+	switch {
+	case o.seq == 0 && len(o.inputs) == 0: // o holds nothing
+	case s.seq == 0 && len(s.inputs) == 0:
+		s.redacted = o.redacted
+	default: // redacted only if both were
+		s.redacted = s.redacted && o.redacted
 	}
 	off := s.seq
 	l := &s.lim

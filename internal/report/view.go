@@ -47,6 +47,13 @@ type view struct {
 	Backoff          []viewBackoff `json:"backoff"`
 	Limits           viewLimits    `json:"limits"`
 	Folded           viewFolded    `json:"folded"`
+	// The order of events, for merging reports (see ReadJSON): Events is
+	// the sequence number of the last event counted (1 is the first), and
+	// every key and sample carries the sequence number of its first event
+	// ("first_seq", "seq"), so that merged reports keep the keys and
+	// samples that one run over every input would keep.
+	Events                 int64        `json:"events"`
+	FailedByStatusFirstSeq statusCounts `json:"failed_by_status_first_seq"`
 }
 
 // viewLimits is the Limits the Summary was made with.
@@ -93,7 +100,11 @@ type viewClass struct {
 	Count       int64        `json:"count"`
 	Statuses    statusCounts `json:"statuses"`
 	Other       bool         `json:"other,omitempty"` // the "(other)" bucket
-	kind        classify.Kind
+	// FirstSeq is 0 for the "(other)" bucket; StatusFirstSeq has no
+	// "other" entry.
+	FirstSeq       int64        `json:"first_seq"`
+	StatusFirstSeq statusCounts `json:"status_first_seq"`
+	kind           classify.Kind
 }
 
 type viewFinding struct {
@@ -106,6 +117,10 @@ type viewFinding struct {
 	Statuses    statusCounts `json:"statuses"`
 	Samples     []viewSample `json:"samples"`
 	Other       bool         `json:"other,omitempty"`
+	FirstSeq    int64        `json:"first_seq"`
+	// HostFirstSeq is aligned with Hosts ("(other)" has none).
+	HostFirstSeq   []int64      `json:"host_first_seq"`
+	StatusFirstSeq statusCounts `json:"status_first_seq"`
 }
 
 type viewSample struct {
@@ -115,23 +130,28 @@ type viewSample struct {
 	Method string `json:"method"`
 	URL    string `json:"url"`
 	Status int    `json:"status"`
+	Seq    int64  `json:"seq"`
 }
 
 type viewHost struct {
-	Host  string `json:"host"`
-	Count int64  `json:"count"`
+	Host     string `json:"host"`
+	Count    int64  `json:"count"`
+	FirstSeq int64  `json:"first_seq"`
 }
 
 type viewNetErr struct {
-	Detail string   `json:"detail"`
-	Count  int64    `json:"count"`
-	Hosts  []string `json:"hosts"`
+	Detail       string   `json:"detail"`
+	Count        int64    `json:"count"`
+	Hosts        []string `json:"hosts"`
+	FirstSeq     int64    `json:"first_seq"`
+	HostFirstSeq []int64  `json:"host_first_seq"`
 }
 
 type viewBackoff struct {
 	Detail     string  `json:"detail"`
 	Count      int64   `json:"count"`
 	MaxSeconds float64 `json:"max_seconds"`
+	FirstSeq   int64   `json:"first_seq"`
 }
 
 // viewFolded counts, per list, the events folded into its "(other)" entry
@@ -221,13 +241,15 @@ func buildView(s *Summary) *view {
 			NetworkErrors:   t.networkErrors,
 			Backoffs:        t.backoffs,
 		},
-		Classes:          []viewClass{},
-		FailedByStatus:   statusesOf(&s.failedStatus),
-		FailedByHost:     []viewHost{},
-		NoBody503Samples: samplesOf(s.noBody),
-		NetworkErrors:    []viewNetErr{},
-		Backoff:          []viewBackoff{},
-		Limits:           viewLimits{Samples: s.lim.Samples, Keys: s.lim.Keys},
+		Classes:                []viewClass{},
+		FailedByStatus:         statusesOf(&s.failedStatus),
+		FailedByHost:           []viewHost{},
+		NoBody503Samples:       samplesOf(s.noBody),
+		NetworkErrors:          []viewNetErr{},
+		Backoff:                []viewBackoff{},
+		Limits:                 viewLimits{Samples: s.lim.Samples, Keys: s.lim.Keys},
+		Events:                 s.seq,
+		FailedByStatusFirstSeq: statusSeqsOf(&s.failedStatus),
 		Folded: viewFolded{
 			Escalations:    s.esc.other.n,
 			Reviews:        s.rev.other.n,
@@ -256,6 +278,7 @@ func buildView(s *Summary) *view {
 			v.Classes = append(v.Classes, viewClass{
 				Class: kind.String(), Key: e.key, Description: e.val.desc,
 				Count: e.val.n, Statuses: statusesOf(&e.val.statuses), kind: kind,
+				FirstSeq: e.first, StatusFirstSeq: statusSeqsOf(&e.val.statuses),
 			})
 		}
 		if ct.hasOther {
@@ -263,6 +286,7 @@ func buildView(s *Summary) *view {
 			v.Classes = append(v.Classes, viewClass{
 				Class: kind.String(), Key: otherKey, Count: ct.other.n,
 				Statuses: statusesOf(&ct.other.statuses), Other: true, kind: kind,
+				StatusFirstSeq: statusSeqsOf(&ct.other.statuses),
 			})
 		}
 	}
@@ -280,7 +304,7 @@ func buildView(s *Summary) *view {
 
 	for i := range s.failedHost.ents {
 		e := &s.failedHost.ents[i]
-		v.FailedByHost = append(v.FailedByHost, viewHost{Host: hostName(e.key), Count: e.val.n})
+		v.FailedByHost = append(v.FailedByHost, viewHost{Host: hostName(e.key), Count: e.val.n, FirstSeq: e.first})
 	}
 	slices.SortFunc(v.FailedByHost, func(a, b viewHost) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Host, b.Host))
@@ -295,13 +319,15 @@ func buildView(s *Summary) *view {
 		if d == "" {
 			d = noDetail
 		}
-		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: d, Count: e.val.n, Hosts: hostsOf(&e.val.hosts)})
+		hosts, seqs := hostsOf(&e.val.hosts)
+		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: d, Count: e.val.n, Hosts: hosts, FirstSeq: e.first, HostFirstSeq: seqs})
 	}
 	slices.SortFunc(v.NetworkErrors, func(a, b viewNetErr) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
 	})
 	if s.netErr.hasOther {
-		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: otherKey, Count: s.netErr.other.n, Hosts: hostsOf(&s.netErr.other.hosts)})
+		hosts, seqs := hostsOf(&s.netErr.other.hosts)
+		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: otherKey, Count: s.netErr.other.n, Hosts: hosts, HostFirstSeq: seqs})
 	}
 
 	for i := range s.backoff.ents {
@@ -310,7 +336,7 @@ func buildView(s *Summary) *view {
 		if d == "" {
 			d = noDetail
 		}
-		v.Backoff = append(v.Backoff, viewBackoff{Detail: d, Count: e.val.n, MaxSeconds: e.val.max})
+		v.Backoff = append(v.Backoff, viewBackoff{Detail: d, Count: e.val.n, MaxSeconds: e.val.max, FirstSeq: e.first})
 	}
 	slices.SortFunc(v.Backoff, func(a, b viewBackoff) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
@@ -348,7 +374,9 @@ func cmpBool(a, b bool) int {
 func findingsOf(t *capped[string, finding, *finding]) []viewFinding {
 	out := make([]viewFinding, 0, len(t.ents)+1)
 	for i := range t.ents {
-		out = append(out, findingOf(t.ents[i].key, &t.ents[i].val))
+		f := findingOf(t.ents[i].key, &t.ents[i].val)
+		f.FirstSeq = t.ents[i].first
+		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b viewFinding) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
@@ -362,29 +390,38 @@ func findingsOf(t *capped[string, finding, *finding]) []viewFinding {
 }
 
 func findingOf(key string, f *finding) viewFinding {
+	hosts, seqs := hostsOf(&f.hosts)
 	return viewFinding{
-		Key:         key,
-		Description: f.desc,
-		Count:       f.n,
-		FirstSeen:   formatTime(f.first),
-		LastSeen:    formatTime(f.last),
-		Hosts:       hostsOf(&f.hosts),
-		Statuses:    statusesOf(&f.statuses),
-		Samples:     samplesOf(f.samples),
+		Key:            key,
+		Description:    f.desc,
+		Count:          f.n,
+		FirstSeen:      formatTime(f.first),
+		LastSeen:       formatTime(f.last),
+		Hosts:          hosts,
+		Statuses:       statusesOf(&f.statuses),
+		Samples:        samplesOf(f.samples),
+		HostFirstSeq:   seqs,
+		StatusFirstSeq: statusSeqsOf(&f.statuses),
 	}
 }
 
-// hostsOf lists the hosts of t sorted, "(other)" last when some were folded.
-func hostsOf(t *counts[string]) []string {
-	out := make([]string, 0, len(t.ents)+1)
-	for i := range t.ents {
-		out = append(out, hostName(t.ents[i].key))
+// hostsOf lists the hosts of t sorted, "(other)" last when some were
+// folded, and the first sequence number of each kept host in the same order.
+func hostsOf(t *counts[string]) ([]string, []int64) {
+	ents := slices.Clone(t.ents)
+	slices.SortStableFunc(ents, func(a, b entry[string, count]) int {
+		return cmp.Compare(hostName(a.key), hostName(b.key))
+	})
+	out := make([]string, 0, len(ents)+1)
+	seqs := make([]int64, 0, len(ents))
+	for i := range ents {
+		out = append(out, hostName(ents[i].key))
+		seqs = append(seqs, ents[i].first)
 	}
-	slices.Sort(out)
 	if t.hasOther {
 		out = append(out, otherKey)
 	}
-	return out
+	return out, seqs
 }
 
 // hostName is h, or noHost when the URL had none.
@@ -408,13 +445,24 @@ func statusesOf(t *counts[int]) statusCounts {
 	return out
 }
 
+// statusSeqsOf lists the statuses of t in ascending order, each with the
+// sequence number of its first event as Count; the "(other)" bucket has none.
+func statusSeqsOf(t *counts[int]) statusCounts {
+	out := make(statusCounts, 0, len(t.ents))
+	for i := range t.ents {
+		out = append(out, statusCount{Status: t.ents[i].key, Count: t.ents[i].first})
+	}
+	slices.SortFunc(out, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
+	return out
+}
+
 // samplesOf lists samples in event order.
 func samplesOf(ss []sample) []viewSample {
 	out := make([]viewSample, 0, len(ss))
 	for _, x := range ss {
 		out = append(out, viewSample{
 			File: x.file, Line: x.line, Time: formatTime(x.time),
-			Method: x.method, URL: x.url, Status: x.status,
+			Method: x.method, URL: x.url, Status: x.status, Seq: x.seq,
 		})
 	}
 	return out

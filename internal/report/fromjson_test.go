@@ -1,0 +1,304 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"synclog/internal/classify"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// render returns the report of s in format f.
+func render(t *testing.T, s *Summary, o Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Render(&b, s, o); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// readJSON is ReadJSON of a string that must read.
+func readJSON(t *testing.T, js string, l Limits) *Summary {
+	t.Helper()
+	s, err := ReadJSON(strings.NewReader(js), l)
+	if err != nil {
+		t.Fatalf("ReadJSON: %v", err)
+	}
+	return s
+}
+
+// roundTrip is ReadJSON(Render(s, json)).
+func roundTrip(t *testing.T, s *Summary, l Limits) *Summary {
+	t.Helper()
+	return readJSON(t, render(t, s, Options{Format: "json"}), l)
+}
+
+var allFormats = []Options{
+	{Format: "text"}, {Format: "text", Color: true, Width: 100}, {Format: "markdown"}, {Format: "json"},
+}
+
+func TestReadJSONRoundTrip(t *testing.T) {
+	items, inputs := mergeItems()
+	for _, l := range []Limits{{}, {Samples: 1}, {Samples: 2, Keys: 3}, {Samples: 1, Keys: 1}} {
+		for name, s := range map[string]*Summary{
+			"fixture":    fixtureSummary(l),
+			"mergeItems": func() *Summary { s := NewSummary(l); feed(s, items); s.AddInput(inputs[0]); return s }(),
+			"empty":      NewSummary(l),
+		} {
+			back := roundTrip(t, s, Limits{})
+			for _, o := range allFormats {
+				if diff := lineDiff("want", render(t, s, o), render(t, back, o)); diff != "" {
+					t.Errorf("%s, limits %+v, %+v: round trip differs:\n%s", name, l, o, diff)
+				}
+			}
+			// Twice is the same.
+			if diff := lineDiff("want", render(t, s, Options{Format: "json"}), render(t, roundTrip(t, back, Limits{}), Options{Format: "json"})); diff != "" {
+				t.Errorf("%s, limits %+v: second round trip differs:\n%s", name, l, diff)
+			}
+		}
+	}
+}
+
+// TestReadJSONGolden reads the golden JSON report back.
+func TestReadJSONGolden(t *testing.T) {
+	want := render(t, fixtureSummary(Limits{}), Options{Format: "text"})
+	s := roundTrip(t, fixtureSummary(Limits{}), Limits{})
+	if got := render(t, s, Options{Format: "text"}); got != want {
+		t.Errorf("text of the golden JSON read back differs:\n%s", lineDiff("want", want, got))
+	}
+}
+
+// TestReadJSONMerge checks that reports of consecutive parts, read back
+// and merged, give the summary of the parts themselves merged, whatever
+// the limits: the JSON keeps every order Merge needs.
+func TestReadJSONMerge(t *testing.T) {
+	items, inputs := mergeItems()
+	for _, l := range []Limits{{}, {Samples: 1}, {Samples: 1, Keys: 2}, {Samples: 2, Keys: 3}} {
+		for cut1 := 0; cut1 <= len(items); cut1 += 3 {
+			for _, cut2 := range []int{cut1, (cut1 + len(items)) / 2, len(items)} {
+				parts := [][]item{items[:cut1], items[cut1:cut2], items[cut2:]}
+				direct, viaJSON := NewSummary(l), (*Summary)(nil)
+				for i, p := range parts {
+					s := NewSummary(l)
+					feed(s, p)
+					if i < len(inputs) {
+						s.AddInput(inputs[i])
+					}
+					direct.Merge(s)
+					r := roundTrip(t, s, Limits{})
+					if viaJSON == nil {
+						viaJSON = r
+					} else {
+						viaJSON.Merge(r)
+					}
+				}
+				for _, o := range allFormats {
+					if diff := lineDiff("direct", render(t, direct, o), render(t, viaJSON, o)); diff != "" {
+						t.Fatalf("limits %+v, cuts %d,%d, %+v: merge of reports read back differs:\n%s", l, cut1, cut2, o, diff)
+					}
+				}
+			}
+		}
+	}
+}
+
+// stripSeqs removes the order keys from a JSON report, as written before
+// they existed.
+func stripSeqs(t *testing.T, js string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(js), &v); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(any)
+	strip = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for _, k := range []string{"events", "seq", "first_seq", "host_first_seq", "status_first_seq", "failed_by_status_first_seq"} {
+				delete(x, k)
+			}
+			for _, e := range x {
+				strip(e)
+			}
+		case []any:
+			for _, e := range x {
+				strip(e)
+			}
+		}
+	}
+	strip(v)
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "seq") {
+		t.Fatal("seq left in stripped report")
+	}
+	return string(b)
+}
+
+// TestReadJSONWithoutSeqs reads reports without the order keys: alone,
+// they give the same text; merged, too, as long as no list overflows.
+func TestReadJSONWithoutSeqs(t *testing.T) {
+	items, inputs := mergeItems()
+	for _, l := range []Limits{{}, {Samples: 1}} {
+		direct, viaJSON := NewSummary(l), NewSummary(l)
+		for i, p := range [][]item{items[:7], items[7:20], items[20:]} {
+			s := NewSummary(l)
+			feed(s, p)
+			if i < len(inputs) {
+				s.AddInput(inputs[i])
+			}
+			direct.Merge(s)
+			old := stripSeqs(t, render(t, s, Options{Format: "json"}))
+			r := readJSON(t, old, Limits{})
+			for _, o := range []Options{{Format: "text"}, {Format: "markdown"}} {
+				if diff := lineDiff("want", render(t, s, o), render(t, r, o)); diff != "" {
+					t.Errorf("limits %+v, part %d: report without seqs read back differs:\n%s", l, i, diff)
+				}
+			}
+			viaJSON.Merge(r)
+		}
+		for _, o := range []Options{{Format: "text"}, {Format: "markdown"}} {
+			if diff := lineDiff("direct", render(t, direct, o), render(t, viaJSON, o)); diff != "" {
+				t.Errorf("limits %+v: merge of reports without seqs differs:\n%s", l, diff)
+			}
+		}
+	}
+}
+
+// TestReadJSONLimits checks that l lowers the report's limits, and that a
+// zero or larger field keeps them.
+func TestReadJSONLimits(t *testing.T) {
+	js := render(t, fixtureSummary(Limits{Samples: 3, Keys: 50}), Options{Format: "json"})
+	for _, tc := range []struct{ l, want Limits }{
+		{Limits{}, Limits{Samples: 3, Keys: 50}},
+		{Limits{Samples: 10, Keys: 500}, Limits{Samples: 3, Keys: 50}},
+		{Limits{Samples: 1, Keys: 2}, Limits{Samples: 1, Keys: 2}},
+	} {
+		s := readJSON(t, js, tc.l)
+		if s.lim != tc.want {
+			t.Errorf("ReadJSON(l=%+v) limits = %+v, want %+v", tc.l, s.lim, tc.want)
+		}
+		// Lower limits cut and fold as if the summary had been made with them.
+		want := fixtureSummary(tc.want)
+		if diff := lineDiff("want", render(t, want, Options{Format: "json"}), render(t, s, Options{Format: "json"})); diff != "" {
+			t.Errorf("ReadJSON(l=%+v) differs from a summary made with %+v:\n%s", tc.l, tc.want, diff)
+		}
+	}
+}
+
+func TestReadJSONRedacted(t *testing.T) {
+	s := fixtureSummary(Limits{})
+	red := render(t, s, Options{Format: "json", Redact: true})
+	r := readJSON(t, red, Limits{})
+	if !r.redacted {
+		t.Fatal("a redacted report read back is not marked redacted")
+	}
+	for _, o := range []Options{{Format: "json"}, {Format: "json", Redact: true}} {
+		if diff := lineDiff("want", red, render(t, r, o)); diff != "" {
+			t.Errorf("%+v: redacted report read back differs:\n%s", o, diff)
+		}
+	}
+	if got := render(t, r, Options{Format: "text"}); strings.Contains(got, "NOT REDACTED") || !strings.Contains(got, "Personal data redacted") {
+		t.Errorf("text of a redacted report read back does not say it is redacted:\n%s", got)
+	}
+
+	raw := roundTrip(t, s, Limits{})
+	for _, tc := range []struct {
+		name  string
+		parts []*Summary
+		want  bool
+	}{
+		{"redacted twice", []*Summary{readJSON(t, red, Limits{}), readJSON(t, red, Limits{})}, true},
+		{"empty then redacted", []*Summary{NewSummary(Limits{}), readJSON(t, red, Limits{})}, true},
+		{"redacted then empty", []*Summary{readJSON(t, red, Limits{}), NewSummary(Limits{})}, true},
+		{"redacted then raw", []*Summary{readJSON(t, red, Limits{}), raw}, false},
+		{"raw then redacted", []*Summary{raw, readJSON(t, red, Limits{})}, false},
+		{"fed then redacted", []*Summary{fixtureSummary(Limits{}), readJSON(t, red, Limits{})}, false},
+	} {
+		m := tc.parts[0]
+		for _, p := range tc.parts[1:] {
+			m.Merge(p)
+		}
+		var v struct{ Redacted bool }
+		if err := json.Unmarshal([]byte(render(t, m, Options{Format: "json"})), &v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Redacted != tc.want {
+			t.Errorf("%s: redacted = %v, want %v", tc.name, v.Redacted, tc.want)
+		}
+	}
+	// An empty redacted report stays redacted.
+	e := readJSON(t, render(t, NewSummary(Limits{}), Options{Format: "json", Redact: true}), Limits{})
+	if !strings.Contains(render(t, e, Options{Format: "json"}), `"redacted": true`) {
+		t.Error("an empty redacted report read back is not redacted")
+	}
+}
+
+func TestReadJSONErrors(t *testing.T) {
+	good := render(t, fixtureSummary(Limits{}), Options{Format: "json"})
+	edit := func(old, new string) string {
+		if !strings.Contains(good, old) {
+			t.Fatalf("%q not in the report", old)
+		}
+		return strings.Replace(good, old, new, 1)
+	}
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", "empty input"},
+		{"not json", "ESCALATE: 2 responses", "invalid character"},
+		{"truncated", good[:len(good)/2], "unexpected EOF"},
+		{"array", "[]", "cannot unmarshal array"},
+		{"no schema", `{"verdict":"ok"}`, `no "schema"`},
+		{"other schema", `{"schema":"synclog/2"}`, `schema "synclog/2", want "synclog/1"`},
+		{"two reports", good + good, "more data after the report"},
+		{"bad status", edit(`"503": 3`, `"5x3": 3`), `status "5x3" is not a number`},
+		{"bad time", edit(`"first_seen": "2025-09-11T20:37:24.533Z"`, `"first_seen": "yesterday"`), `first_seen: time "yesterday"`},
+		{"bad class", edit(`"class": "server_code"`, `"class": "code"`), `unknown class "code"`},
+		{"wrong type", edit(`"count": 3`, `"count": "3"`), "cannot unmarshal string"},
+		{"folded without other", edit(`"backoff": 0`, `"backoff": 2`), `backoff: 2 events folded but no "(other)" row`},
+	} {
+		_, err := ReadJSON(strings.NewReader(tc.in), Limits{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "report: read json: ") {
+			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestReadJSONDuplicateKeys reads a report whose redaction gave two keys one
+// stand-in: they are merged into one row.
+func TestReadJSONDuplicateKeys(t *testing.T) {
+	s := NewSummary(Limits{})
+	for i, tok := range []string{"key=abc", "key=def", "key=def"} {
+		it := resp("f", i, fixtureTime(i), "GET", 502, "https://h/x", unknownText(tok))
+		s.Add(&it.ev, it.c)
+	}
+	r := readJSON(t, render(t, s, Options{Format: "json", Redact: true}), Limits{})
+	v := buildView(r)
+	if len(v.Classes) != 1 || v.Classes[0].Count != 3 || v.Classes[0].Key != "key=[redacted]" {
+		t.Errorf("classes = %+v, want one row key=[redacted] ×3", v.Classes)
+	}
+}
+
+func TestReadJSONEvents(t *testing.T) {
+	s := fixtureSummary(Limits{})
+	r := roundTrip(t, s, Limits{})
+	if r.seq != s.seq || r.tot != s.tot {
+		t.Errorf("seq, totals = %d, %+v; want %d, %+v", r.seq, r.tot, s.seq, s.tot)
+	}
+	if diff := cmp.Diff(s.inputs, r.inputs, cmp.Comparer(func(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) })); diff != "" {
+		t.Errorf("inputs differ:\n%s", diff)
+	}
+}
+
+func fixtureTime(i int) time.Time { return time.UnixMilli(1757623044413 + int64(i)*1000) }
+
+func unknownText(s string) *classify.Class {
+	return &classify.Class{Kind: classify.Unknown, Text: []byte(s)}
+}
