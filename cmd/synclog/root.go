@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	"synclog/internal/parse"
 	"synclog/internal/report"
 	"synclog/internal/scan"
+	"synclog/internal/walk"
 )
 
 // version is synclog's release version.
@@ -58,6 +60,9 @@ type scanOptions struct {
 	quiet        bool
 	noProgress   bool
 	failOn       string
+	follow       bool
+	include      []string
+	exclude      []string
 	paths        []string
 }
 
@@ -124,6 +129,9 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (there is one only when stderr is a terminal)")
+	f.BoolVar(&o.follow, "follow", false, "follow symbolic links found while walking folders")
+	f.StringArrayVar(&o.include, "include", nil, "in folders, scan only files whose name or relative path matches `GLOB` (repeatable)")
+	f.StringArrayVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name or relative path matches `GLOB` (repeatable)")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "scan up to `N` inputs at once (the report is the same for any N)")
 	f.BoolVar(&o.noRedact, "no-redact", false, "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins")
@@ -168,7 +176,8 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
-	sum, errs := scan.Run(ctx, o.paths, scan.Options{
+	paths, werrs := expand(o)
+	sum, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
 		Limits:     report.Limits{Samples: o.samples},
@@ -182,6 +191,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if bar != nil {
 		bar.Stop()
 	}
+	errs = append(werrs, errs...)
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
@@ -206,6 +216,30 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		return errInputs
 	}
 	return nil
+}
+
+// expand turns the PATHs into the inputs to scan: folders walked, in scan
+// order. A PATH that cannot even be looked at stays an input, so that the
+// scan reports it in its place in the report (and the exit status).
+func expand(o *scanOptions) ([]string, []error) {
+	wo := walk.Options{Follow: o.follow, Include: o.include, Exclude: o.exclude}
+	var paths []string
+	var errs []error
+	for _, p := range o.paths {
+		files, _, werrs := walk.Expand([]string{p}, wo)
+		for _, err := range werrs {
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Op == "stat" && pe.Path == p {
+				paths = append(paths, p)
+				continue
+			}
+			errs = append(errs, err)
+		}
+		for _, f := range files {
+			paths = append(paths, f.Path)
+		}
+	}
+	return paths, errs
 }
 
 // progressOf returns bar as a scan.Progress, or nil (not a nil
