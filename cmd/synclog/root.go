@@ -40,7 +40,7 @@ escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 	root.SetOut(s.out)
 	root.SetErr(s.errOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
-	root.AddCommand(newScanCmd(s, nil))
+	root.AddCommand(newScanCmd(s, nil), newMergeCmd(s))
 	return root
 }
 

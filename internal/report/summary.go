@@ -405,3 +405,14 @@ func (s *Summary) ShiftLines(delta int) {
 	}
 	shift(s.noBody)
 }
+
+// Incomplete returns the number of inputs that could not be read whole.
+func (s *Summary) Incomplete() int {
+	n := 0
+	for _, in := range s.inputs {
+		if !in.Complete {
+			n++
+		}
+	}
+	return n
+}
