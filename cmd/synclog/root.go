@@ -18,6 +18,7 @@ import (
 	"synclog/internal/parse"
 	"synclog/internal/report"
 	"synclog/internal/scan"
+	"synclog/internal/state"
 	"synclog/internal/walk"
 )
 
@@ -60,6 +61,8 @@ type scanOptions struct {
 	quiet        bool
 	noProgress   bool
 	failOn       string
+	statePath    string
+	dryRun       bool
 	follow       bool
 	include      []string
 	exclude      []string
@@ -129,6 +132,8 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (there is one only when stderr is a terminal)")
+	f.StringVar(&o.statePath, "state", "", "remember in `FILE` how far each input was read; read only what is new (one run at a time: a lock is taken next to FILE)")
+	f.BoolVar(&o.dryRun, "dry-run", false, "with --state: read from the remembered offsets but leave FILE untouched")
 	f.BoolVar(&o.follow, "follow", false, "follow symbolic links found while walking folders")
 	f.StringArrayVar(&o.include, "include", nil, "in folders, scan only files whose name or relative path matches `GLOB` (repeatable)")
 	f.StringArrayVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name or relative path matches `GLOB` (repeatable)")
@@ -176,6 +181,20 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
+	var st *state.State
+	if o.statePath != "" {
+		unlock, err := state.Lock(o.statePath)
+		if err != nil {
+			if errors.Is(err, state.ErrLocked) {
+				return &lockedError{err}
+			}
+			return fmt.Errorf("--state: %w", err)
+		}
+		defer unlock()
+		if st, err = state.Load(o.statePath); err != nil {
+			return fmt.Errorf("--state: %w", err)
+		}
+	}
 	paths, werrs := expand(o)
 	sum, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
@@ -187,6 +206,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Since:      since,
 		Until:      until,
 		Progress:   progressOf(bar),
+		Resume:     resumerOf(st),
 	})
 	if bar != nil {
 		bar.Stop()
@@ -199,14 +219,29 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	}
 	news := failed(sum, o.failOn)
-	if o.quiet && !news && len(errs) == 0 {
+	// The state moves on only once the report is out: a run that dies
+	// before reads the same lines again, it never skips any.
+	saveState := func() error {
+		if st == nil || o.dryRun {
+			return nil
+		}
+		st.Prune(time.Now().Add(-stateRetention))
+		if err := st.Save(o.statePath); err != nil {
+			return &cantCreateError{err}
+		}
 		return nil
+	}
+	if o.quiet && !news && len(errs) == 0 {
+		return saveState()
 	}
 	ro := report.Options{Format: o.format, Redact: !o.noRedact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 	if o.output == "" {
 		ro.Width = s.width
 	}
 	if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
+		return err
+	}
+	if err := saveState(); err != nil {
 		return err
 	}
 	switch {
@@ -277,7 +312,7 @@ func writeReport(out io.Writer, path string, render func(io.Writer) error) error
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return &cantCreateError{fmt.Errorf("write report: %w", err)}
 	}
 	defer os.Remove(tmp.Name()) // no-op once renamed
 	bw := bufio.NewWriter(tmp)
@@ -295,7 +330,7 @@ func writeReport(out io.Writer, path string, render func(io.Writer) error) error
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
+		return &cantCreateError{fmt.Errorf("write report %s: %w", path, err)}
 	}
 	return nil
 }

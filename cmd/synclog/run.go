@@ -18,11 +18,26 @@ import (
 type exitCode int
 
 const (
-	exitOK        exitCode = 0   // scanned, nothing to escalate
-	exitEscalate  exitCode = 1   // escalations found
-	exitTrouble   exitCode = 2   // usage error, or an input not read whole
-	exitInterrupt exitCode = 130 // SIGINT or SIGTERM
+	exitOK         exitCode = 0   // scanned, nothing to escalate
+	exitEscalate   exitCode = 1   // escalations found
+	exitTrouble    exitCode = 2   // usage error, or an input not read whole
+	exitCantCreate exitCode = 73  // the report or the state file cannot be written (sysexits EX_CANTCREAT)
+	exitLocked     exitCode = 75  // another run holds the --state lock (sysexits EX_TEMPFAIL)
+	exitInterrupt  exitCode = 130 // SIGINT or SIGTERM
 )
+
+// lockedError reports that another run holds the state lock.
+type lockedError struct{ err error }
+
+func (e *lockedError) Error() string { return e.err.Error() }
+func (e *lockedError) Unwrap() error { return e.err }
+
+// cantCreateError reports that the report or the state file could not be
+// written; the previous ones are left as they were.
+type cantCreateError struct{ err error }
+
+func (e *cantCreateError) Error() string { return e.err.Error() }
+func (e *cantCreateError) Unwrap() error { return e.err }
 
 // streams is where a command reads and writes; tests inject their own.
 type streams struct {
@@ -85,6 +100,14 @@ func exitFor(err error, s *streams) exitCode {
 		return exitTrouble
 	}
 	fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
+	var le *lockedError
+	var ce *cantCreateError
+	switch {
+	case errors.As(err, &le):
+		return exitLocked
+	case errors.As(err, &ce):
+		return exitCantCreate
+	}
 	return exitTrouble
 }
 

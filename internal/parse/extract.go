@@ -832,7 +832,7 @@ func jsonString(b []byte) ([]byte, bool) {
 }
 
 // Sub returns the counts of s minus those of t, for a part of an input.
-// NoFinalNewline is s's.
+// NoFinalNewline and Partial are s's.
 func (s Stats) Sub(t Stats) Stats {
 	return Stats{
 		LineStats: LineStats{
@@ -841,6 +841,7 @@ func (s Stats) Sub(t Stats) Stats {
 			LongLines:      s.LongLines - t.LongLines,
 			CRLF:           s.CRLF - t.CRLF,
 			NoFinalNewline: s.NoFinalNewline,
+			Partial:        s.Partial,
 		},
 		Records: s.Records - t.Records,
 	}

@@ -18,8 +18,10 @@ type LineStats struct {
 	LongLines int64 // lines longer than MaxLineBytes, cut
 	CRLF      int64 // lines that ended in "\r\n"
 	// NoFinalNewline reports that the input ended with a line that had no
-	// terminating "\n".
+	// terminating "\n"; Partial is that line's length in bytes (a log still
+	// being written: an incremental run stops before it).
 	NoFinalNewline bool
+	Partial        int64
 }
 
 // LineReader reads lines of any length from a reader in bounded memory.
@@ -37,6 +39,7 @@ type LineReader struct {
 	br    *bufio.Reader
 	long  []byte // assembly buffer for lines longer than the bufio buffer
 	stats LineStats
+	start int64 // stats.Bytes where the current line starts
 }
 
 // NewLineReader returns a LineReader reading r through a buffer of size
@@ -65,6 +68,7 @@ func (l *LineReader) Stats() LineStats { return l.stats }
 // underlying reader's, returned after the last complete line (a partial last
 // line before a read error is dropped, since it may be incomplete).
 func (l *LineReader) ReadLine() (line []byte, cut bool, err error) {
+	l.start = l.stats.Bytes
 	line, err = l.br.ReadSlice('\n')
 	if err == nil {
 		l.stats.Bytes += int64(len(line))
@@ -82,7 +86,7 @@ func (l *LineReader) ReadLine() (line []byte, cut bool, err error) {
 		return nil, false, err
 	}
 	l.stats.Bytes += int64(len(line))
-	l.stats.NoFinalNewline = true
+	l.stats.NoFinalNewline, l.stats.Partial = true, l.stats.Bytes-l.start
 	line, cut = l.clip(line)
 	return l.finish(line, cut, false), cut, nil
 }
@@ -138,7 +142,7 @@ func (l *LineReader) readLong(first []byte) ([]byte, bool, error) {
 			} else if len(chunk) > 0 {
 				cut = true
 			}
-			l.stats.NoFinalNewline = true
+			l.stats.NoFinalNewline, l.stats.Partial = true, l.stats.Bytes-l.start
 			return l.finish(l.long, cut, false), cut, nil
 		default:
 			return nil, false, err

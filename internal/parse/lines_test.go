@@ -36,7 +36,7 @@ func TestLineReader(t *testing.T) {
 	}{
 		{name: "empty", in: "", want: nil},
 		{name: "no final newline", in: "a\nb", want: []string{"a", "b"},
-			stats: LineStats{Lines: 2, Bytes: 3, NoFinalNewline: true}},
+			stats: LineStats{Lines: 2, Bytes: 3, NoFinalNewline: true, Partial: 1}},
 		{name: "crlf and lone cr", in: "a\r\nb\rc\r\n\r\n", want: []string{"a", "b\rc", ""},
 			stats: LineStats{Lines: 3, Bytes: 10, CRLF: 3}},
 		{name: "nul and invalid utf-8 pass through", in: "\x00\xff\xfe\n", want: []string{"\x00\xff\xfe"},
@@ -46,7 +46,7 @@ func TestLineReader(t *testing.T) {
 		{name: "line over the cap is cut and reading goes on", in: strings.Repeat("y", 100) + "\nok\n", buf: 16, max: 40,
 			want: []string{strings.Repeat("y", 40), "ok"}, stats: LineStats{Lines: 2, Bytes: 104, LongLines: 1}, wantCut: 1},
 		{name: "long last line without newline", in: "a\n" + strings.Repeat("z", 50), buf: 16, max: 20,
-			want: []string{"a", strings.Repeat("z", 20)}, stats: LineStats{Lines: 2, Bytes: 52, LongLines: 1, NoFinalNewline: true}, wantCut: 1},
+			want: []string{"a", strings.Repeat("z", 20)}, stats: LineStats{Lines: 2, Bytes: 52, LongLines: 1, NoFinalNewline: true, Partial: 50}, wantCut: 1},
 		{name: "line exactly at the cap is whole", in: strings.Repeat("w", 40) + "\n", buf: 16, max: 40,
 			want: []string{strings.Repeat("w", 40)}, stats: LineStats{Lines: 1, Bytes: 41}},
 		{name: "cap plus one is cut", in: strings.Repeat("w", 41) + "\n", buf: 16, max: 40,

@@ -137,6 +137,6 @@ func addStats(a, b parse.Stats) parse.Stats {
 	a.LongLines += b.LongLines
 	a.CRLF += b.CRLF
 	a.Records += b.Records
-	a.NoFinalNewline = b.NoFinalNewline
+	a.NoFinalNewline, a.Partial = b.NoFinalNewline, b.Partial
 	return a
 }

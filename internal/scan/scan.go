@@ -4,6 +4,7 @@
 package scan
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -41,7 +42,25 @@ type Options struct {
 	Since, Until time.Time
 	// Progress, if set, is told how much of each input has been read.
 	Progress Progress
+	// Resume, if set, makes the scan incremental: each input is read only
+	// past what an earlier run read (plain files are then not split).
+	Resume Resumer
 }
+
+// Resumer remembers how far inputs were read, by the first decoded bytes
+// of each (so that a log renamed or compressed by rotation is still known).
+// Its methods are called from the scanning goroutines.
+type Resumer interface {
+	// Offset returns how many decoded bytes of the input whose first bytes
+	// are head were read before (0: none).
+	Offset(head []byte) int64
+	// Read records that the input was read whole up to offset bytes, lines
+	// lines: the end of its last complete line.
+	Read(head []byte, name string, offset, lines int64)
+}
+
+// fingerprintBytes is how much of an input's start a Resumer is shown.
+const fingerprintBytes = 4096
 
 // Progress follows the reading of inputs, for a progress bar. Its methods
 // are called from the scanning goroutines.
@@ -215,7 +234,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		r = progressReader{r, tr}
 	}
 	// A large plain file is scanned in parts, one per job.
-	if f != nil && o.Jobs > 1 {
+	if f != nil && o.Jobs > 1 && o.Resume == nil {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= cmp.Or(o.PartMin, partsMin) {
 			head := make([]byte, 512)
 			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n]) {
@@ -270,22 +289,58 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		pendingEvents++
 		add(pending, ev, &o)
 	}
+	var head []byte
+	var resume int64
+	if o.Resume != nil {
+		head = bytes.Clone(pf.Peek(fingerprintBytes))
+		resume = o.Resume.Offset(head)
+	}
 	var rerr error
 	if isTar(pf.Peek(512)) {
-		// A tar archive: each member is an input of its own.
+		// A tar archive: each member is an input of its own. Archives do
+		// not grow: one read before is read whole.
 		in.Format = "tar"
 		if format != parse.Plain {
 			in.Format += "+" + format.String()
 		}
-		rerr = scanTar(pf, in.Path, ex, emit, sum, o)
+		if resume == 0 {
+			rerr = scanTar(pf, in.Path, ex, emit, sum, o)
+		} else {
+			in.Warnings = append(in.Warnings, "read by an earlier run (--state)")
+			_, rerr = io.Copy(io.Discard, pf)
+		}
 		in.Bytes = op.Offset()
+		if rerr == nil && o.Resume != nil {
+			o.Resume.Read(head, in.Path, 1, 0)
+		}
 	} else {
 		ex.Reset(pf, in.Path)
+		if resume > 0 {
+			ex.SetWindow(parse.Window{From: resume, To: -1})
+		}
 		for ex.Next() {
 			emit(ex.Event())
 		}
-		setStats(&in, op.Offset(), ex.Stats(), o)
+		st := ex.Stats()
 		rerr = ex.Err()
+		if rerr == nil && o.Resume != nil {
+			// The next run starts after the last complete line: a line
+			// still being written is read whole next time.
+			end, lines := st.Bytes-st.Partial, st.Lines
+			if st.Partial > 0 {
+				lines--
+			}
+			o.Resume.Read(head, in.Path, max(end, resume), lines)
+		}
+		if resume > 0 {
+			if w := ex.WindowResult(); w.FromLine > 0 {
+				st = st.Sub(w.FromStats)
+			} else {
+				st = parse.Stats{}
+			}
+			in.Warnings = append(in.Warnings, fmt.Sprintf("incremental: read from decoded offset %d (--state)", resume))
+		}
+		setStats(&in, op.Offset(), st, o)
 	}
 	inf := op.Integrity()
 	if inf.TrailingBytes > 0 {
