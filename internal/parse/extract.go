@@ -282,7 +282,7 @@ func (e *Extractor) Next() bool {
 		line, _, err := e.lr.ReadLine()
 		if err != nil {
 			e.closeBody()
-			e.finish()
+			e.flush()
 			if err != io.EOF {
 				e.err = &Error{File: e.name, Line: e.line, Offset: -1, Err: err}
 			}
@@ -552,9 +552,6 @@ func (e *Extractor) flush() {
 	}
 	e.cur = (e.cur + 1) % len(e.resp)
 }
-
-// finish flushes everything at the end of an input.
-func (e *Extractor) finish() { e.flush() }
 
 // startBody begins a body record; continuation lines are appended to it
 // until the next record starts.

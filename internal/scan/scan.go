@@ -249,22 +249,18 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 			}
 		}
 	}
-	fail := func(err error) error {
+	// fail positions a read error: what was read before it is st.
+	fail := func(err error, format parse.Format, st parse.Stats) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		st := ex.Stats()
-		return &parse.Error{File: in.Path, Format: parse.Plain, Line: st.Lines, Offset: op.Offset(), Decoded: st.Bytes, Err: err}
+		return &parse.Error{File: in.Path, Format: format, Line: st.Lines, Offset: op.Offset(), Decoded: st.Bytes, Err: err}
 	}
 	dec, format, err := op.Open(r)
 	in.Format = format.String()
 	if err != nil {
 		in.Bytes = op.Offset()
-		pe := fail(err)
-		if e, ok := pe.(*parse.Error); ok {
-			e.Format = format
-		}
-		return pe
+		return fail(err, format, parse.Stats{})
 	}
 	ext := strings.ToLower(filepath.Ext(path))
 	if want, ok := compressedNames[ext]; ok && want != format {
@@ -367,11 +363,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		sum.Merge(pending)
 	}
 	if rerr != nil {
-		e := fail(rerr)
-		if pe, ok := e.(*parse.Error); ok {
-			pe.Format = format
-		}
-		return e
+		return fail(rerr, format, ex.Stats())
 	}
 	return nil
 }
