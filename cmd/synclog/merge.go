@@ -38,11 +38,13 @@ Exit status as for scan: 0 nothing to escalate, 1 escalations (see --fail-on),
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch o.format {
-			case "text", "markdown", "json":
+			case "text", "markdown", "json", "html":
 			case "md":
 				o.format = "markdown"
+			case "csv":
+				return &usageError{"--format csv lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs"}
 			default:
-				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown or json)", o.format)}
+				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown, json or html)", o.format)}
 			}
 			sum := report.NewSummary(report.Limits{})
 			for i, name := range args {
@@ -75,7 +77,7 @@ Exit status as for scan: 0 nothing to escalate, 1 escalations (see --fail-on),
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown or json")
+	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown, json or html")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	f.BoolVar(&o.redact, "redact", true, "redact personal data in the merged report (--redact=false to show it)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0")

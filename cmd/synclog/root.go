@@ -108,9 +108,9 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 				return &usageError{fmt.Sprintf("unknown --fail-on %q (want escalation, review, unknown or never)", o.failOn)}
 			}
 			switch o.format {
-			case "text", "markdown", "md", "json":
+			case "text", "markdown", "md", "json", "html", "csv":
 			default:
-				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown or json)", o.format)}
+				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown, json, html or csv)", o.format)}
 			}
 			if o.format == "md" {
 				o.format = "markdown"
@@ -122,7 +122,7 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown or json")
+	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown, json, html or csv (one row per failed response)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	f.StringVar(&o.codes, "codes", "", "JSON `FILE` of code table entries that add to or override the built-in table")
 	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
@@ -143,7 +143,7 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"escalation", "review", "unknown", "never"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json", "html", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -199,7 +199,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	sum, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
-		Limits:     report.Limits{Samples: o.samples},
+		Limits:     report.Limits{Samples: o.samples, Rows: o.format == "csv"},
 		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
 		Jobs:       o.jobs,
@@ -208,6 +208,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Progress:   progressOf(bar),
 		Resume:     resumerOf(st),
 	})
+	defer sum.Close()
 	if bar != nil {
 		bar.Stop()
 	}

@@ -108,6 +108,7 @@ type (
 		Reviews          []jsonFinding `json:"reviews"`
 		FailedByStatus   jsonStatuses  `json:"failed_by_status"`
 		FailedByHost     []jsonHost    `json:"failed_by_host"`
+		Timeline         viewTimeline  `json:"timeline"`
 		NoBody503Samples []jsonSample  `json:"no_body_503_samples"`
 		NetworkErrors    []jsonNetErr  `json:"network_errors_by_detail"`
 		Backoff          []jsonBackoff `json:"backoff"`
@@ -151,9 +152,13 @@ type (
 		Seq    *int64 `json:"seq"`
 	}
 	jsonHost struct {
-		Host     string `json:"host"`
-		Count    int64  `json:"count"`
-		FirstSeq *int64 `json:"first_seq"`
+		Host        string `json:"host"`
+		Count       int64  `json:"count"`
+		Status503   int64  `json:"status_503"`
+		Escalations int64  `json:"escalations"`
+		FirstSeen   string `json:"first_seen"`
+		LastSeen    string `json:"last_seen"`
+		FirstSeq    *int64 `json:"first_seq"`
 	}
 	jsonNetErr struct {
 		Detail       string   `json:"detail"`
@@ -436,15 +441,25 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	}
 	seqs := b.seqs(n, func(i int) *int64 { return hs[i].FirstSeq })
 	for i, h := range hs {
+		a := nodeAgg{n: h.Count, n503: h.Status503, esc: h.Escalations}
+		if a.first, err = parseTime(h.FirstSeen); err != nil {
+			return nil, fmt.Errorf("failed_by_host %q: first_seen: %w", h.Host, err)
+		}
+		if a.last, err = parseTime(h.LastSeen); err != nil {
+			return nil, fmt.Errorf("failed_by_host %q: last_seen: %w", h.Host, err)
+		}
 		if i == n {
-			putOther(&s.failedHost, &count{h.Count}, b.lim)
+			putOther(&s.failedHost, &a, b.lim)
 			break
 		}
 		name := h.Host
 		if name == noHost {
 			name = ""
 		}
-		put(&s.failedHost, name, seqs[i], &count{h.Count}, b.lim)
+		put(&s.failedHost, name, seqs[i], &a, b.lim)
+	}
+	if s.timeline, err = timelineFromJSON(&j.Timeline); err != nil {
+		return nil, err
 	}
 
 	if s.noBody, err = b.samples("no_body_503_samples", j.NoBody503Samples); err != nil {
@@ -515,4 +530,31 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("time %q is not RFC 3339", s)
 	}
 	return t.UTC(), nil
+}
+
+// timelineFromJSON rebuilds the timeline of a report. A report written
+// before timelines existed has none (bucket_seconds 0).
+func timelineFromJSON(v *viewTimeline) (timeline, error) {
+	tl := timeline{untimed: v.Untimed}
+	if v.BucketSeconds == 0 && len(v.Buckets) == 0 {
+		return tl, nil
+	}
+	w, ok := widthIndex(v.BucketSeconds)
+	if !ok {
+		return tl, fmt.Errorf("timeline: bucket_seconds %d is not a width synclog uses", v.BucketSeconds)
+	}
+	tl.w = w
+	for i, x := range v.Buckets {
+		t, err := parseTime(x.Start)
+		if err != nil || t.IsZero() {
+			return tl, fmt.Errorf("timeline: bucket %d: start %q is not a time", i, x.Start)
+		}
+		if !(0 <= x.Escalations && x.Escalations <= x.Status503 && x.Status503 <= x.Failed) {
+			return tl, fmt.Errorf("timeline: bucket %s: want 0 <= escalations <= status_503 <= failed", x.Start)
+		}
+		if x.Failed > 0 {
+			tl.put(bucketOf(t, widthAt(tl.w)), tally{failed: x.Failed, s503: x.Status503, esc: x.Escalations})
+		}
+	}
+	return tl, nil
 }

@@ -16,7 +16,10 @@ import (
 
 // Options controls Render.
 type Options struct {
-	// Format is "text" (the default when empty), "markdown" or "json".
+	// Format is "text" (the default when empty), "markdown", "json",
+	// "html" or "csv". CSV lists the failed responses one per row, so it
+	// needs a Summary made with Limits.Rows, and it is streamed: written
+	// in many calls to w.Write.
 	Format string
 	// Redact replaces personal data (account ids, e-mails, tokens, IP
 	// addresses) in every log-derived string with stand-ins that are stable
@@ -39,11 +42,15 @@ const (
 	bodyHint   = "Bodies are logged only when services.sync.log.logger.network.resources is set to Trace; set it in about:config to capture them next time."
 )
 
-// Render writes the report of s to w in the format o.Format. The report is
-// built in memory and written with one call to w.Write, whose error is
+// Render writes the report of s to w in the format o.Format. The report
+// (but CSV, see Options.Format) is built in memory and written with one
+// call to w.Write, whose error is
 // returned as is. An unknown format is an error and writes nothing.
 // The same Summary and Options always give the same bytes.
 func Render(w io.Writer, s *Summary, o Options) error {
+	if o.Format == "csv" {
+		return renderCSV(w, s, o)
+	}
 	var b bytes.Buffer
 	v := buildView(s)
 	v.Redacted = o.Redact || s.redacted

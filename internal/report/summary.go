@@ -36,6 +36,10 @@ type Limits struct {
 	// the report says how many were folded (see Merge for how folding and
 	// merging combine). Zero or less means DefaultKeys.
 	Keys int
+	// Rows keeps one row per failed response, for the CSV format (see
+	// RenderCSV). Rows past a small buffer go to an unlinked temporary
+	// file, so memory stays bounded.
+	Rows bool
 }
 
 // Input is the statistics of one input file.
@@ -99,7 +103,9 @@ type Summary struct {
 	classes      [3]capped[string, classAgg, *classAgg] // by classify.Kind
 	esc, rev     capped[string, finding, *finding]      // infra in 503, infra elsewhere
 	failedStatus counts[int]
-	failedHost   counts[string]
+	failedHost   capped[string, nodeAgg, *nodeAgg]
+	timeline     timeline // failed responses over time
+	rows         *rowLog  // nil unless Limits.Rows
 	noBody       []sample // 503 responses with no body
 	netErr       capped[string, netAgg, *netAgg]
 	backoff      capped[string, backoffAgg, *backoffAgg]
@@ -118,7 +124,19 @@ func NewSummary(l Limits) *Summary {
 	if l.Keys <= 0 {
 		l.Keys = DefaultKeys
 	}
-	return &Summary{lim: l}
+	s := &Summary{lim: l}
+	if l.Rows {
+		s.rows = &rowLog{}
+	}
+	return s
+}
+
+// Close releases the temporary file that Limits.Rows may have needed. The
+// Summary still renders, without rows, after Close.
+func (s *Summary) Close() {
+	if s.rows != nil {
+		s.rows.close()
+	}
 }
 
 // Escalations returns the number of responses that carry an infra string
@@ -164,8 +182,18 @@ func (s *Summary) addResponse(ev *parse.Event, c *classify.Class) {
 	s.tot.responses++
 	if ev.Status >= 400 {
 		s.tot.failed++
+		kind := classify.Unknown
+		if c != nil && (c.Kind == classify.ServerCode || c.Kind == classify.Infra) {
+			kind = c.Kind
+		}
+		is503 := ev.Status == 503
+		esc := is503 && c != nil && kind == classify.Infra
 		s.failedStatus.slot(ev.Status, s.seq, s.lim.Keys).inc()
-		slotBytes(&s.failedHost, hostOf(ev.URL), s.seq, s.lim.Keys).inc()
+		slotBytes(&s.failedHost, hostOf(ev.URL), s.seq, s.lim.Keys).add(ev.Time, is503, esc)
+		s.timeline.add(ev.Time, is503, esc)
+		if s.rows != nil {
+			s.rows.add(ev, c, kind, esc)
+		}
 	}
 	if ev.Status == 503 && !ev.HasBody {
 		s.tot.noBody503++
@@ -254,6 +282,10 @@ func (s *Summary) Merge(o *Summary) {
 	s.rev.merge(&o.rev, off, l, l.Keys)
 	s.failedStatus.merge(&o.failedStatus, off, l, l.Keys)
 	s.failedHost.merge(&o.failedHost, off, l, l.Keys)
+	s.timeline.merge(&o.timeline)
+	if s.rows != nil && o.rows != nil {
+		s.rows.merge(o.rows)
+	}
 	s.noBody = mergeSamples(s.noBody, o.noBody, off, l.Samples)
 	s.netErr.merge(&o.netErr, off, l, l.Keys)
 	s.backoff.merge(&o.backoff, off, l, l.Keys)
@@ -295,6 +327,30 @@ func (f *finding) merge(o *finding, off int64, l *Limits) {
 	f.hosts.merge(&o.hosts, off, l, l.Keys)
 	f.statuses.merge(&o.statuses, off, l, l.Keys)
 	f.samples = mergeSamples(f.samples, o.samples, off, l.Samples)
+}
+
+// nodeAgg is one host (storage node) of failed responses.
+type nodeAgg struct {
+	n, n503, esc int64
+	first, last  time.Time // zero when no event carried a time
+}
+
+func (a *nodeAgg) add(t time.Time, is503, esc bool) {
+	a.n++
+	if is503 {
+		a.n503++
+	}
+	if esc {
+		a.esc++
+	}
+	a.first, a.last = minTime(a.first, t), maxTime(a.last, t)
+}
+
+func (a *nodeAgg) merge(o *nodeAgg, _ int64, _ *Limits) {
+	a.n += o.n
+	a.n503 += o.n503
+	a.esc += o.esc
+	a.first, a.last = minTime(a.first, o.first), maxTime(a.last, o.last)
 }
 
 // netAgg is one network error detail.
@@ -404,6 +460,9 @@ func (s *Summary) ShiftLines(delta int) {
 		shift(t.other.samples)
 	}
 	shift(s.noBody)
+	if s.rows != nil {
+		s.rows.shift += delta
+	}
 }
 
 // Incomplete returns the number of inputs that could not be read whole.

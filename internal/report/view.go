@@ -42,6 +42,7 @@ type view struct {
 	Reviews          []viewFinding `json:"reviews"`
 	FailedByStatus   statusCounts  `json:"failed_by_status"`
 	FailedByHost     []viewHost    `json:"failed_by_host"`
+	Timeline         viewTimeline  `json:"timeline"`
 	NoBody503Samples []viewSample  `json:"no_body_503_samples"`
 	NetworkErrors    []viewNetErr  `json:"network_errors_by_detail"`
 	Backoff          []viewBackoff `json:"backoff"`
@@ -133,10 +134,36 @@ type viewSample struct {
 	Seq    int64  `json:"seq"`
 }
 
+// viewHost is one host (storage node) of failed responses: how many, the
+// 503s and escalations among them, and when.
 type viewHost struct {
-	Host     string `json:"host"`
-	Count    int64  `json:"count"`
-	FirstSeq int64  `json:"first_seq"`
+	Host        string `json:"host"`
+	Count       int64  `json:"count"`
+	Status503   int64  `json:"status_503"`
+	Escalations int64  `json:"escalations"`
+	FirstSeen   string `json:"first_seen"`
+	LastSeen    string `json:"last_seen"`
+	FirstSeq    int64  `json:"first_seq"`
+}
+
+// viewTimeline is failed responses over time: every bucket of
+// BucketSeconds from the first to the last with a failure (at most
+// maxShownBuckets), empty ones included. Untimed counts the failed
+// responses whose log line had no time, which are in no bucket.
+type viewTimeline struct {
+	BucketSeconds int64        `json:"bucket_seconds"`
+	Buckets       []viewBucket `json:"buckets"`
+	Untimed       int64        `json:"untimed"`
+}
+
+// viewBucket is one time bucket: failed responses, the HTTP 503s among
+// them and the escalations among those (so Escalations <= Status503 <=
+// Failed).
+type viewBucket struct {
+	Start       string `json:"start"`
+	Failed      int64  `json:"failed"`
+	Status503   int64  `json:"status_503"`
+	Escalations int64  `json:"escalations"`
 }
 
 type viewNetErr struct {
@@ -304,14 +331,15 @@ func buildView(s *Summary) *view {
 
 	for i := range s.failedHost.ents {
 		e := &s.failedHost.ents[i]
-		v.FailedByHost = append(v.FailedByHost, viewHost{Host: hostName(e.key), Count: e.val.n, FirstSeq: e.first})
+		v.FailedByHost = append(v.FailedByHost, hostOfNode(hostName(e.key), &e.val, e.first))
 	}
 	slices.SortFunc(v.FailedByHost, func(a, b viewHost) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Host, b.Host))
 	})
 	if s.failedHost.hasOther {
-		v.FailedByHost = append(v.FailedByHost, viewHost{Host: otherKey, Count: s.failedHost.other.n})
+		v.FailedByHost = append(v.FailedByHost, hostOfNode(otherKey, &s.failedHost.other, 0))
 	}
+	v.Timeline = timelineOf(&s.timeline)
 
 	for i := range s.netErr.ents {
 		e := &s.netErr.ents[i]
@@ -343,6 +371,23 @@ func buildView(s *Summary) *view {
 	})
 	if s.backoff.hasOther {
 		v.Backoff = append(v.Backoff, viewBackoff{Detail: otherKey, Count: s.backoff.other.n, MaxSeconds: s.backoff.other.max})
+	}
+	return v
+}
+
+func hostOfNode(name string, a *nodeAgg, first int64) viewHost {
+	return viewHost{Host: name, Count: a.n, Status503: a.n503, Escalations: a.esc,
+		FirstSeen: formatTime(a.first), LastSeen: formatTime(a.last), FirstSeq: first}
+}
+
+func timelineOf(tl *timeline) viewTimeline {
+	w, start, counts := tl.shown()
+	v := viewTimeline{BucketSeconds: w, Buckets: make([]viewBucket, len(counts)), Untimed: tl.untimed}
+	for i, c := range counts {
+		v.Buckets[i] = viewBucket{
+			Start:  formatTime(start.Add(time.Duration(int64(i)*w) * time.Second)),
+			Failed: c.failed, Status503: c.s503, Escalations: c.esc,
+		}
 	}
 	return v
 }

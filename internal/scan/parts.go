@@ -46,6 +46,13 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 		from int64 // where its reader starts
 	}
 	parts := make([]part, n)
+	defer func() {
+		for k := range parts {
+			if parts[k].sum != nil {
+				parts[k].sum.Close()
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	for k := range parts {
 		p := &parts[k]

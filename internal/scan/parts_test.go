@@ -16,6 +16,13 @@ import (
 // render scans paths with opt and returns the JSON report.
 func render(t *testing.T, paths []string, opt Options) string {
 	t.Helper()
+	return renderAs(t, "json", paths, opt)
+}
+
+// renderAs scans paths with opt and returns the report in format.
+func renderAs(t *testing.T, format string, paths []string, opt Options) string {
+	t.Helper()
+	opt.Limits.Rows = format == "csv"
 	cl, err := classify.New(classify.DefaultEntries())
 	if err != nil {
 		t.Fatal(err)
@@ -25,8 +32,9 @@ func render(t *testing.T, paths []string, opt Options) string {
 	if len(errs) > 0 {
 		t.Fatalf("Run: %v", errs)
 	}
+	defer sum.Close()
 	var b bytes.Buffer
-	if err := report.Render(&b, sum, report.Options{Format: "json", Redact: false}); err != nil {
+	if err := report.Render(&b, sum, report.Options{Format: format, Redact: false}); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
@@ -85,11 +93,16 @@ func TestPartsMatchOnePiece(t *testing.T) {
 			}
 		}
 		f.Close()
-		want := render(t, []string{name}, Options{Jobs: 1})
-		for _, jobs := range []int{2, 3, 7} {
-			got := render(t, []string{name}, Options{Jobs: jobs, PartMin: 1})
-			if got != want {
-				t.Errorf("%s in %d parts: report differs from one piece", filepath.Base(name), jobs)
+		for _, format := range []string{"json", "csv"} {
+			want := renderAs(t, format, []string{name}, Options{Jobs: 1})
+			for _, jobs := range []int{2, 3, 7} {
+				got := renderAs(t, format, []string{name}, Options{Jobs: jobs, PartMin: 1})
+				if got != want {
+					t.Errorf("%s in %d parts: %s report differs from one piece", filepath.Base(name), jobs, format)
+				}
+			}
+			if format == "csv" {
+				t.Logf("%s: %d csv bytes", filepath.Base(name), len(want))
 			}
 		}
 	}

@@ -164,6 +164,7 @@ func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []err
 			break
 		}
 		sum.Merge(r.sum)
+		r.sum.Close()
 		r.sum = nil
 		if r.err != nil {
 			errs = append(errs, r.err)
@@ -191,6 +192,7 @@ var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.G
 func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, o Options) (err error) {
 	in := report.Input{Path: path, Format: parse.Plain.String()}
 	pending, pendingEvents := report.NewSummary(o.Limits), int64(0)
+	defer func() { pending.Close() }()
 	defer func() {
 		op.OnVerified = nil
 		in.Complete = err == nil
@@ -240,6 +242,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n]) {
 				if psum, st, ok := scanParts(ctx, f, fi.Size(), o.Jobs, in.Path, tr, o); ok {
 					sum.Merge(psum)
+					psum.Close()
 					setStats(&in, fi.Size(), st, o)
 					return nil
 				}
@@ -272,6 +275,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	commit := func() {
 		if pendingEvents > 0 {
 			sum.Merge(pending)
+			pending.Close()
 			pending, pendingEvents = report.NewSummary(o.Limits), 0
 		}
 	}
