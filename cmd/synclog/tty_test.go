@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,5 +105,53 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	run([]string{"scan", "-f", "json", log}, strings.NewReader(""), &out, &errOut)
 	if errOut.Len() != 0 {
 		t.Errorf("stderr in a pipe = %q, want nothing", errOut.String())
+	}
+}
+
+// TestSparklineOnWideTerminal checks on a real pseudo-terminal that the
+// text report draws the timeline as a sparkline when the terminal is wide
+// enough for it, and not when it is too narrow or not a terminal.
+func TestSparklineOnWideTerminal(t *testing.T) {
+	// 100 failed responses, each a minute after the last: 100 buckets.
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, "%d\tSync.Resource\tDEBUG\tGET fail 503 https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/1/storage/tabs\n",
+			1756106000000+int64(i)*60000)
+	}
+	log := filepath.Join(t.TempDir(), "incident.log")
+	if err := os.WriteFile(log, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const caption = "Failed responses per 1 min"
+	onTTY := func(cols uint16) string {
+		ptmx, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pty on this machine: %v", err)
+		}
+		defer ptmx.Close()
+		if err := pty.Setsize(tty, &pty.Winsize{Rows: 50, Cols: cols}); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan string)
+		go func() {
+			var b bytes.Buffer
+			b.ReadFrom(ptmx)
+			done <- b.String()
+		}()
+		var errOut bytes.Buffer
+		run([]string{"scan", log}, strings.NewReader(""), tty, &errOut)
+		tty.Close()
+		return <-done
+	}
+	if got := onTTY(160); !strings.Contains(got, caption) || !strings.Contains(got, "│"+strings.Repeat("█", 100)+"│") {
+		t.Errorf("160 columns: no sparkline of 100 buckets:\n%s", got)
+	}
+	if got := onTTY(80); strings.Contains(got, caption) {
+		t.Errorf("80 columns: sparkline drawn for 100 buckets")
+	}
+	var out, errOut bytes.Buffer
+	run([]string{"scan", log}, strings.NewReader(""), &out, &errOut)
+	if strings.Contains(out.String(), caption) {
+		t.Error("sparkline in a pipe")
 	}
 }

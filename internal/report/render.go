@@ -126,6 +126,8 @@ const (
 	titleRev     = "Review: infra string not in a 503 (not escalated)"
 	titleClasses = "Summary by class and key"
 	titleFailed  = "Failed responses"
+	titleNodes   = "Failed responses by storage node"
+	titleStatus  = "Failed responses by HTTP status"
 	titleNoBody  = "HTTP 503 with no body in the log"
 	titleNet     = "Network errors"
 	titleBackoff = "Backoff and Retry-After"
@@ -364,6 +366,10 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 		seq = colorBad
 	}
 	line(b, paint(verdict(v), seq, o.Color))
+	if w := whenLine(v); w != "" {
+		line(b, w)
+	}
+	textSparkline(b, &v.Timeline, o)
 	for _, n := range notes(v) {
 		line(b, n)
 	}
@@ -414,9 +420,9 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 			g.add(false, st, i64(x.Count))
 		}
 		g.render(b, o)
-		g = grid{header: []string{"HOST", "FAILED"}, right: cols(1), wide: cols(0)}
+		g = grid{header: []string{"HOST", "FAILED", "HTTP 503", "ESCALATED", "FIRST", "LAST"}, right: cols(1, 2, 3), wide: cols(0)}
 		for _, x := range v.FailedByHost {
-			g.add(false, Safe(x.Host), i64(x.Count))
+			g.add(x.Escalations > 0, Safe(x.Host), i64(x.Count), i64(x.Status503), i64(x.Escalations), dash(x.FirstSeen), dash(x.LastSeen))
 		}
 		g.render(b, o)
 		if n := v.Folded.FailedByStatus + v.Folded.FailedByHost; n > 0 {
