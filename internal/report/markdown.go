@@ -256,7 +256,7 @@ func mdFindings(b *bytes.Buffer, fs []viewFinding, review bool, samples int) {
 		}
 	}
 	if len(rows) > 0 {
-		mdFold(b, fmt.Sprintf("%s %d responses", samplesTitle(samples), len(rows)), len(rows), true, func() {
+		mdFold(b, samplesTitle(samples)+" "+plural(int64(len(rows)), "response", "responses"), len(rows), true, func() {
 			mdTable(b, []string{"Key", "Where", "Time", "Method", "Status", "URL"}, cols(4), rows)
 		})
 	}
