@@ -63,13 +63,22 @@ func firstDiff(want, got string) string {
 // input order, in every format.
 func TestMergeJSONReports(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(logs, "*.log"))
-	if err != nil || len(paths) != 7 {
-		t.Fatalf("want the 7 fixture logs, got %d (%v)", len(paths), err)
+	if err != nil || len(paths) < 6 {
+		t.Fatalf("want the fixture logs, got %d (%v)", len(paths), err)
+	}
+	chunks := func(sizes ...int) [][]string {
+		var out [][]string
+		for i, k := 0, 0; i < len(paths); k++ {
+			n := min(sizes[k%len(sizes)], len(paths)-i)
+			out = append(out, paths[i:i+n])
+			i += n
+		}
+		return out
 	}
 	shardings := map[string][][]string{
-		"per file":  {paths[0:1], paths[1:2], paths[2:3], paths[3:4], paths[4:5], paths[5:6], paths[6:7]},
-		"2-3 files": {paths[0:2], paths[2:5], paths[5:7]},
-		"3-2-2":     {paths[0:3], paths[3:5], paths[5:7]},
+		"per file":  chunks(1),
+		"2-3 files": chunks(2, 3),
+		"3-2 files": chunks(3, 2),
 	}
 	for _, l := range []report.Limits{{}, {Samples: 1, Keys: 2}, {Samples: 2, Keys: 4}} {
 		one := mergeRun(t, paths, l)
