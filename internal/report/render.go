@@ -69,8 +69,12 @@ func Render(w io.Writer, s *Summary, o Options) error {
 		if err := e.Encode(v); err != nil {
 			return fmt.Errorf("report: encode json: %w", err)
 		}
+	case "html":
+		if err := renderHTML(&b, v); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("report: unknown format %q (want text, markdown or json)", o.Format)
+		return fmt.Errorf("report: unknown format %q (want text, markdown, json, html or csv)", o.Format)
 	}
 	data := b.Bytes()
 	if o.Format == "json" {

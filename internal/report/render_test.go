@@ -26,6 +26,7 @@ func TestGolden(t *testing.T) {
 		{"text", "report.txt.golden"},
 		{"markdown", "report.md.golden"},
 		{"json", "report.json.golden"},
+		{"html", "report.html.golden"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.format, func(t *testing.T) {
