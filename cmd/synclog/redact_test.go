@@ -29,7 +29,7 @@ func TestNoIdentifierSurvives(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	for _, format := range []string{"text", "markdown", "json"} {
+	for _, format := range []string{"text", "markdown", "json", "html", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			run(append([]string{"scan", "--samples", "100", "-f", format}, paths...), strings.NewReader(""), &out, &errOut)
