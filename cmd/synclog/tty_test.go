@@ -40,21 +40,11 @@ func TestColorOnlyOnTerminal(t *testing.T) {
 	args := []string{"scan", "../../testdata/logs/modern-trace.log"}
 	coloured := func(t *testing.T) bool {
 		t.Helper()
-		ptmx, tty, err := pty.Open()
-		if err != nil {
-			t.Skipf("no pty on this machine: %v", err)
-		}
-		defer ptmx.Close()
-		done := make(chan []byte)
-		go func() {
-			var b bytes.Buffer
-			b.ReadFrom(ptmx)
-			done <- b.Bytes()
-		}()
-		var errOut bytes.Buffer
-		run(args, strings.NewReader(""), tty, &errOut)
-		tty.Close()
-		return bytes.Contains(<-done, []byte("\x1b["))
+		out := onPTY(t, 0, func(tty *os.File) {
+			var errOut bytes.Buffer
+			run(args, strings.NewReader(""), tty, &errOut)
+		})
+		return strings.Contains(out, "\x1b[")
 	}
 	if !coloured(t) {
 		t.Error("no colour on a terminal")
@@ -77,21 +67,10 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	log := "../../testdata/logs/modern-trace.log.gz"
 	onTTY := func(t *testing.T, extra ...string) string {
 		t.Helper()
-		ptmx, tty, err := pty.Open()
-		if err != nil {
-			t.Skipf("no pty on this machine: %v", err)
-		}
-		defer ptmx.Close()
-		done := make(chan string)
-		go func() {
-			var b bytes.Buffer
-			b.ReadFrom(ptmx)
-			done <- b.String()
-		}()
-		var out bytes.Buffer
-		run(append(append([]string{"scan", "-f", "json"}, extra...), log), strings.NewReader(""), &out, tty)
-		tty.Close()
-		return <-done
+		return onPTY(t, 0, func(tty *os.File) {
+			var out bytes.Buffer
+			run(append(append([]string{"scan", "-f", "json"}, extra...), log), strings.NewReader(""), &out, tty)
+		})
 	}
 	if got := onTTY(t); !strings.Contains(got, "modern-trace.log.gz") || !strings.Contains(got, "done!") {
 		t.Errorf("no progress bar on a terminal; stderr: %q", got)
@@ -124,24 +103,10 @@ func TestSparklineOnWideTerminal(t *testing.T) {
 	}
 	const caption = "Failed responses per 1 min"
 	onTTY := func(cols uint16) string {
-		ptmx, tty, err := pty.Open()
-		if err != nil {
-			t.Skipf("no pty on this machine: %v", err)
-		}
-		defer ptmx.Close()
-		if err := pty.Setsize(tty, &pty.Winsize{Rows: 50, Cols: cols}); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan string)
-		go func() {
-			var b bytes.Buffer
-			b.ReadFrom(ptmx)
-			done <- b.String()
-		}()
-		var errOut bytes.Buffer
-		run([]string{"scan", log}, strings.NewReader(""), tty, &errOut)
-		tty.Close()
-		return <-done
+		return onPTY(t, cols, func(tty *os.File) {
+			var errOut bytes.Buffer
+			run([]string{"scan", log}, strings.NewReader(""), tty, &errOut)
+		})
 	}
 	if got := onTTY(160); !strings.Contains(got, caption) || !strings.Contains(got, "│"+strings.Repeat("█", 100)+"│") {
 		t.Errorf("160 columns: no sparkline of 100 buckets:\n%s", got)
@@ -154,4 +119,30 @@ func TestSparklineOnWideTerminal(t *testing.T) {
 	if strings.Contains(out.String(), caption) {
 		t.Error("sparkline in a pipe")
 	}
+}
+
+// onPTY runs fn with the slave side of a new pseudo-terminal of cols
+// columns (0: the default size) and returns all fn wrote to it; it skips
+// the test where the machine has no pty.
+func onPTY(t *testing.T, cols uint16, fn func(tty *os.File)) string {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty on this machine: %v", err)
+	}
+	defer ptmx.Close()
+	if cols > 0 {
+		if err := pty.Setsize(tty, &pty.Winsize{Rows: 50, Cols: cols}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan string)
+	go func() {
+		var b bytes.Buffer
+		b.ReadFrom(ptmx)
+		done <- b.String()
+	}()
+	fn(tty)
+	tty.Close()
+	return <-done
 }
