@@ -206,6 +206,14 @@ func (e *Extractor) emit(line int) bool {
 	return w.FromLine > 0 && int64(line) >= w.FromLine && (w.ToLine == 0 || int64(line) < w.ToLine)
 }
 
+// atEdge reports whether the line that starts at byte start is one whose
+// Stats before it edges records: the first at or past the window's start
+// or end.
+func (e *Extractor) atEdge(start int64) bool {
+	w := &e.ws
+	return w.FromLine == 0 && start >= e.win.From || e.win.To >= 0 && w.ToLine == 0 && start >= e.win.To
+}
+
 // edges records the window's edges before line number e.line, which starts
 // at byte offset start, is processed; pre is the count before it. It
 // reports whether reading should stop: past To, once nothing begun before
@@ -276,8 +284,8 @@ func (e *Extractor) Next() bool {
 			return false
 		}
 		start, pre := e.lr.stats.Bytes, Stats{}
-		if e.ws.set {
-			pre = e.Stats()
+		if e.ws.set && e.atEdge(start) {
+			pre = e.Stats() // copied only on the lines edges records
 		}
 		line, _, err := e.lr.ReadLine()
 		if err != nil {
