@@ -70,7 +70,17 @@ type Redactor struct {
 	users  pseudonyms
 	emails pseudonyms
 	ips    pseudonyms
+
+	// memo maps strings already redacted to their result: the same URL
+	// comes back in every CSV row of a failing endpoint, and its stand-ins,
+	// once assigned, never change. memoBytes bounds it (see maxMemoBytes).
+	memo      map[string]string
+	memoBytes int
 }
+
+// maxMemoBytes bounds the memo of String, keys and values together; past
+// it the memo starts again empty.
+const maxMemoBytes = 4 << 20
 
 // New returns a Redactor with no stand-ins assigned yet.
 func New() *Redactor {
@@ -92,6 +102,10 @@ const maxRounds = 8
 func (r *Redactor) String(s string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if out, ok := r.memo[s]; ok {
+		return out
+	}
+	in := s
 	for range maxRounds {
 		out := r.round(s)
 		if out == s {
@@ -99,6 +113,10 @@ func (r *Redactor) String(s string) string {
 		}
 		s = out
 	}
+	if r.memoBytes += len(in) + len(s); r.memo == nil || r.memoBytes > maxMemoBytes {
+		r.memo, r.memoBytes = make(map[string]string), len(in)+len(s)
+	}
+	r.memo[in] = s
 	return s
 }
 

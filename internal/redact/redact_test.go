@@ -1,6 +1,9 @@
 package redact
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -209,5 +212,53 @@ func TestStability(t *testing.T) {
 		if got := r.String(st.in); got != st.want {
 			t.Errorf("step %d: String(%q) = %q; want %q", i, st.in, got, st.want)
 		}
+	}
+}
+
+// TestMemoKeepsStandIns checks that a string redacted again, from the memo
+// or after the memo was emptied for size, gets the same stand-ins as the
+// first time, and that new strings still get new ones.
+func TestMemoKeepsStandIns(t *testing.T) {
+	r := New()
+	first := "https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/123456789/storage/tabs"
+	want := r.URL(first)
+	if !strings.Contains(want, "/user-1/") {
+		t.Fatalf("URL(%q) = %q, want user-1", first, want)
+	}
+	if got := r.URL(first); got != want {
+		t.Errorf("again: %q, want %q", got, want)
+	}
+	// Enough distinct URLs (of 4 KiB, long ids) to pass maxMemoBytes
+	// and empty the memo.
+	pad := strings.Repeat("7", 4000)
+	n := maxMemoBytes/4000 + 10
+	var last string
+	for i := range n {
+		last = r.URL(fmt.Sprintf("https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/%d%s/storage/tabs", 200000000+i, pad))
+	}
+	if wantLast := fmt.Sprintf("/user-%d/", n+1); !strings.Contains(last, wantLast) {
+		t.Errorf("last = %q, want %s", last, wantLast)
+	}
+	if r.memoBytes > maxMemoBytes {
+		t.Errorf("memo holds %d bytes, over %d", r.memoBytes, maxMemoBytes)
+	}
+	if got := r.URL(first); got != want {
+		t.Errorf("after the memo was emptied: %q, want %q", got, want)
+	}
+}
+
+// BenchmarkURL redacts distinct storage URLs, as the CSV rows of a scan
+// do (the memo does not help: the query differs in every row).
+func BenchmarkURL(b *testing.B) {
+	urls := make([]string, 1024)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://sync-%d-us-west1-g.sync.services.mozilla.com/1.5/%d/storage/bookmarks?full=1&newer=%d.%02d&limit=1000", i%50, 100000000+i*7919, 1756000000+i*37, i%100)
+	}
+	r := New()
+	b.SetBytes(int64(len(urls[0])))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.URL(urls[i%len(urls)] + strconv.Itoa(i))
 	}
 }

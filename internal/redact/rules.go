@@ -11,6 +11,9 @@ var headerRE = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_-])(?:proxy-authorization|a
 
 // redactHeaders drops the value of secret headers up to the end of the line.
 func redactHeaders(s string) string {
+	if !hasFold(s, "authorization", "x-keyid", "x-client-state", "cookie") {
+		return s
+	}
 	var edits []edit
 	last := 0
 	for _, m := range headerRE.FindAllStringIndex(s, -1) {
@@ -35,6 +38,9 @@ var (
 // redactHawk drops Hawk parameters ("Hawk id=..., mac=...") up to the end of
 // the line.
 func redactHawk(s string) string {
+	if !hasFold(s, "hawk") {
+		return s
+	}
 	var edits []edit
 	last := 0
 	for _, m := range hawkRE.FindAllStringSubmatchIndex(s, -1) {
@@ -50,6 +56,9 @@ func redactHawk(s string) string {
 
 // redactBearer drops the token after "Bearer".
 func redactBearer(s string) string {
+	if !hasFold(s, "bearer") {
+		return s
+	}
 	var edits []edit
 	for _, m := range bearerRE.FindAllStringSubmatchIndex(s, -1) {
 		edits = append(edits, edit{m[2], m[3], Redacted})
@@ -207,6 +216,9 @@ const jsonBareStop = ",}] \t\r\n\"\\"
 
 // redactJSON handles secret and account-id JSON members.
 func (r *Redactor) redactJSON(s string) string {
+	if !strings.Contains(s, `"`) {
+		return s
+	}
 	return r.redactValues(s, jsonKeyRE, jsonBareStop)
 }
 
@@ -274,6 +286,9 @@ var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+(?:@|%40)(?:(?:[A-Za-z0-9-]+\
 // redactEmails replaces e-mail addresses, keyed in lower case with "%40"
 // read as "@".
 func (r *Redactor) redactEmails(s string) string {
+	if !strings.Contains(s, "@") && !strings.Contains(s, "%40") {
+		return s
+	}
 	var edits []edit
 	for _, m := range emailRE.FindAllStringIndex(s, -1) {
 		addr := s[m[0]:m[1]]
@@ -296,9 +311,15 @@ var userPhraseREs = [...]*regexp.Regexp{
 	regexp.MustCompile(`\bSync started for ([^\s"'<>()\[\]{},;/?#&=…]+) \(`),
 }
 
+// userPhraseLits are texts that each of userPhraseREs needs to match.
+var userPhraseLits = [len(userPhraseREs)]string{" user ", "Sync started for "}
+
 // redactUserPhrases replaces the user name in known log phrases.
 func (r *Redactor) redactUserPhrases(s string) string {
-	for _, re := range userPhraseREs {
+	for i, re := range userPhraseREs {
+		if !strings.Contains(s, userPhraseLits[i]) {
+			continue
+		}
 		var edits []edit
 		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 			start, end := m[2], m[3]
@@ -322,6 +343,9 @@ var syncUsernameRE = regexp.MustCompile(`\b[a-z2-7]{32}\b`)
 // redactSyncUsernames replaces bare base32 user names. A letter past "f"
 // tells them from 32-digit hex strings (crash ids).
 func (r *Redactor) redactSyncUsernames(s string) string {
+	if !hasBase32Run(s) {
+		return s
+	}
 	var edits []edit
 	for _, m := range syncUsernameRE.FindAllStringIndex(s, -1) {
 		if w := s[m[0]:m[1]]; strings.ContainsAny(w, "ghijklmnopqrstuvwxyz") {
@@ -401,6 +425,9 @@ var ipv4RE = regexp.MustCompile(`\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3
 // part of a longer dotted run ("1.2.3.4.5"), after "rv:" or after a product
 // "Name/" (a single slash; "//" starts a URL host).
 func (r *Redactor) redactIPv4(s string) string {
+	if !hasDottedQuad(s) {
+		return s
+	}
 	var edits []edit
 	for _, m := range ipv4RE.FindAllStringIndex(s, -1) {
 		before, after := s[:m[0]], s[m[1]:]
@@ -417,3 +444,71 @@ func (r *Redactor) redactIPv4(s string) string {
 	}
 	return apply(s, edits)
 }
+
+// The regular expressions above are checked for every string of a report
+// (each CSV row's URL among them), and most strings hold none of what they
+// look for. The checks below are necessary conditions for a match, far
+// cheaper than the expressions, which run only when they pass.
+
+// hasFold reports whether s may match a case-insensitive expression that
+// needs one of words (lower-case ASCII): whether s holds one of them in any
+// case, or holds non-ASCII text, where Unicode folding (the Kelvin sign for
+// "k", the long s for "s") could make a match the bytes do not show.
+func hasFold(s string, words ...string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(s); i++ {
+			j := 0
+			for j < len(w) && lowerASCII(s[i+j]) == w[j] {
+				j++
+			}
+			if j == len(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasBase32Run reports whether s holds 32 bytes in a row from [a-z2-7],
+// which syncUsernameRE needs.
+func hasBase32Run(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'a' <= c && c <= 'z' || '2' <= c && c <= '7' {
+			if run++; run >= 32 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+// hasDottedQuad reports whether s holds three dots each between two
+// digits, which ipv4RE needs.
+func hasDottedQuad(s string) bool {
+	n := 0
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == '.' && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			if n++; n >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
