@@ -377,7 +377,11 @@ func setStats(in *report.Input, raw int64, st parse.Stats, o Options) {
 	in.Bytes, in.DecodedBytes = raw, st.Bytes
 	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
 	if st.LongLines > 0 {
-		in.Warnings = append(in.Warnings, fmt.Sprintf("%d lines over the limit of %d bytes were cut",
+		what := "lines over the limit of %d bytes were cut"
+		if st.LongLines == 1 {
+			what = "line over the limit of %d bytes was cut"
+		}
+		in.Warnings = append(in.Warnings, fmt.Sprintf("%d "+what,
 			st.LongLines, cmp.Or(o.Parse.MaxLineBytes, parse.DefaultMaxLineBytes)))
 	}
 }
