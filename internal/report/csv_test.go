@@ -16,11 +16,7 @@ import (
 func renderCSVString(t *testing.T, s *Summary, o Options) string {
 	t.Helper()
 	o.Format = "csv"
-	var b bytes.Buffer
-	if err := Render(&b, s, o); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return render(t, s, o)
 }
 
 func readCSV(t *testing.T, s string) [][]string {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"errors"
 	"regexp"
 	"strconv"
@@ -17,11 +16,7 @@ import (
 func renderHTMLString(t *testing.T, s *Summary, o Options) string {
 	t.Helper()
 	o.Format = "html"
-	var b bytes.Buffer
-	if err := Render(&b, s, o); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return render(t, s, o)
 }
 
 // htmlPayloads are planted in every log-derived string of hostileSummary.
