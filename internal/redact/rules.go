@@ -7,11 +7,12 @@ import (
 )
 
 // Rule 1: header values to the end of the line.
-var headerRE = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_-])(?:proxy-authorization|authorization|x-keyid|x-client-state|set-cookie|cookie)[ \t]*:[ \t]*`)
+var headerRE = guard(`(?i)(?:^|[^a-z0-9_-])(?:proxy-authorization|authorization|x-keyid|x-client-state|set-cookie|cookie)[ \t]*:[ \t]*`,
+	func(s string) bool { return hasFold(s, "authorization", "x-keyid", "x-client-state", "cookie") })
 
 // redactHeaders drops the value of secret headers up to the end of the line.
 func redactHeaders(s string) string {
-	if !hasFold(s, "authorization", "x-keyid", "x-client-state", "cookie") {
+	if !headerRE.may(s) {
 		return s
 	}
 	var edits []edit
@@ -31,14 +32,16 @@ func redactHeaders(s string) string {
 
 // Rule 2: Hawk credentials and bearer tokens outside a header line.
 var (
-	hawkRE   = regexp.MustCompile(`(?i)\bhawk[ \t]+((?:id|ts|nonce|mac|hash|ext|app|dlg)[ \t]*=)`)
-	bearerRE = regexp.MustCompile(`(?i)\bbearer[ \t]+([A-Za-z0-9._~+/=-]{8,})`)
+	hawkRE = guard(`(?i)\bhawk[ \t]+((?:id|ts|nonce|mac|hash|ext|app|dlg)[ \t]*=)`,
+		func(s string) bool { return hasFold(s, "hawk") })
+	bearerRE = guard(`(?i)\bbearer[ \t]+([A-Za-z0-9._~+/=-]{8,})`,
+		func(s string) bool { return hasFold(s, "bearer") })
 )
 
 // redactHawk drops Hawk parameters ("Hawk id=..., mac=...") up to the end of
 // the line.
 func redactHawk(s string) string {
-	if !hasFold(s, "hawk") {
+	if !hawkRE.may(s) {
 		return s
 	}
 	var edits []edit
@@ -56,7 +59,7 @@ func redactHawk(s string) string {
 
 // redactBearer drops the token after "Bearer".
 func redactBearer(s string) string {
-	if !hasFold(s, "bearer") {
+	if !bearerRE.may(s) {
 		return s
 	}
 	var edits []edit
@@ -209,17 +212,18 @@ func valueAt(s string, i int, stop string) (start, end int, quoted, ok bool) {
 }
 
 // Rule 4: JSON members, possibly JSON-escaped inside another JSON string.
-var jsonKeyRE = regexp.MustCompile(`\\*"([A-Za-z_][A-Za-z0-9_.-]*)\\*"[ \t]*:[ \t]*`)
+var jsonKeyRE = guard(`\\*"([A-Za-z_][A-Za-z0-9_.-]*)\\*"[ \t]*:[ \t]*`,
+	func(s string) bool { return strings.Contains(s, `"`) })
 
 // jsonBareStop ends a bare JSON value (number, literal).
 const jsonBareStop = ",}] \t\r\n\"\\"
 
 // redactJSON handles secret and account-id JSON members.
 func (r *Redactor) redactJSON(s string) string {
-	if !strings.Contains(s, `"`) {
+	if !jsonKeyRE.may(s) {
 		return s
 	}
-	return r.redactValues(s, jsonKeyRE, jsonBareStop)
+	return r.redactValues(s, jsonKeyRE.Regexp, jsonBareStop)
 }
 
 // Rule 5: name=value parameters.
@@ -281,12 +285,13 @@ func (r *Redactor) redactAccountPaths(s string) string {
 }
 
 // Rule 7: e-mail addresses, whole or cut short by "…".
-var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+(?:@|%40)(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b|[A-Za-z0-9.-]*…)`)
+var emailRE = guard(`[A-Za-z0-9._%+-]+(?:@|%40)(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b|[A-Za-z0-9.-]*…)`,
+	func(s string) bool { return strings.Contains(s, "@") || strings.Contains(s, "%40") })
 
 // redactEmails replaces e-mail addresses, keyed in lower case with "%40"
 // read as "@".
 func (r *Redactor) redactEmails(s string) string {
-	if !strings.Contains(s, "@") && !strings.Contains(s, "%40") {
+	if !emailRE.may(s) {
 		return s
 	}
 	var edits []edit
@@ -306,18 +311,17 @@ func (r *Redactor) redactEmails(s string) string {
 // Rule 8: plain user names in the client's own log phrases (Weave and Sync
 // 1.1 "Logging in user X", "Finding cluster for user X", Weave "Sync started
 // for X (e-mail)").
-var userPhraseREs = [...]*regexp.Regexp{
-	regexp.MustCompile(`\b(?:in|for) user ([^\s"'<>()\[\]{},;/?#&=…]+)`),
-	regexp.MustCompile(`\bSync started for ([^\s"'<>()\[\]{},;/?#&=…]+) \(`),
+var userPhraseREs = [...]guarded{
+	guard(`\b(?:in|for) user ([^\s"'<>()\[\]{},;/?#&=…]+)`,
+		func(s string) bool { return strings.Contains(s, " user ") }),
+	guard(`\bSync started for ([^\s"'<>()\[\]{},;/?#&=…]+) \(`,
+		func(s string) bool { return strings.Contains(s, "Sync started for ") }),
 }
-
-// userPhraseLits are texts that each of userPhraseREs needs to match.
-var userPhraseLits = [len(userPhraseREs)]string{" user ", "Sync started for "}
 
 // redactUserPhrases replaces the user name in known log phrases.
 func (r *Redactor) redactUserPhrases(s string) string {
-	for i, re := range userPhraseREs {
-		if !strings.Contains(s, userPhraseLits[i]) {
+	for _, re := range userPhraseREs {
+		if !re.may(s) {
 			continue
 		}
 		var edits []edit
@@ -338,12 +342,12 @@ func (r *Redactor) redactUserPhrases(s string) string {
 }
 
 // Rule 9: Sync 1.1 user names (base32 of a sha1) outside URLs.
-var syncUsernameRE = regexp.MustCompile(`\b[a-z2-7]{32}\b`)
+var syncUsernameRE = guard(`\b[a-z2-7]{32}\b`, hasBase32Run)
 
 // redactSyncUsernames replaces bare base32 user names. A letter past "f"
 // tells them from 32-digit hex strings (crash ids).
 func (r *Redactor) redactSyncUsernames(s string) string {
-	if !hasBase32Run(s) {
+	if !syncUsernameRE.may(s) {
 		return s
 	}
 	var edits []edit
@@ -419,13 +423,13 @@ func (r *Redactor) redactIPv6(s string) string {
 	return apply(s, edits)
 }
 
-var ipv4RE = regexp.MustCompile(`\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b`)
+var ipv4RE = guard(`\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b`, hasDottedQuad)
 
 // redactIPv4 replaces IPv4 literals, except dotted quads that are versions:
 // part of a longer dotted run ("1.2.3.4.5"), after "rv:" or after a product
 // "Name/" (a single slash; "//" starts a URL host).
 func (r *Redactor) redactIPv4(s string) string {
-	if !hasDottedQuad(s) {
+	if !ipv4RE.may(s) {
 		return s
 	}
 	var edits []edit
@@ -447,8 +451,25 @@ func (r *Redactor) redactIPv4(s string) string {
 
 // The regular expressions above are checked for every string of a report
 // (each CSV row's URL among them), and most strings hold none of what they
-// look for. The checks below are necessary conditions for a match, far
-// cheaper than the expressions, which run only when they pass.
+// look for. Each is guarded by a necessary condition for a match, far
+// cheaper than the expression, which runs only when it passes.
+
+// guarded is a regular expression and its guard: may(s) is true for every
+// s the expression matches (FuzzString checks that it is).
+type guarded struct {
+	*regexp.Regexp
+	may func(s string) bool
+}
+
+// guards lists every guarded expression, for the test of their guards.
+var guards []guarded
+
+// guard compiles expr and registers it with its guard may.
+func guard(expr string, may func(s string) bool) guarded {
+	g := guarded{regexp.MustCompile(expr), may}
+	guards = append(guards, g)
+	return g
+}
 
 // hasFold reports whether s may match a case-insensitive expression that
 // needs one of words (lower-case ASCII): whether s holds one of them in any

@@ -72,6 +72,14 @@ type htmlPage struct {
 // htmlNote is one line of notes under the verdict and its CSS class.
 type htmlNote struct{ Class, Text string }
 
+// noteClass is the CSS class of each kind of note.
+var noteClass = [...]string{
+	noteCaveat:   "note warn",
+	noteWarning:  "note warn",
+	noteRedacted: "note",
+	noteExposed:  "note priv",
+}
+
 // htmlFindings is the table of escalations or reviews and their samples.
 type htmlFindings struct {
 	Findings    []viewFinding
@@ -215,25 +223,14 @@ func renderHTML(b *bytes.Buffer, v *view) error {
 		BodyHint:   bodyHint,
 		NoBodyLine: plural(v.Totals.NoBody503, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."),
 		Totals:     totalsRows(&v.Totals),
+		BadInputs:  incompleteInputs(v),
 		Titles: htmlTitles{
 			Esc: titleEsc, Rev: titleRev, Classes: titleClasses, Nodes: titleNodes, Status: titleStatus,
 			NoBody: titleNoBody, Net: titleNet, Backoff: titleBackoff, Inputs: titleInputs, Totals: titleTotals,
 		},
 	}
 	for _, n := range notes(v) {
-		c := "note"
-		switch {
-		case strings.HasPrefix(n, "Note:"), strings.HasPrefix(n, "Warning:"):
-			c = "note warn"
-		case !v.Redacted:
-			c = "note priv"
-		}
-		p.Notes = append(p.Notes, htmlNote{Class: c, Text: n})
-	}
-	for _, in := range v.Inputs {
-		if !in.Complete {
-			p.BadInputs++
-		}
+		p.Notes = append(p.Notes, htmlNote{Class: noteClass[n.kind], Text: n.text})
 	}
 	fold := func(n int64) string {
 		if n == 0 {

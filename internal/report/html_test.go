@@ -150,7 +150,9 @@ func TestHTMLSaysWhatTextSays(t *testing.T) {
 	v := buildView(s)
 	v.Redacted = false
 	want := []string{verdict(v), whenLine(v)}
-	want = append(want, notes(v)...)
+	for _, n := range notes(v) {
+		want = append(want, n.text)
+	}
 	want = append(want, "Failed responses over time", "bucket: 10 s", titleNodes, titleEsc, samplesTitle(5), actionLine,
 		titleRev, titleClasses, titleStatus, titleNoBody, bodyHint, titleNet, titleBackoff, titleInputs, titleTotals)
 	at := 0

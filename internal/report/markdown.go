@@ -97,7 +97,7 @@ func renderMarkdown(b *bytes.Buffer, v *view) {
 		mdPara(b, mdEscape(w))
 	}
 	for _, n := range notes(v) {
-		mdPara(b, mdEscape(n))
+		mdPara(b, mdEscape(n.text))
 	}
 
 	mdHeading(b, 2, titleEsc)

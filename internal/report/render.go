@@ -98,30 +98,53 @@ func verdict(v *view) string {
 	return s + ")."
 }
 
+// noteKind says what a note under the verdict is about; HTML styles each
+// kind its own way.
+type noteKind int
+
+const (
+	noteCaveat   noteKind = iota // "Note:" 503s that could not be checked
+	noteWarning                  // "Warning:" inputs not read whole
+	noteRedacted                 // personal data was redacted
+	noteExposed                  // personal data is shown
+)
+
+// note is one line under the verdict.
+type note struct {
+	kind noteKind
+	text string
+}
+
 // notes returns the lines that qualify the verdict: 503s whose body the
-// log did not hold (they could hide an escalation), inputs not read whole.
-func notes(v *view) []string {
-	var out []string
+// log did not hold (they could hide an escalation), inputs not read whole,
+// and whether personal data was redacted.
+func notes(v *view) []note {
+	var out []note
 	if n := v.Totals.NoBody503; n > 0 {
-		out = append(out, fmt.Sprintf("Note: %s no body in the log, so %s not be checked (see %q).",
-			plural(n, "HTTP 503 response had", "HTTP 503 responses had"), pick(n, "it could", "they could"), titleNoBody))
+		out = append(out, note{noteCaveat, fmt.Sprintf("Note: %s no body in the log, so %s not be checked (see %q).",
+			plural(n, "HTTP 503 response had", "HTTP 503 responses had"), pick(n, "it could", "they could"), titleNoBody)})
 	}
+	if bad := incompleteInputs(v); bad > 0 {
+		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %d of %s could not be read whole; this report covers what was read (see %q).",
+			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs)})
+	}
+	if v.Redacted {
+		out = append(out, note{noteRedacted, "Personal data redacted: account ids, e-mails and IP addresses are stand-ins (user-1, email-1, ip-1), secrets [redacted]; --no-redact shows them."})
+	} else {
+		out = append(out, note{noteExposed, "NOT REDACTED: this report shows personal data from the logs; do not attach it to a ticket."})
+	}
+	return out
+}
+
+// incompleteInputs counts the inputs that could not be read whole.
+func incompleteInputs(v *view) int {
 	bad := 0
 	for _, in := range v.Inputs {
 		if !in.Complete {
 			bad++
 		}
 	}
-	if bad > 0 {
-		out = append(out, fmt.Sprintf("Warning: %d of %s could not be read whole; this report covers what was read (see %q).",
-			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs))
-	}
-	if v.Redacted {
-		out = append(out, "Personal data redacted: account ids, e-mails and IP addresses are stand-ins (user-1, email-1, ip-1), secrets [redacted]; --no-redact shows them.")
-	} else {
-		out = append(out, "NOT REDACTED: this report shows personal data from the logs; do not attach it to a ticket.")
-	}
-	return out
+	return bad
 }
 
 // Section titles, shared by text and Markdown.
@@ -375,7 +398,7 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 	}
 	textSparkline(b, &v.Timeline, o)
 	for _, n := range notes(v) {
-		line(b, n)
+		line(b, n.text)
 	}
 
 	section(b, titleEsc)
