@@ -13,12 +13,6 @@ import (
 	"synclog/internal/classify"
 )
 
-func renderCSVString(t *testing.T, s *Summary, o Options) string {
-	t.Helper()
-	o.Format = "csv"
-	return render(t, s, o)
-}
-
 func readCSV(t *testing.T, s string) [][]string {
 	t.Helper()
 	r := csv.NewReader(strings.NewReader(s))
@@ -35,7 +29,7 @@ func TestCSVGolden(t *testing.T) {
 	for _, redact := range []bool{false, true} {
 		s := fixtureSummary(Limits{Rows: true})
 		defer s.Close()
-		got := renderCSVString(t, s, Options{Redact: redact})
+		got := render(t, s, Options{Format: "csv", Redact: redact})
 		name := "report.csv.golden"
 		if redact {
 			name = "report.redacted.csv.golden"
@@ -50,7 +44,7 @@ func TestCSVRows(t *testing.T) {
 	items, _ := fixture()
 	s := fixtureSummary(Limits{Rows: true})
 	defer s.Close()
-	recs := readCSV(t, renderCSVString(t, s, Options{}))
+	recs := readCSV(t, render(t, s, Options{Format: "csv"}))
 	if !slices.Equal(recs[0], CSVHeader) {
 		t.Fatalf("header %q, want %q", recs[0], CSVHeader)
 	}
@@ -75,7 +69,7 @@ func TestCSVRows(t *testing.T) {
 		want = append(want, []string{tm, ev.File, fmt.Sprint(ev.Line), string(ev.Method), fmt.Sprint(ev.Status),
 			"", "", class, key, fmt.Sprint(esc)})
 	}
-	if lines := strings.Count(renderCSVString(t, s, Options{}), "\n"); lines != len(recs) {
+	if lines := strings.Count(render(t, s, Options{Format: "csv"}), "\n"); lines != len(recs) {
 		t.Errorf("%d lines for %d records", lines, len(recs))
 	}
 	got := recs[1:]
@@ -99,7 +93,7 @@ func TestCSVRows(t *testing.T) {
 	if r := got[2]; r[5] != "scl2-sync406.services.mozilla.com" || r[6] != "/1.5/123456/storage/history" {
 		t.Errorf("default port: host, path = %q, %q", r[5], r[6])
 	}
-	if strings.Contains(renderCSVString(t, s, Options{}), "secret") {
+	if strings.Contains(render(t, s, Options{Format: "csv"}), "secret") {
 		t.Error("userinfo in the CSV")
 	}
 }
@@ -129,7 +123,7 @@ func TestCSVDefuse(t *testing.T) {
 		resp("=cmd.log", 1, time.Time{}, "+GET", 503, "https://h.example/@SUM(A1)", infra("=HYPERLINK(\"http://x\")")),
 		resp("f.log", 2, time.Time{}, "GET", 500, "-2+3", &classify.Class{Kind: classify.Unknown, Text: []byte("@x")}),
 	})
-	for i, r := range readCSV(t, renderCSVString(t, s, Options{}))[1:] {
+	for i, r := range readCSV(t, render(t, s, Options{Format: "csv"}))[1:] {
 		for j, c := range r {
 			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
 				t.Errorf("row %d, %s: %q starts a formula", i+1, CSVHeader[j], c)
@@ -165,7 +159,7 @@ func TestCSVSpill(t *testing.T) {
 	if all.rows.f == nil {
 		t.Fatal("merged rows stayed in memory")
 	}
-	recs := readCSV(t, renderCSVString(t, all, Options{}))[1:]
+	recs := readCSV(t, render(t, all, Options{Format: "csv"}))[1:]
 	if len(recs) != len(want) {
 		t.Fatalf("%d rows, want %d", len(recs), len(want))
 	}
@@ -176,7 +170,7 @@ func TestCSVSpill(t *testing.T) {
 	}
 	// A summary merged into itself lists its rows twice.
 	all.Merge(all)
-	if n := len(readCSV(t, renderCSVString(t, all, Options{}))) - 1; n != 2*len(want) {
+	if n := len(readCSV(t, render(t, all, Options{Format: "csv"}))) - 1; n != 2*len(want) {
 		t.Errorf("self-merge: %d rows, want %d", n, 2*len(want))
 	}
 }

@@ -13,12 +13,6 @@ import (
 	"synclog/internal/parse"
 )
 
-func renderHTMLString(t *testing.T, s *Summary, o Options) string {
-	t.Helper()
-	o.Format = "html"
-	return render(t, s, o)
-}
-
 // htmlPayloads are planted in every log-derived string of hostileSummary.
 var htmlPayloads = []string{
 	"<script>alert(1)</script>",
@@ -68,7 +62,7 @@ var (
 // text.
 func TestHTMLEscapesLogContent(t *testing.T) {
 	for _, redact := range []bool{false, true} {
-		out := renderHTMLString(t, hostileSummary(), Options{Redact: redact})
+		out := render(t, hostileSummary(), Options{Format: "html", Redact: redact})
 		for _, bad := range []string{"<script", "<img", "<svg onload", "<!--", "]]>"} {
 			if strings.Contains(strings.ToLower(out), strings.ToLower(bad)) {
 				i := strings.Index(strings.ToLower(out), strings.ToLower(bad))
@@ -107,7 +101,7 @@ func TestHTMLEscapesLogContent(t *testing.T) {
 // TestHTMLControlCharacters checks that control and bidi characters are
 // shown as escapes, as in the text report.
 func TestHTMLControlCharacters(t *testing.T) {
-	out := renderHTMLString(t, fixtureSummary(Limits{}), Options{})
+	out := render(t, fixtureSummary(Limits{}), Options{Format: "html"})
 	if strings.ContainsAny(out, "\x1b\u202e\r") {
 		t.Error("HTML output holds raw control or bidi characters")
 	}
@@ -121,7 +115,7 @@ func TestHTMLControlCharacters(t *testing.T) {
 // script at all.
 func TestHTMLSelfContained(t *testing.T) {
 	s := fixtureSummary(Limits{})
-	out := renderHTMLString(t, s, Options{})
+	out := render(t, s, Options{Format: "html"})
 	v := buildView(s)
 	for _, want := range []string{
 		"<!DOCTYPE html>\n",
@@ -146,7 +140,7 @@ func TestHTMLSelfContained(t *testing.T) {
 // sentences of the text report, in the order of the page.
 func TestHTMLSaysWhatTextSays(t *testing.T) {
 	s := fixtureSummary(Limits{})
-	out := renderHTMLString(t, s, Options{})
+	out := render(t, s, Options{Format: "html"})
 	v := buildView(s)
 	v.Redacted = false
 	want := []string{verdict(v), whenLine(v)}
@@ -173,7 +167,7 @@ func TestHTMLSaysWhatTextSays(t *testing.T) {
 }
 
 func TestHTMLEmpty(t *testing.T) {
-	out := renderHTMLString(t, NewSummary(Limits{}), Options{})
+	out := render(t, NewSummary(Limits{}), Options{Format: "html"})
 	for _, want := range []string{
 		`<h1 class="ok">OK: nothing to escalate (0 responses, 0 failed).</h1>`,
 		"<p>No failed responses with a time.</p>",
@@ -192,7 +186,7 @@ func TestHTMLEmpty(t *testing.T) {
 func TestHTMLUntimed(t *testing.T) {
 	s := NewSummary(Limits{})
 	feed(s, []item{resp("f", 1, time.Time{}, "GET", 503, "https://h/1.5/1/x", infra("server issue: getVS failed"))})
-	out := renderHTMLString(t, s, Options{})
+	out := render(t, s, Options{Format: "html"})
 	for _, want := range []string{"<p>No failed responses with a time.</p>", "1 failed response had no time."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("HTML report lacks %q", want)
@@ -210,7 +204,7 @@ var (
 func TestHTMLTimeline(t *testing.T) {
 	for _, s := range []*Summary{fixtureSummary(Limits{}), hostileSummary()} {
 		v := buildView(s)
-		out := renderHTMLString(t, s, Options{})
+		out := render(t, s, Options{Format: "html"})
 		groups := reBucket.FindAllStringSubmatch(out, -1)
 		if len(groups) != len(v.Timeline.Buckets) || len(groups) == 0 {
 			t.Fatalf("%d bucket groups, want %d", len(groups), len(v.Timeline.Buckets))
@@ -263,7 +257,7 @@ func TestHTMLTimeline(t *testing.T) {
 }
 
 func TestHTMLRedaction(t *testing.T) {
-	out := renderHTMLString(t, fixtureSummary(Limits{}), Options{Redact: true})
+	out := render(t, fixtureSummary(Limits{}), Options{Format: "html", Redact: true})
 	for _, bad := range []string{"123456", "user:secret@", "NOT REDACTED"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("redacted HTML report holds %q", bad)
@@ -274,7 +268,7 @@ func TestHTMLRedaction(t *testing.T) {
 			t.Errorf("redacted HTML report lacks %q", want)
 		}
 	}
-	out = renderHTMLString(t, fixtureSummary(Limits{}), Options{})
+	out = render(t, fixtureSummary(Limits{}), Options{Format: "html"})
 	for _, want := range []string{"/1.5/123456/", `<p class="note priv">NOT REDACTED`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("unredacted HTML report lacks %q", want)
@@ -283,9 +277,9 @@ func TestHTMLRedaction(t *testing.T) {
 }
 
 func TestHTMLDeterministic(t *testing.T) {
-	a := renderHTMLString(t, hostileSummary(), Options{Redact: true})
+	a := render(t, hostileSummary(), Options{Format: "html", Redact: true})
 	for range 20 {
-		if b := renderHTMLString(t, hostileSummary(), Options{Redact: true}); a != b {
+		if b := render(t, hostileSummary(), Options{Format: "html", Redact: true}); a != b {
 			t.Fatal("Render(html) is not deterministic")
 		}
 	}
