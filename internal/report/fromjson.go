@@ -114,6 +114,7 @@ type (
 		Backoff          []jsonBackoff `json:"backoff"`
 		Limits           viewLimits    `json:"limits"`
 		Folded           viewFolded    `json:"folded"`
+		Skipped          []viewSkipped `json:"skipped"`
 		Events           *int64        `json:"events"`
 		// FailedByStatusFirstSeq is nil when absent.
 		FailedByStatusFirstSeq jsonStatuses `json:"failed_by_status_first_seq"`
@@ -382,6 +383,10 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	for _, in := range j.Inputs {
 		s.AddInput(Input(in))
 	}
+	for _, x := range j.Skipped {
+		s.AddSkipped(x.Path, x.Why)
+	}
+	s.skippedMore += j.Folded.Skipped
 	t := &j.Totals
 	s.tot = totals{
 		responses: t.Responses, failed: t.FailedResponses, bodies: t.Bodies,

@@ -302,3 +302,34 @@ func fixtureTime(i int) time.Time { return time.UnixMilli(1757623044413 + int64(
 func unknownText(s string) *classify.Class {
 	return &classify.Class{Kind: classify.Unknown, Text: []byte(s)}
 }
+
+func TestSkippedJSONAndMerge(t *testing.T) {
+	a := NewSummary(Limits{Keys: 2})
+	a.AddSkipped("logs/.hidden", "hidden")
+	a.AddSkipped("logs/link", "symlink (use --follow)")
+	a.AddSkipped("logs/x.tmp", "excluded") // past Keys: counted only
+	b := NewSummary(Limits{Keys: 2})
+	b.AddSkipped("more/y", "excluded")
+
+	js := render(t, a, Options{Format: "json"})
+	var got struct {
+		Skipped []struct{ Path, Why string }
+		Folded  struct{ Skipped int64 }
+	}
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Skipped) != 2 || got.Skipped[1].Path != "logs/link" || got.Skipped[1].Why != "symlink (use --follow)" || got.Folded.Skipped != 1 {
+		t.Errorf("JSON skipped = %+v, folded %d; want the first two listed, one folded", got.Skipped, got.Folded.Skipped)
+	}
+	if js2 := render(t, roundTrip(t, a, Limits{}), Options{Format: "json"}); js2 != js {
+		t.Errorf("round trip changed the skipped list:\n%s", lineDiff("want", js, js2))
+	}
+	a.Merge(b)
+	if len(a.skipped) != 2 || a.skippedMore != 2 {
+		t.Errorf("after Merge: %d kept, %d folded; want 2 kept, 2 folded", len(a.skipped), a.skippedMore)
+	}
+	if strings.Contains(render(t, NewSummary(Limits{}), Options{Format: "json"}), `"skipped"`) {
+		t.Error(`a report with nothing skipped has a "skipped" key; want none, so earlier reports are unchanged`)
+	}
+}

@@ -110,6 +110,8 @@ type Summary struct {
 	netErr       capped[string, netAgg, *netAgg]
 	backoff      capped[string, backoffAgg, *backoffAgg]
 	inputs       []Input
+	skipped      []Skip // the first Limits.Keys entries passed over
+	skippedMore  int64  // entries passed over beyond those
 	// redacted reports that everything in s came from redacted reports
 	// (see ReadJSON): Render then says so even without Options.Redact.
 	redacted bool
@@ -153,6 +155,21 @@ func (s *Summary) Unknown() int { return int(s.tot.unknown) }
 // AddInput records the statistics of one input file. Call it once per
 // input, in input order.
 func (s *Summary) AddInput(in Input) { s.inputs = append(s.inputs, in) }
+
+// Skip is an entry that a folder walk passed over without reading it, and
+// why ("hidden", "excluded", "symlink (use --follow)", ...).
+type Skip struct{ Path, Why string }
+
+// AddSkipped records that path was passed over, and why, so that the report
+// can say what was not read. The first Limits.Keys are kept; the rest are
+// only counted.
+func (s *Summary) AddSkipped(path, why string) {
+	if len(s.skipped) >= s.lim.Keys {
+		s.skippedMore++
+		return
+	}
+	s.skipped = append(s.skipped, Skip{Path: path, Why: why})
+}
 
 // Add records one event. c is the class of the response body, or nil when
 // the body was not classified (no body, or a 2xx/3xx response whose body is
@@ -266,8 +283,8 @@ func (s *Summary) Merge(o *Summary) {
 		o = c
 	}
 	switch {
-	case o.seq == 0 && len(o.inputs) == 0: // o holds nothing
-	case s.seq == 0 && len(s.inputs) == 0:
+	case o.seq == 0 && len(o.inputs) == 0 && len(o.skipped) == 0: // o holds nothing
+	case s.seq == 0 && len(s.inputs) == 0 && len(s.skipped) == 0:
 		s.redacted = o.redacted
 	default: // redacted only if both were
 		s.redacted = s.redacted && o.redacted
@@ -290,6 +307,10 @@ func (s *Summary) Merge(o *Summary) {
 	s.netErr.merge(&o.netErr, off, l, l.Keys)
 	s.backoff.merge(&o.backoff, off, l, l.Keys)
 	s.inputs = append(s.inputs, o.inputs...)
+	for _, x := range o.skipped {
+		s.AddSkipped(x.Path, x.Why)
+	}
+	s.skippedMore += o.skippedMore
 	s.seq += o.seq
 }
 

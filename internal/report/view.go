@@ -48,6 +48,9 @@ type view struct {
 	Backoff          []viewBackoff `json:"backoff"`
 	Limits           viewLimits    `json:"limits"`
 	Folded           viewFolded    `json:"folded"`
+	// Skipped lists the entries a folder walk passed over (the first
+	// Limits.Keys; Folded.Skipped counts the rest). Absent when none.
+	Skipped []viewSkipped `json:"skipped,omitempty"`
 	// The order of events, for merging reports (see ReadJSON): Events is
 	// the sequence number of the last event counted (1 is the first), and
 	// every key and sample carries the sequence number of its first event
@@ -191,6 +194,13 @@ type viewFolded struct {
 	FailedByHost   int64 `json:"failed_by_host"`
 	NetworkErrors  int64 `json:"network_errors"`
 	Backoff        int64 `json:"backoff"`
+	Skipped        int64 `json:"skipped,omitempty"`
+}
+
+// viewSkipped is an entry a folder walk passed over, and why.
+type viewSkipped struct {
+	Path string `json:"path"`
+	Why  string `json:"why"`
 }
 
 // statusCount is one HTTP status and how many responses had it. Other marks
@@ -284,6 +294,7 @@ func buildView(s *Summary) *view {
 			FailedByHost:   s.failedHost.other.n,
 			NetworkErrors:  s.netErr.other.n,
 			Backoff:        s.backoff.other.n,
+			Skipped:        s.skippedMore,
 		},
 	}
 	if t.escalations > 0 {
@@ -295,6 +306,10 @@ func buildView(s *Summary) *view {
 			vi.Warnings = []string{}
 		}
 		v.Inputs = append(v.Inputs, vi)
+	}
+
+	for _, x := range s.skipped {
+		v.Skipped = append(v.Skipped, viewSkipped(x))
 	}
 
 	for k := range s.classes {
