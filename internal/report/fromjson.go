@@ -91,7 +91,7 @@ func ReadJSON(r io.Reader, l Limits) (*Summary, error) {
 	// applies eff and folds what a report listed beyond it.
 	s := NewSummary(eff)
 	s.Merge(src)
-	s.redacted = src.redacted // even when the report holds nothing
+	s.Redacted = src.Redacted // even when the report holds nothing
 	return s, nil
 }
 
@@ -227,29 +227,29 @@ func (b *builder) seqs(n int, given func(i int) *int64) []int64 {
 // put adds key k, first seen at seq, with value v to t. A key listed twice
 // (two values that one stand-in replaced, or two strings that were not
 // UTF-8) is merged into one.
-func put[K cmp.Ordered, V any, P merger[V]](t *capped[K, V, P], k K, seq int64, v *V, l *Limits) {
+func put[K cmp.Ordered, V any, P merger[V]](t *Table[K, V, P], k K, seq int64, v *V, l *Limits) {
 	if i, ok := t.idx[k]; ok {
-		P(&t.ents[i].val).merge(v, 0, l)
-		t.ents[i].first = min(t.ents[i].first, seq)
+		P(&t.Ents[i].Val).merge(v, 0, l)
+		t.Ents[i].First = min(t.Ents[i].First, seq)
 		return
 	}
 	if t.idx == nil {
 		t.idx = make(map[K]int)
 	}
-	t.idx[k] = len(t.ents)
-	t.ents = append(t.ents, entry[K, V]{key: k, first: seq, val: *v})
+	t.idx[k] = len(t.Ents)
+	t.Ents = append(t.Ents, Entry[K, V]{Key: k, First: seq, Val: *v})
 }
 
 // putOther adds v to t's "(other)" bucket.
-func putOther[K cmp.Ordered, V any, P merger[V]](t *capped[K, V, P], v *V, l *Limits) {
-	P(&t.other).merge(v, 0, l)
-	t.hasOther = true
+func putOther[K cmp.Ordered, V any, P merger[V]](t *Table[K, V, P], v *V, l *Limits) {
+	P(&t.Other).merge(v, 0, l)
+	t.HasOther = true
 }
 
 // statuses rebuilds a table of statuses and the first sequence number of
 // each from a "statuses" object and its "..._first_seq" companion.
-func (b *builder) statuses(what string, m, firsts jsonStatuses) (counts[int], error) {
-	var t counts[int]
+func (b *builder) statuses(what string, m, firsts jsonStatuses) (Counts[int], error) {
+	var t Counts[int]
 	st, other, hasOther, err := m.split(what)
 	if err != nil {
 		return t, err
@@ -269,18 +269,18 @@ func (b *builder) statuses(what string, m, firsts jsonStatuses) (counts[int], er
 		return nil
 	})
 	for i, x := range st {
-		put(&t, x.Status, seqs[i], &count{x.Count}, b.lim)
+		put(&t, x.Status, seqs[i], &Count{x.Count}, b.lim)
 	}
 	if hasOther {
-		putOther(&t, &count{other}, b.lim)
+		putOther(&t, &Count{other}, b.lim)
 	}
 	return t, nil
 }
 
 // hosts rebuilds a table of host names, "(other)" last when some were
 // folded. The report shows names only, so each counts 1.
-func (b *builder) hosts(names []string, firsts []int64) counts[string] {
-	var t counts[string]
+func (b *builder) hosts(names []string, firsts []int64) Counts[string] {
+	var t Counts[string]
 	hasOther := len(names) > 0 && names[len(names)-1] == otherKey
 	if hasOther {
 		names = names[:len(names)-1]
@@ -295,31 +295,31 @@ func (b *builder) hosts(names []string, firsts []int64) counts[string] {
 		if h == noHost {
 			h = ""
 		}
-		put(&t, h, seqs[i], &count{1}, b.lim)
+		put(&t, h, seqs[i], &Count{1}, b.lim)
 	}
 	if hasOther {
-		putOther(&t, &count{1}, b.lim)
+		putOther(&t, &Count{1}, b.lim)
 	}
 	return t
 }
 
 // samples rebuilds a list of samples.
-func (b *builder) samples(what string, xs []jsonSample) ([]sample, error) {
+func (b *builder) samples(what string, xs []jsonSample) ([]Sample, error) {
 	seqs := b.seqs(len(xs), func(i int) *int64 { return xs[i].Seq })
-	out := make([]sample, 0, len(xs))
+	out := make([]Sample, 0, len(xs))
 	for i, x := range xs {
 		t, err := parseTime(x.Time)
 		if err != nil {
 			return nil, fmt.Errorf("%s: sample %s:%d: %w", what, x.File, x.Line, err)
 		}
-		out = append(out, sample{seq: seqs[i], file: x.File, line: x.Line, time: t,
-			method: x.Method, url: x.URL, status: x.Status})
+		out = append(out, Sample{Seq: seqs[i], File: x.File, Line: x.Line, Time: t,
+			Method: x.Method, URL: x.URL, Status: x.Status})
 	}
 	return out, nil
 }
 
 // findings rebuilds the table of escalations or reviews.
-func (b *builder) findings(what string, fs []jsonFinding) (t capped[string, finding, *finding], err error) {
+func (b *builder) findings(what string, fs []jsonFinding) (t Table[string, Finding, *Finding], err error) {
 	var rows []int // the rows that are keys, not "(other)"
 	for i := range fs {
 		if !fs[i].Other {
@@ -331,17 +331,17 @@ func (b *builder) findings(what string, fs []jsonFinding) (t capped[string, find
 	for i := range fs {
 		jf := &fs[i]
 		in := what + " " + strconv.Quote(jf.Key)
-		f := finding{n: jf.Count, desc: jf.Description, hosts: b.hosts(jf.Hosts, jf.HostFirstSeq)}
-		if f.first, err = parseTime(jf.FirstSeen); err != nil {
+		f := Finding{N: jf.Count, Desc: jf.Description, Hosts: b.hosts(jf.Hosts, jf.HostFirstSeq)}
+		if f.First, err = parseTime(jf.FirstSeen); err != nil {
 			return t, fmt.Errorf("%s: first_seen: %w", in, err)
 		}
-		if f.last, err = parseTime(jf.LastSeen); err != nil {
+		if f.Last, err = parseTime(jf.LastSeen); err != nil {
 			return t, fmt.Errorf("%s: last_seen: %w", in, err)
 		}
-		if f.statuses, err = b.statuses(in, jf.Statuses, jf.StatusFirstSeq); err != nil {
+		if f.Statuses, err = b.statuses(in, jf.Statuses, jf.StatusFirstSeq); err != nil {
 			return t, err
 		}
-		if f.samples, err = b.samples(in, jf.Samples); err != nil {
+		if f.Samples, err = b.samples(in, jf.Samples); err != nil {
 			return t, err
 		}
 		if jf.Other {
@@ -376,8 +376,8 @@ var kinds = map[string]classify.Kind{
 // summary rebuilds the Summary of j with limits own, lists as listed.
 func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	s := NewSummary(own)
-	s.redacted = j.Redacted
-	b := &builder{lim: &s.lim}
+	s.Redacted = j.Redacted
+	b := &builder{lim: &s.Limits}
 	var err error
 
 	for _, in := range j.Inputs {
@@ -386,9 +386,9 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	for _, x := range j.Skipped {
 		s.AddSkipped(x.Path, x.Why)
 	}
-	s.skippedMore += j.Folded.Skipped
+	s.SkippedMore += j.Folded.Skipped
 	t := &j.Totals
-	s.tot = totals{
+	s.Totals = Totals{
 		responses: t.Responses, failed: t.FailedResponses, bodies: t.Bodies,
 		serverCode: t.ServerCode, infra: t.Infra, unknown: t.Unknown,
 		escalations: t.Escalations, reviews: t.Reviews, noBody503: t.NoBody503,
@@ -412,30 +412,30 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 		seqs := b.seqs(len(rows[kind]), func(i int) *int64 { return j.Classes[rows[kind][i]].FirstSeq })
 		for k, i := range rows[kind] {
 			c := &j.Classes[i]
-			a := classAgg{n: c.Count, desc: c.Description}
-			if a.statuses, err = b.statuses("classes "+strconv.Quote(c.Key), c.Statuses, c.StatusFirstSeq); err != nil {
+			a := ClassAgg{N: c.Count, Desc: c.Description}
+			if a.Statuses, err = b.statuses("classes "+strconv.Quote(c.Key), c.Statuses, c.StatusFirstSeq); err != nil {
 				return nil, err
 			}
-			put(&s.classes[kind], c.Key, seqs[k], &a, b.lim)
+			put(&s.Classes[kind], c.Key, seqs[k], &a, b.lim)
 		}
 	}
 	for i := range j.Classes {
 		if c := &j.Classes[i]; c.Other {
-			a := classAgg{n: c.Count}
-			if a.statuses, err = b.statuses("classes (other)", c.Statuses, c.StatusFirstSeq); err != nil {
+			a := ClassAgg{N: c.Count}
+			if a.Statuses, err = b.statuses("classes (other)", c.Statuses, c.StatusFirstSeq); err != nil {
 				return nil, err
 			}
-			putOther(&s.classes[kinds[c.Class]], &a, b.lim)
+			putOther(&s.Classes[kinds[c.Class]], &a, b.lim)
 		}
 	}
 
-	if s.esc, err = b.findings("escalations", j.Escalations); err != nil {
+	if s.Escalated, err = b.findings("escalations", j.Escalations); err != nil {
 		return nil, err
 	}
-	if s.rev, err = b.findings("reviews", j.Reviews); err != nil {
+	if s.Review, err = b.findings("reviews", j.Reviews); err != nil {
 		return nil, err
 	}
-	if s.failedStatus, err = b.statuses("failed_by_status", j.FailedByStatus, j.FailedByStatusFirstSeq); err != nil {
+	if s.FailedStatus, err = b.statuses("failed_by_status", j.FailedByStatus, j.FailedByStatusFirstSeq); err != nil {
 		return nil, err
 	}
 
@@ -446,28 +446,28 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	}
 	seqs := b.seqs(n, func(i int) *int64 { return hs[i].FirstSeq })
 	for i, h := range hs {
-		a := nodeAgg{n: h.Count, n503: h.Status503, esc: h.Escalations}
-		if a.first, err = parseTime(h.FirstSeen); err != nil {
+		a := Node{N: h.Count, N503: h.Status503, Esc: h.Escalations}
+		if a.First, err = parseTime(h.FirstSeen); err != nil {
 			return nil, fmt.Errorf("failed_by_host %q: first_seen: %w", h.Host, err)
 		}
-		if a.last, err = parseTime(h.LastSeen); err != nil {
+		if a.Last, err = parseTime(h.LastSeen); err != nil {
 			return nil, fmt.Errorf("failed_by_host %q: last_seen: %w", h.Host, err)
 		}
 		if i == n {
-			putOther(&s.failedHost, &a, b.lim)
+			putOther(&s.FailedHost, &a, b.lim)
 			break
 		}
 		name := h.Host
 		if name == noHost {
 			name = ""
 		}
-		put(&s.failedHost, name, seqs[i], &a, b.lim)
+		put(&s.FailedHost, name, seqs[i], &a, b.lim)
 	}
-	if s.timeline, err = timelineFromJSON(&j.Timeline); err != nil {
+	if s.Timeline, err = timelineFromJSON(&j.Timeline); err != nil {
 		return nil, err
 	}
 
-	if s.noBody, err = b.samples("no_body_503_samples", j.NoBody503Samples); err != nil {
+	if s.NoBody, err = b.samples("no_body_503_samples", j.NoBody503Samples); err != nil {
 		return nil, err
 	}
 
@@ -477,12 +477,12 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	}
 	seqs = b.seqs(n, func(i int) *int64 { return ne[i].FirstSeq })
 	for i, x := range ne {
-		a := netAgg{n: x.Count, hosts: b.hosts(x.Hosts, x.HostFirstSeq)}
+		a := NetErr{N: x.Count, Hosts: b.hosts(x.Hosts, x.HostFirstSeq)}
 		if i == n {
-			putOther(&s.netErr, &a, b.lim)
+			putOther(&s.NetErrors, &a, b.lim)
 			break
 		}
-		put(&s.netErr, detailKey(x.Detail), seqs[i], &a, b.lim)
+		put(&s.NetErrors, detailKey(x.Detail), seqs[i], &a, b.lim)
 	}
 
 	bo := j.Backoff
@@ -491,20 +491,20 @@ func (j *jsonReport) summary(own Limits) (*Summary, error) {
 	}
 	seqs = b.seqs(n, func(i int) *int64 { return bo[i].FirstSeq })
 	for i, x := range bo {
-		a := backoffAgg{n: x.Count, max: x.MaxSeconds}
+		a := Backoff{N: x.Count, Max: x.MaxSeconds}
 		if i == n {
-			putOther(&s.backoff, &a, b.lim)
+			putOther(&s.Backoff, &a, b.lim)
 			break
 		}
-		put(&s.backoff, detailKey(x.Detail), seqs[i], &a, b.lim)
+		put(&s.Backoff, detailKey(x.Detail), seqs[i], &a, b.lim)
 	}
 
-	s.seq = b.maxSeq
+	s.Events = b.maxSeq
 	if j.Events != nil {
-		s.seq = max(s.seq, *j.Events)
+		s.Events = max(s.Events, *j.Events)
 		// Events that were neither responses, network errors nor
 		// backoff are counted nowhere else.
-		s.tot.otherEvents = max(0, *j.Events-t.Responses-t.NetworkErrors-t.Backoffs)
+		s.Totals.otherEvents = max(0, *j.Events-t.Responses-t.NetworkErrors-t.Backoffs)
 	}
 	return s, nil
 }
@@ -539,8 +539,8 @@ func parseTime(s string) (time.Time, error) {
 
 // timelineFromJSON rebuilds the timeline of a report. A report written
 // before timelines existed has none (bucket_seconds 0).
-func timelineFromJSON(v *viewTimeline) (timeline, error) {
-	tl := timeline{untimed: v.Untimed}
+func timelineFromJSON(v *viewTimeline) (Timeline, error) {
+	tl := Timeline{Untimed: v.Untimed}
 	if v.BucketSeconds == 0 && len(v.Buckets) == 0 {
 		return tl, nil
 	}
@@ -558,7 +558,7 @@ func timelineFromJSON(v *viewTimeline) (timeline, error) {
 			return tl, fmt.Errorf("timeline: bucket %s: want 0 <= escalations <= status_503 <= failed", x.Start)
 		}
 		if x.Failed > 0 {
-			tl.put(bucketOf(t, widthAt(tl.w)), tally{failed: x.Failed, s503: x.Status503, esc: x.Escalations})
+			tl.put(bucketOf(t, widthAt(tl.w)), Tally{Failed: x.Failed, S503: x.Status503, Esc: x.Escalations})
 		}
 	}
 	return tl, nil

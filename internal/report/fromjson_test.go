@@ -183,8 +183,8 @@ func TestReadJSONLimits(t *testing.T) {
 		{Limits{Samples: 1, Keys: 2}, Limits{Samples: 1, Keys: 2}},
 	} {
 		s := readJSON(t, js, tc.l)
-		if s.lim != tc.want {
-			t.Errorf("ReadJSON(l=%+v) limits = %+v, want %+v", tc.l, s.lim, tc.want)
+		if s.Limits != tc.want {
+			t.Errorf("ReadJSON(l=%+v) limits = %+v, want %+v", tc.l, s.Limits, tc.want)
 		}
 		// Lower limits cut and fold as if the summary had been made with them.
 		want := fixtureSummary(tc.want)
@@ -198,7 +198,7 @@ func TestReadJSONRedacted(t *testing.T) {
 	s := fixtureSummary(Limits{})
 	red := render(t, s, Options{Format: "json", Redact: true})
 	r := readJSON(t, red, Limits{})
-	if !r.redacted {
+	if !r.Redacted {
 		t.Fatal("a redacted report read back is not marked redacted")
 	}
 	for _, o := range []Options{{Format: "json"}, {Format: "json", Redact: true}} {
@@ -289,10 +289,10 @@ func TestReadJSONDuplicateKeys(t *testing.T) {
 func TestReadJSONEvents(t *testing.T) {
 	s := fixtureSummary(Limits{})
 	r := roundTrip(t, s, Limits{})
-	if r.seq != s.seq || r.tot != s.tot {
-		t.Errorf("seq, totals = %d, %+v; want %d, %+v", r.seq, r.tot, s.seq, s.tot)
+	if r.Events != s.Events || r.Totals != s.Totals {
+		t.Errorf("seq, totals = %d, %+v; want %d, %+v", r.Events, r.Totals, s.Events, s.Totals)
 	}
-	if diff := cmp.Diff(s.inputs, r.inputs, cmp.Comparer(func(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) })); diff != "" {
+	if diff := cmp.Diff(s.Inputs, r.Inputs, cmp.Comparer(func(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) })); diff != "" {
 		t.Errorf("inputs differ:\n%s", diff)
 	}
 }
@@ -326,8 +326,8 @@ func TestSkippedJSONAndMerge(t *testing.T) {
 		t.Errorf("round trip changed the skipped list:\n%s", lineDiff("want", js, js2))
 	}
 	a.Merge(b)
-	if len(a.skipped) != 2 || a.skippedMore != 2 {
-		t.Errorf("after Merge: %d kept, %d folded; want 2 kept, 2 folded", len(a.skipped), a.skippedMore)
+	if len(a.Skipped) != 2 || a.SkippedMore != 2 {
+		t.Errorf("after Merge: %d kept, %d folded; want 2 kept, 2 folded", len(a.Skipped), a.SkippedMore)
 	}
 	if strings.Contains(render(t, NewSummary(Limits{}), Options{Format: "json"}), `"skipped"`) {
 		t.Error(`a report with nothing skipped has a "skipped" key; want none, so earlier reports are unchanged`)

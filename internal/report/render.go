@@ -53,7 +53,7 @@ func Render(w io.Writer, s *Summary, o Options) error {
 	}
 	var b bytes.Buffer
 	v := buildView(s)
-	v.Redacted = o.Redact || s.redacted
+	v.Redacted = o.Redact || s.Redacted
 	if o.Redact {
 		v.redact(redact.New())
 	}

@@ -69,15 +69,15 @@ type Input struct {
 	Warnings []string
 }
 
-// totals holds the counters of a Summary.
-type totals struct {
+// Totals holds the counters of a Summary.
+type Totals struct {
 	responses, failed, bodies            int64
 	serverCode, infra, unknown           int64
 	escalations, reviews, noBody503      int64
 	networkErrors, backoffs, otherEvents int64
 }
 
-func (t *totals) add(o *totals) {
+func (t *Totals) add(o *Totals) {
 	t.responses += o.responses
 	t.failed += o.failed
 	t.bodies += o.bodies
@@ -96,25 +96,25 @@ func (t *totals) add(o *totals) {
 // Limits). The zero value is not usable: call NewSummary.
 // A Summary is not safe for concurrent use.
 type Summary struct {
-	lim Limits
-	seq int64 // events added, the sequence number of the last one
-	tot totals
+	Limits Limits
+	Events int64 // events added, the sequence number of the last one
+	Totals Totals
 
-	classes      [3]capped[string, classAgg, *classAgg] // by classify.Kind
-	esc, rev     capped[string, finding, *finding]      // infra in 503, infra elsewhere
-	failedStatus counts[int]
-	failedHost   capped[string, nodeAgg, *nodeAgg]
-	timeline     timeline // failed responses over time
-	rows         *rowLog  // nil unless Limits.Rows
-	noBody       []sample // 503 responses with no body
-	netErr       capped[string, netAgg, *netAgg]
-	backoff      capped[string, backoffAgg, *backoffAgg]
-	inputs       []Input
-	skipped      []Skip // the first Limits.Keys entries passed over
-	skippedMore  int64  // entries passed over beyond those
-	// redacted reports that everything in s came from redacted reports
+	Classes           [3]Table[string, ClassAgg, *ClassAgg] // by classify.Kind
+	Escalated, Review Table[string, Finding, *Finding]      // infra in 503, infra elsewhere
+	FailedStatus      Counts[int]
+	FailedHost        Table[string, Node, *Node]
+	Timeline          Timeline // failed responses over time
+	rows              *rowLog  // nil unless Limits.Rows
+	NoBody            []Sample // 503 responses with no body
+	NetErrors         Table[string, NetErr, *NetErr]
+	Backoff           Table[string, Backoff, *Backoff]
+	Inputs            []Input
+	Skipped           []Skip // the first Limits.Keys entries passed over
+	SkippedMore       int64  // entries passed over beyond those
+	// Redacted reports that everything in s came from Redacted reports
 	// (see ReadJSON): Render then says so even without Options.Redact.
-	redacted bool
+	Redacted bool
 }
 
 // NewSummary returns an empty Summary that keeps at most l's samples and
@@ -126,7 +126,7 @@ func NewSummary(l Limits) *Summary {
 	if l.Keys <= 0 {
 		l.Keys = DefaultKeys
 	}
-	s := &Summary{lim: l}
+	s := &Summary{Limits: l}
 	if l.Rows {
 		s.rows = &rowLog{}
 	}
@@ -143,18 +143,18 @@ func (s *Summary) Close() {
 
 // Escalations returns the number of responses that carry an infra string
 // in an HTTP 503: the ones to escalate to Services Operations.
-func (s *Summary) Escalations() int { return int(s.tot.escalations) }
+func (s *Summary) Escalations() int { return int(s.Totals.escalations) }
 
 // Reviews returns the number of responses with an infra value outside a
 // 503, and Unknown the number of classified bodies of the unknown class.
-func (s *Summary) Reviews() int { return int(s.tot.reviews) }
+func (s *Summary) Reviews() int { return int(s.Totals.reviews) }
 
 // Unknown returns the number of classified bodies of the unknown class.
-func (s *Summary) Unknown() int { return int(s.tot.unknown) }
+func (s *Summary) Unknown() int { return int(s.Totals.unknown) }
 
 // AddInput records the statistics of one input file. Call it once per
 // input, in input order.
-func (s *Summary) AddInput(in Input) { s.inputs = append(s.inputs, in) }
+func (s *Summary) AddInput(in Input) { s.Inputs = append(s.Inputs, in) }
 
 // Skip is an entry that a folder walk passed over without reading it, and
 // why ("hidden", "excluded", "symlink (use --follow)", ...).
@@ -164,11 +164,11 @@ type Skip struct{ Path, Why string }
 // can say what was not read. The first Limits.Keys are kept; the rest are
 // only counted.
 func (s *Summary) AddSkipped(path, why string) {
-	if len(s.skipped) >= s.lim.Keys {
-		s.skippedMore++
+	if len(s.Skipped) >= s.Limits.Keys {
+		s.SkippedMore++
 		return
 	}
-	s.skipped = append(s.skipped, Skip{Path: path, Why: why})
+	s.Skipped = append(s.Skipped, Skip{Path: path, Why: why})
 }
 
 // Add records one event. c is the class of the response body, or nil when
@@ -177,90 +177,90 @@ func (s *Summary) AddSkipped(path, why string) {
 // keeps of ev and c, so both may be reused after the call. Recording a
 // response that has no class does not allocate.
 func (s *Summary) Add(ev *parse.Event, c *classify.Class) {
-	s.seq++
+	s.Events++
 	switch ev.Kind {
 	case parse.KindResponse:
 		s.addResponse(ev, c)
 	case parse.KindNetworkError:
-		s.tot.networkErrors++
-		a := slotBytes(&s.netErr, cutUTF8(ev.Detail, maxKeyBytes), s.seq, s.lim.Keys)
-		a.n++
-		slotBytes(&a.hosts, hostOf(ev.URL), s.seq, s.lim.Keys).inc()
+		s.Totals.networkErrors++
+		a := slotBytes(&s.NetErrors, cutUTF8(ev.Detail, maxKeyBytes), s.Events, s.Limits.Keys)
+		a.N++
+		slotBytes(&a.Hosts, hostOf(ev.URL), s.Events, s.Limits.Keys).inc()
 	case parse.KindBackoff:
-		s.tot.backoffs++
-		a := slotBytes(&s.backoff, cutUTF8(ev.Detail, maxKeyBytes), s.seq, s.lim.Keys)
+		s.Totals.backoffs++
+		a := slotBytes(&s.Backoff, cutUTF8(ev.Detail, maxKeyBytes), s.Events, s.Limits.Keys)
 		a.add(ev.Seconds)
 	default:
-		s.tot.otherEvents++
+		s.Totals.otherEvents++
 	}
 }
 
 func (s *Summary) addResponse(ev *parse.Event, c *classify.Class) {
-	s.tot.responses++
+	s.Totals.responses++
 	if ev.Status >= 400 {
-		s.tot.failed++
+		s.Totals.failed++
 		kind := classify.Unknown
 		if c != nil && (c.Kind == classify.ServerCode || c.Kind == classify.Infra) {
 			kind = c.Kind
 		}
 		is503 := ev.Status == 503
 		esc := is503 && c != nil && kind == classify.Infra
-		s.failedStatus.slot(ev.Status, s.seq, s.lim.Keys).inc()
-		slotBytes(&s.failedHost, hostOf(ev.URL), s.seq, s.lim.Keys).add(ev.Time, is503, esc)
-		s.timeline.add(ev.Time, is503, esc)
+		s.FailedStatus.slot(ev.Status, s.Events, s.Limits.Keys).inc()
+		slotBytes(&s.FailedHost, hostOf(ev.URL), s.Events, s.Limits.Keys).add(ev.Time, is503, esc)
+		s.Timeline.add(ev.Time, is503, esc)
 		if s.rows != nil {
 			s.rows.add(ev, c, kind, esc)
 		}
 	}
 	if ev.Status == 503 && !ev.HasBody {
-		s.tot.noBody503++
-		addSample(&s.noBody, ev, s.seq, s.lim.Samples)
+		s.Totals.noBody503++
+		addSample(&s.NoBody, ev, s.Events, s.Limits.Samples)
 	}
 	if c == nil {
 		return
 	}
-	s.tot.bodies++
+	s.Totals.bodies++
 	kind := c.Kind
 	switch kind {
 	case classify.ServerCode:
-		s.tot.serverCode++
+		s.Totals.serverCode++
 	case classify.Infra:
-		s.tot.infra++
+		s.Totals.infra++
 	default:
 		kind = classify.Unknown
-		s.tot.unknown++
+		s.Totals.unknown++
 	}
-	ca := keySlotOf(&s.classes[kind], c, s.seq, s.lim.Keys)
-	ca.n++
-	if ca.desc == "" {
-		ca.desc = c.Description
+	ca := keySlotOf(&s.Classes[kind], c, s.Events, s.Limits.Keys)
+	ca.N++
+	if ca.Desc == "" {
+		ca.Desc = c.Description
 	}
-	ca.statuses.slot(ev.Status, s.seq, s.lim.Keys).inc()
+	ca.Statuses.slot(ev.Status, s.Events, s.Limits.Keys).inc()
 
 	if kind != classify.Infra {
 		return
 	}
-	t := &s.rev
+	t := &s.Review
 	if ev.Status == 503 {
-		t = &s.esc
-		s.tot.escalations++
+		t = &s.Escalated
+		s.Totals.escalations++
 	} else {
-		s.tot.reviews++
+		s.Totals.reviews++
 	}
-	f := keySlotOf(t, c, s.seq, s.lim.Keys)
-	f.n++
-	if f.desc == "" {
-		f.desc = c.Description
+	f := keySlotOf(t, c, s.Events, s.Limits.Keys)
+	f.N++
+	if f.Desc == "" {
+		f.Desc = c.Description
 	}
-	f.first, f.last = minTime(f.first, ev.Time), maxTime(f.last, ev.Time)
-	slotBytes(&f.hosts, hostOf(ev.URL), s.seq, s.lim.Keys).inc()
-	f.statuses.slot(ev.Status, s.seq, s.lim.Keys).inc()
-	addSample(&f.samples, ev, s.seq, s.lim.Samples)
+	f.First, f.Last = minTime(f.First, ev.Time), maxTime(f.Last, ev.Time)
+	slotBytes(&f.Hosts, hostOf(ev.URL), s.Events, s.Limits.Keys).inc()
+	f.Statuses.slot(ev.Status, s.Events, s.Limits.Keys).inc()
+	addSample(&f.Samples, ev, s.Events, s.Limits.Samples)
 }
 
 // keySlotOf returns the slot of c's key in t: c.Key, or for unknown free text
 // (Key == "") the text itself cut to maxKeyBytes.
-func keySlotOf[V any, P merger[V]](t *capped[string, V, P], c *classify.Class, seq int64, limit int) *V {
+func keySlotOf[V any, P merger[V]](t *Table[string, V, P], c *classify.Class, seq int64, limit int) *V {
 	if c.Key != "" {
 		return t.slot(c.Key, seq, limit)
 	}
@@ -278,171 +278,171 @@ func keySlotOf[V any, P merger[V]](t *capped[string, V, P], c *classify.Class, s
 // s stays marked redacted (see ReadJSON) only if both were, or one is empty.
 func (s *Summary) Merge(o *Summary) {
 	if o == s {
-		c := NewSummary(s.lim)
+		c := NewSummary(s.Limits)
 		c.Merge(s)
 		o = c
 	}
 	switch {
-	case o.seq == 0 && len(o.inputs) == 0 && len(o.skipped) == 0: // o holds nothing
-	case s.seq == 0 && len(s.inputs) == 0 && len(s.skipped) == 0:
-		s.redacted = o.redacted
+	case o.Events == 0 && len(o.Inputs) == 0 && len(o.Skipped) == 0: // o holds nothing
+	case s.Events == 0 && len(s.Inputs) == 0 && len(s.Skipped) == 0:
+		s.Redacted = o.Redacted
 	default: // redacted only if both were
-		s.redacted = s.redacted && o.redacted
+		s.Redacted = s.Redacted && o.Redacted
 	}
-	off := s.seq
-	l := &s.lim
-	s.tot.add(&o.tot)
-	for i := range s.classes {
-		s.classes[i].merge(&o.classes[i], off, l, l.Keys)
+	off := s.Events
+	l := &s.Limits
+	s.Totals.add(&o.Totals)
+	for i := range s.Classes {
+		s.Classes[i].merge(&o.Classes[i], off, l, l.Keys)
 	}
-	s.esc.merge(&o.esc, off, l, l.Keys)
-	s.rev.merge(&o.rev, off, l, l.Keys)
-	s.failedStatus.merge(&o.failedStatus, off, l, l.Keys)
-	s.failedHost.merge(&o.failedHost, off, l, l.Keys)
-	s.timeline.merge(&o.timeline)
+	s.Escalated.merge(&o.Escalated, off, l, l.Keys)
+	s.Review.merge(&o.Review, off, l, l.Keys)
+	s.FailedStatus.merge(&o.FailedStatus, off, l, l.Keys)
+	s.FailedHost.merge(&o.FailedHost, off, l, l.Keys)
+	s.Timeline.merge(&o.Timeline)
 	if s.rows != nil && o.rows != nil {
 		s.rows.merge(o.rows)
 	}
-	s.noBody = mergeSamples(s.noBody, o.noBody, off, l.Samples)
-	s.netErr.merge(&o.netErr, off, l, l.Keys)
-	s.backoff.merge(&o.backoff, off, l, l.Keys)
-	s.inputs = append(s.inputs, o.inputs...)
-	for _, x := range o.skipped {
+	s.NoBody = mergeSamples(s.NoBody, o.NoBody, off, l.Samples)
+	s.NetErrors.merge(&o.NetErrors, off, l, l.Keys)
+	s.Backoff.merge(&o.Backoff, off, l, l.Keys)
+	s.Inputs = append(s.Inputs, o.Inputs...)
+	for _, x := range o.Skipped {
 		s.AddSkipped(x.Path, x.Why)
 	}
-	s.skippedMore += o.skippedMore
-	s.seq += o.seq
+	s.SkippedMore += o.SkippedMore
+	s.Events += o.Events
 }
 
-// classAgg is one row of the class table.
-type classAgg struct {
-	n        int64
-	desc     string
-	statuses counts[int]
+// ClassAgg is one row of the class table.
+type ClassAgg struct {
+	N        int64
+	Desc     string
+	Statuses Counts[int]
 }
 
-func (a *classAgg) merge(o *classAgg, off int64, l *Limits) {
-	a.n += o.n
-	if a.desc == "" {
-		a.desc = o.desc
+func (a *ClassAgg) merge(o *ClassAgg, off int64, l *Limits) {
+	a.N += o.N
+	if a.Desc == "" {
+		a.Desc = o.Desc
 	}
-	a.statuses.merge(&o.statuses, off, l, l.Keys)
+	a.Statuses.merge(&o.Statuses, off, l, l.Keys)
 }
 
-// finding is one infra key, escalated (in a 503) or to review.
-type finding struct {
-	n           int64
-	desc        string
-	first, last time.Time // zero when no event carried a time
-	hosts       counts[string]
-	statuses    counts[int]
-	samples     []sample
+// Finding is one infra key, escalated (in a 503) or to review.
+type Finding struct {
+	N           int64
+	Desc        string
+	First, Last time.Time // zero when no event carried a time
+	Hosts       Counts[string]
+	Statuses    Counts[int]
+	Samples     []Sample
 }
 
-func (f *finding) merge(o *finding, off int64, l *Limits) {
-	f.n += o.n
-	if f.desc == "" {
-		f.desc = o.desc
+func (f *Finding) merge(o *Finding, off int64, l *Limits) {
+	f.N += o.N
+	if f.Desc == "" {
+		f.Desc = o.Desc
 	}
-	f.first, f.last = minTime(f.first, o.first), maxTime(f.last, o.last)
-	f.hosts.merge(&o.hosts, off, l, l.Keys)
-	f.statuses.merge(&o.statuses, off, l, l.Keys)
-	f.samples = mergeSamples(f.samples, o.samples, off, l.Samples)
+	f.First, f.Last = minTime(f.First, o.First), maxTime(f.Last, o.Last)
+	f.Hosts.merge(&o.Hosts, off, l, l.Keys)
+	f.Statuses.merge(&o.Statuses, off, l, l.Keys)
+	f.Samples = mergeSamples(f.Samples, o.Samples, off, l.Samples)
 }
 
-// nodeAgg is one host (storage node) of failed responses.
-type nodeAgg struct {
-	n, n503, esc int64
-	first, last  time.Time // zero when no event carried a time
+// Node is one host (storage node) of failed responses.
+type Node struct {
+	N, N503, Esc int64
+	First, Last  time.Time // zero when no event carried a time
 }
 
-func (a *nodeAgg) add(t time.Time, is503, esc bool) {
-	a.n++
+func (a *Node) add(t time.Time, is503, esc bool) {
+	a.N++
 	if is503 {
-		a.n503++
+		a.N503++
 	}
 	if esc {
-		a.esc++
+		a.Esc++
 	}
-	a.first, a.last = minTime(a.first, t), maxTime(a.last, t)
+	a.First, a.Last = minTime(a.First, t), maxTime(a.Last, t)
 }
 
-func (a *nodeAgg) merge(o *nodeAgg, _ int64, _ *Limits) {
-	a.n += o.n
-	a.n503 += o.n503
-	a.esc += o.esc
-	a.first, a.last = minTime(a.first, o.first), maxTime(a.last, o.last)
+func (a *Node) merge(o *Node, _ int64, _ *Limits) {
+	a.N += o.N
+	a.N503 += o.N503
+	a.Esc += o.Esc
+	a.First, a.Last = minTime(a.First, o.First), maxTime(a.Last, o.Last)
 }
 
-// netAgg is one network error detail.
-type netAgg struct {
-	n     int64
-	hosts counts[string]
+// NetErr is one network error detail.
+type NetErr struct {
+	N     int64
+	Hosts Counts[string]
 }
 
-func (a *netAgg) merge(o *netAgg, off int64, l *Limits) {
-	a.n += o.n
-	a.hosts.merge(&o.hosts, off, l, l.Keys)
+func (a *NetErr) merge(o *NetErr, off int64, l *Limits) {
+	a.N += o.N
+	a.Hosts.merge(&o.Hosts, off, l, l.Keys)
 }
 
-// backoffAgg is one backoff header or notice.
-type backoffAgg struct {
-	n   int64
-	max float64 // largest delay asked for, in seconds
+// Backoff is one backoff header or notice.
+type Backoff struct {
+	N   int64
+	Max float64 // largest delay asked for, in seconds
 }
 
-func (a *backoffAgg) add(sec float64) {
-	if a.n == 0 || sec > a.max {
-		a.max = sec
+func (a *Backoff) add(sec float64) {
+	if a.N == 0 || sec > a.Max {
+		a.Max = sec
 	}
-	a.n++
+	a.N++
 }
 
-func (a *backoffAgg) merge(o *backoffAgg, _ int64, _ *Limits) {
-	if o.n == 0 {
+func (a *Backoff) merge(o *Backoff, _ int64, _ *Limits) {
+	if o.N == 0 {
 		return
 	}
-	if a.n == 0 || o.max > a.max {
-		a.max = o.max
+	if a.N == 0 || o.Max > a.Max {
+		a.Max = o.Max
 	}
-	a.n += o.n
+	a.N += o.N
 }
 
-// sample locates one response in the input. url has no userinfo.
-type sample struct {
-	seq    int64
-	file   string
-	line   int
-	time   time.Time
-	method string
-	url    string
-	status int
+// Sample locates one response in the input. url has no userinfo.
+type Sample struct {
+	Seq    int64
+	File   string
+	Line   int
+	Time   time.Time
+	Method string
+	URL    string
+	Status int
 }
 
 // addSample appends ev to *dst unless it already holds limit samples.
-func addSample(dst *[]sample, ev *parse.Event, seq int64, limit int) {
+func addSample(dst *[]Sample, ev *parse.Event, seq int64, limit int) {
 	if len(*dst) >= limit {
 		return
 	}
-	*dst = append(*dst, sample{
-		seq:    seq,
-		file:   ev.File,
-		line:   ev.Line,
-		time:   ev.Time,
-		method: string(ev.Method),
-		url:    urlString(ev.URL),
-		status: ev.Status,
+	*dst = append(*dst, Sample{
+		Seq:    seq,
+		File:   ev.File,
+		Line:   ev.Line,
+		Time:   ev.Time,
+		Method: string(ev.Method),
+		URL:    urlString(ev.URL),
+		Status: ev.Status,
 	})
 }
 
 // mergeSamples returns the first limit samples of dst and src (src's
 // sequence numbers shifted by off), in event order.
-func mergeSamples(dst, src []sample, off int64, limit int) []sample {
+func mergeSamples(dst, src []Sample, off int64, limit int) []Sample {
 	for _, x := range src {
-		x.seq += off
+		x.Seq += off
 		dst = append(dst, x)
 	}
-	slices.SortStableFunc(dst, func(a, b sample) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortStableFunc(dst, func(a, b Sample) int { return cmp.Compare(a.Seq, b.Seq) })
 	if len(dst) > limit {
 		dst = dst[:limit:limit]
 	}
@@ -469,18 +469,18 @@ func maxTime(a, b time.Time) time.Time {
 // scanned in parts numbers each part's lines from 1; shifting a part by the
 // lines before it gives the file's own numbers.
 func (s *Summary) ShiftLines(delta int) {
-	shift := func(xs []sample) {
+	shift := func(xs []Sample) {
 		for i := range xs {
-			xs[i].line += delta
+			xs[i].Line += delta
 		}
 	}
-	for _, t := range []*capped[string, finding, *finding]{&s.esc, &s.rev} {
-		for i := range t.ents {
-			shift(t.ents[i].val.samples)
+	for _, t := range []*Table[string, Finding, *Finding]{&s.Escalated, &s.Review} {
+		for i := range t.Ents {
+			shift(t.Ents[i].Val.Samples)
 		}
-		shift(t.other.samples)
+		shift(t.Other.Samples)
 	}
-	shift(s.noBody)
+	shift(s.NoBody)
 	if s.rows != nil {
 		s.rows.shift += delta
 	}
@@ -489,7 +489,7 @@ func (s *Summary) ShiftLines(delta int) {
 // Incomplete returns the number of inputs that could not be read whole.
 func (s *Summary) Incomplete() int {
 	n := 0
-	for _, in := range s.inputs {
+	for _, in := range s.Inputs {
 		if !in.Complete {
 			n++
 		}

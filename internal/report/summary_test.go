@@ -445,7 +445,7 @@ func warm() (*Summary, []item) {
 		resp("f", 4, time.UnixMilli(1757623044413), "GET", 500, "https://scl2-sync405.services.mozilla.com/1.5/1/storage/tabs",
 			&classify.Class{Kind: classify.Unknown, Text: []byte("some free text")}),
 	}
-	for range s.lim.Samples + 1 {
+	for range s.Limits.Samples + 1 {
 		feed(s, items)
 	}
 	return s, items

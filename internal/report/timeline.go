@@ -6,24 +6,26 @@ import (
 	"time"
 )
 
-// A timeline counts failed responses per time bucket, in bounded memory.
+// A Timeline counts failed responses per time bucket, in bounded memory.
 // Buckets are aligned on the Unix epoch and their width is taken from
 // bucketWidths, where each width divides the next, so that two timelines
 // merge exactly: the finer one is coarsened to the other's width. When a
-// timeline holds more than maxStoredBuckets non-empty buckets it moves to
+// Timeline holds more than maxStoredBuckets non-empty buckets it moves to
 // the next width.
-type timeline struct {
+type Timeline struct {
 	w       int // index into bucketWidths
-	buckets map[int64]tally
-	untimed int64 // failed responses whose line carried no time
+	buckets map[int64]Tally
+	Untimed int64 // failed responses whose line carried no time
 }
 
-// tally is one bucket: failed responses, the 503s among them, and the
+// Tally is one bucket: failed responses, the 503s among them, and the
 // escalations among those.
-type tally struct{ failed, s503, esc int64 }
+type Tally struct {
+	Failed, S503, Esc int64
+}
 
-func (t tally) plus(o tally) tally {
-	return tally{t.failed + o.failed, t.s503 + o.s503, t.esc + o.esc}
+func (t Tally) plus(o Tally) Tally {
+	return Tally{t.Failed + o.Failed, t.S503 + o.S503, t.Esc + o.Esc}
 }
 
 // bucketWidths are the widths a timeline can have, in seconds: each divides
@@ -75,25 +77,25 @@ func bucketOf(t time.Time, w int64) int64 {
 }
 
 // add counts one failed response logged at t (zero: no time).
-func (tl *timeline) add(t time.Time, is503, esc bool) {
+func (tl *Timeline) add(t time.Time, is503, esc bool) {
 	if t.IsZero() {
-		tl.untimed++
+		tl.Untimed++
 		return
 	}
-	var x tally
-	x.failed = 1
+	var x Tally
+	x.Failed = 1
 	if is503 {
-		x.s503 = 1
+		x.S503 = 1
 	}
 	if esc {
-		x.esc = 1
+		x.Esc = 1
 	}
 	tl.put(bucketOf(t, widthAt(tl.w)), x)
 }
 
-func (tl *timeline) put(k int64, x tally) {
+func (tl *Timeline) put(k int64, x Tally) {
 	if tl.buckets == nil {
-		tl.buckets = make(map[int64]tally)
+		tl.buckets = make(map[int64]Tally)
 	}
 	b, ok := tl.buckets[k]
 	tl.buckets[k] = b.plus(x)
@@ -106,13 +108,13 @@ func (tl *timeline) put(k int64, x tally) {
 }
 
 // coarsen moves tl to width index w (at least its own).
-func (tl *timeline) coarsen(w int) {
+func (tl *Timeline) coarsen(w int) {
 	if w <= tl.w {
 		return
 	}
 	f := widthAt(w) / widthAt(tl.w)
 	old := tl.buckets
-	tl.w, tl.buckets = w, make(map[int64]tally, len(old))
+	tl.w, tl.buckets = w, make(map[int64]Tally, len(old))
 	for k, x := range old {
 		nk := floorDiv(k, f)
 		tl.buckets[nk] = tl.buckets[nk].plus(x)
@@ -120,8 +122,8 @@ func (tl *timeline) coarsen(w int) {
 }
 
 // merge adds o into tl; o is not changed.
-func (tl *timeline) merge(o *timeline) {
-	tl.untimed += o.untimed
+func (tl *Timeline) merge(o *Timeline) {
+	tl.Untimed += o.Untimed
 	if len(o.buckets) == 0 {
 		return
 	}
@@ -146,16 +148,16 @@ func floorDiv(a, b int64) int64 {
 // least tl's own) at which the span from the first to the last non-empty
 // bucket fits in maxShownBuckets, and every bucket of that span, empty ones
 // included. It returns a nil slice when no failed response had a time.
-func (tl *timeline) shown() (width int64, start time.Time, counts []tally) {
+func (tl *Timeline) shown() (width int64, start time.Time, counts []Tally) {
 	if len(tl.buckets) == 0 {
 		return widthAt(tl.w), time.Time{}, nil
 	}
-	c := timeline{w: tl.w, buckets: tl.buckets}
+	c := Timeline{w: tl.w, buckets: tl.buckets}
 	for {
 		lo, hi := bounds(c.buckets)
 		if hi-lo < maxShownBuckets {
 			width = widthAt(c.w)
-			counts = make([]tally, hi-lo+1)
+			counts = make([]Tally, hi-lo+1)
 			for k, x := range c.buckets {
 				counts[k-lo] = x
 			}
@@ -166,7 +168,7 @@ func (tl *timeline) shown() (width int64, start time.Time, counts []tally) {
 }
 
 // bounds returns the smallest and largest key of m (not empty).
-func bounds(m map[int64]tally) (lo, hi int64) {
+func bounds(m map[int64]Tally) (lo, hi int64) {
 	first := true
 	for k := range m {
 		if first || k < lo {

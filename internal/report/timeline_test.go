@@ -159,7 +159,7 @@ func TestTimelineShownBounds(t *testing.T) {
 		{(maxShownBuckets - 1) * time.Second, 1, maxShownBuckets},
 		{maxShownBuckets * time.Second, 5, maxShownBuckets/5 + 1},
 	} {
-		var tl timeline
+		var tl Timeline
 		tl.add(base, false, false)
 		tl.add(base.Add(tc.last), false, false)
 		w, _, counts := tl.shown()
@@ -172,7 +172,7 @@ func TestTimelineShownBounds(t *testing.T) {
 // TestTimelineStored checks that a timeline holds at most
 // maxStoredBuckets buckets however many distinct seconds it sees.
 func TestTimelineStored(t *testing.T) {
-	var tl timeline
+	var tl Timeline
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 100000 {
 		tl.add(base.Add(time.Duration(i)*time.Second), i%2 == 0, false)

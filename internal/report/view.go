@@ -260,11 +260,11 @@ func (c statusCounts) String() string {
 
 // buildView turns s into its sorted, display-ready form.
 func buildView(s *Summary) *view {
-	t := &s.tot
+	t := &s.Totals
 	v := &view{
 		Schema:  Schema,
 		Verdict: "ok",
-		Inputs:  make([]viewInput, 0, len(s.inputs)),
+		Inputs:  make([]viewInput, 0, len(s.Inputs)),
 		Totals: viewTotals{
 			Responses:       t.responses,
 			FailedResponses: t.failed,
@@ -279,28 +279,28 @@ func buildView(s *Summary) *view {
 			Backoffs:        t.backoffs,
 		},
 		Classes:                []viewClass{},
-		FailedByStatus:         statusesOf(&s.failedStatus),
+		FailedByStatus:         statusesOf(&s.FailedStatus),
 		FailedByHost:           []viewHost{},
-		NoBody503Samples:       samplesOf(s.noBody),
+		NoBody503Samples:       samplesOf(s.NoBody),
 		NetworkErrors:          []viewNetErr{},
 		Backoff:                []viewBackoff{},
-		Limits:                 viewLimits{Samples: s.lim.Samples, Keys: s.lim.Keys},
-		Events:                 s.seq,
-		FailedByStatusFirstSeq: statusSeqsOf(&s.failedStatus),
+		Limits:                 viewLimits{Samples: s.Limits.Samples, Keys: s.Limits.Keys},
+		Events:                 s.Events,
+		FailedByStatusFirstSeq: statusSeqsOf(&s.FailedStatus),
 		Folded: viewFolded{
-			Escalations:    s.esc.other.n,
-			Reviews:        s.rev.other.n,
-			FailedByStatus: s.failedStatus.other.n,
-			FailedByHost:   s.failedHost.other.n,
-			NetworkErrors:  s.netErr.other.n,
-			Backoff:        s.backoff.other.n,
-			Skipped:        s.skippedMore,
+			Escalations:    s.Escalated.Other.N,
+			Reviews:        s.Review.Other.N,
+			FailedByStatus: s.FailedStatus.Other.N,
+			FailedByHost:   s.FailedHost.Other.N,
+			NetworkErrors:  s.NetErrors.Other.N,
+			Backoff:        s.Backoff.Other.N,
+			Skipped:        s.SkippedMore,
 		},
 	}
 	if t.escalations > 0 {
 		v.Verdict = "escalate"
 	}
-	for _, in := range s.inputs {
+	for _, in := range s.Inputs {
 		vi := viewInput(in)
 		if vi.Warnings == nil {
 			vi.Warnings = []string{}
@@ -308,27 +308,27 @@ func buildView(s *Summary) *view {
 		v.Inputs = append(v.Inputs, vi)
 	}
 
-	for _, x := range s.skipped {
+	for _, x := range s.Skipped {
 		v.Skipped = append(v.Skipped, viewSkipped(x))
 	}
 
-	for k := range s.classes {
+	for k := range s.Classes {
 		kind := classify.Kind(k)
-		ct := &s.classes[k]
-		for i := range ct.ents {
-			e := &ct.ents[i]
+		ct := &s.Classes[k]
+		for i := range ct.Ents {
+			e := &ct.Ents[i]
 			v.Classes = append(v.Classes, viewClass{
-				Class: kind.String(), Key: e.key, Description: e.val.desc,
-				Count: e.val.n, Statuses: statusesOf(&e.val.statuses), kind: kind,
-				FirstSeq: e.first, StatusFirstSeq: statusSeqsOf(&e.val.statuses),
+				Class: kind.String(), Key: e.Key, Description: e.Val.Desc,
+				Count: e.Val.N, Statuses: statusesOf(&e.Val.Statuses), kind: kind,
+				FirstSeq: e.First, StatusFirstSeq: statusSeqsOf(&e.Val.Statuses),
 			})
 		}
-		if ct.hasOther {
-			v.Folded.Classes += ct.other.n
+		if ct.HasOther {
+			v.Folded.Classes += ct.Other.N
 			v.Classes = append(v.Classes, viewClass{
-				Class: kind.String(), Key: otherKey, Count: ct.other.n,
-				Statuses: statusesOf(&ct.other.statuses), Other: true, kind: kind,
-				StatusFirstSeq: statusSeqsOf(&ct.other.statuses),
+				Class: kind.String(), Key: otherKey, Count: ct.Other.N,
+				Statuses: statusesOf(&ct.Other.Statuses), Other: true, kind: kind,
+				StatusFirstSeq: statusSeqsOf(&ct.Other.Statuses),
 			})
 		}
 	}
@@ -341,67 +341,67 @@ func buildView(s *Summary) *view {
 		)
 	})
 
-	v.Escalations = findingsOf(&s.esc)
-	v.Reviews = findingsOf(&s.rev)
+	v.Escalations = findingsOf(&s.Escalated)
+	v.Reviews = findingsOf(&s.Review)
 
-	for i := range s.failedHost.ents {
-		e := &s.failedHost.ents[i]
-		v.FailedByHost = append(v.FailedByHost, hostOfNode(hostName(e.key), &e.val, e.first))
+	for i := range s.FailedHost.Ents {
+		e := &s.FailedHost.Ents[i]
+		v.FailedByHost = append(v.FailedByHost, hostOfNode(hostName(e.Key), &e.Val, e.First))
 	}
 	slices.SortFunc(v.FailedByHost, func(a, b viewHost) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Host, b.Host))
 	})
-	if s.failedHost.hasOther {
-		v.FailedByHost = append(v.FailedByHost, hostOfNode(otherKey, &s.failedHost.other, 0))
+	if s.FailedHost.HasOther {
+		v.FailedByHost = append(v.FailedByHost, hostOfNode(otherKey, &s.FailedHost.Other, 0))
 	}
-	v.Timeline = timelineOf(&s.timeline)
+	v.Timeline = timelineOf(&s.Timeline)
 
-	for i := range s.netErr.ents {
-		e := &s.netErr.ents[i]
-		d := e.key
+	for i := range s.NetErrors.Ents {
+		e := &s.NetErrors.Ents[i]
+		d := e.Key
 		if d == "" {
 			d = noDetail
 		}
-		hosts, seqs := hostsOf(&e.val.hosts)
-		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: d, Count: e.val.n, Hosts: hosts, FirstSeq: e.first, HostFirstSeq: seqs})
+		hosts, seqs := hostsOf(&e.Val.Hosts)
+		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: d, Count: e.Val.N, Hosts: hosts, FirstSeq: e.First, HostFirstSeq: seqs})
 	}
 	slices.SortFunc(v.NetworkErrors, func(a, b viewNetErr) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
 	})
-	if s.netErr.hasOther {
-		hosts, seqs := hostsOf(&s.netErr.other.hosts)
-		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: otherKey, Count: s.netErr.other.n, Hosts: hosts, HostFirstSeq: seqs})
+	if s.NetErrors.HasOther {
+		hosts, seqs := hostsOf(&s.NetErrors.Other.Hosts)
+		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: otherKey, Count: s.NetErrors.Other.N, Hosts: hosts, HostFirstSeq: seqs})
 	}
 
-	for i := range s.backoff.ents {
-		e := &s.backoff.ents[i]
-		d := e.key
+	for i := range s.Backoff.Ents {
+		e := &s.Backoff.Ents[i]
+		d := e.Key
 		if d == "" {
 			d = noDetail
 		}
-		v.Backoff = append(v.Backoff, viewBackoff{Detail: d, Count: e.val.n, MaxSeconds: e.val.max, FirstSeq: e.first})
+		v.Backoff = append(v.Backoff, viewBackoff{Detail: d, Count: e.Val.N, MaxSeconds: e.Val.Max, FirstSeq: e.First})
 	}
 	slices.SortFunc(v.Backoff, func(a, b viewBackoff) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
 	})
-	if s.backoff.hasOther {
-		v.Backoff = append(v.Backoff, viewBackoff{Detail: otherKey, Count: s.backoff.other.n, MaxSeconds: s.backoff.other.max})
+	if s.Backoff.HasOther {
+		v.Backoff = append(v.Backoff, viewBackoff{Detail: otherKey, Count: s.Backoff.Other.N, MaxSeconds: s.Backoff.Other.Max})
 	}
 	return v
 }
 
-func hostOfNode(name string, a *nodeAgg, first int64) viewHost {
-	return viewHost{Host: name, Count: a.n, Status503: a.n503, Escalations: a.esc,
-		FirstSeen: formatTime(a.first), LastSeen: formatTime(a.last), FirstSeq: first}
+func hostOfNode(name string, a *Node, first int64) viewHost {
+	return viewHost{Host: name, Count: a.N, Status503: a.N503, Escalations: a.Esc,
+		FirstSeen: formatTime(a.First), LastSeen: formatTime(a.Last), FirstSeq: first}
 }
 
-func timelineOf(tl *timeline) viewTimeline {
+func timelineOf(tl *Timeline) viewTimeline {
 	w, start, counts := tl.shown()
-	v := viewTimeline{BucketSeconds: w, Buckets: make([]viewBucket, len(counts)), Untimed: tl.untimed}
+	v := viewTimeline{BucketSeconds: w, Buckets: make([]viewBucket, len(counts)), Untimed: tl.Untimed}
 	for i, c := range counts {
 		v.Buckets[i] = viewBucket{
 			Start:  formatTime(start.Add(time.Duration(int64(i)*w) * time.Second)),
-			Failed: c.failed, Status503: c.s503, Escalations: c.esc,
+			Failed: c.Failed, Status503: c.S503, Escalations: c.Esc,
 		}
 	}
 	return v
@@ -431,54 +431,54 @@ func cmpBool(a, b bool) int {
 
 // findingsOf lists the infra keys of t: count descending, then key, the
 // "(other)" bucket last.
-func findingsOf(t *capped[string, finding, *finding]) []viewFinding {
-	out := make([]viewFinding, 0, len(t.ents)+1)
-	for i := range t.ents {
-		f := findingOf(t.ents[i].key, &t.ents[i].val)
-		f.FirstSeq = t.ents[i].first
+func findingsOf(t *Table[string, Finding, *Finding]) []viewFinding {
+	out := make([]viewFinding, 0, len(t.Ents)+1)
+	for i := range t.Ents {
+		f := findingOf(t.Ents[i].Key, &t.Ents[i].Val)
+		f.FirstSeq = t.Ents[i].First
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b viewFinding) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
 	})
-	if t.hasOther {
-		f := findingOf(otherKey, &t.other)
+	if t.HasOther {
+		f := findingOf(otherKey, &t.Other)
 		f.Other = true
 		out = append(out, f)
 	}
 	return out
 }
 
-func findingOf(key string, f *finding) viewFinding {
-	hosts, seqs := hostsOf(&f.hosts)
+func findingOf(key string, f *Finding) viewFinding {
+	hosts, seqs := hostsOf(&f.Hosts)
 	return viewFinding{
 		Key:            key,
-		Description:    f.desc,
-		Count:          f.n,
-		FirstSeen:      formatTime(f.first),
-		LastSeen:       formatTime(f.last),
+		Description:    f.Desc,
+		Count:          f.N,
+		FirstSeen:      formatTime(f.First),
+		LastSeen:       formatTime(f.Last),
 		Hosts:          hosts,
-		Statuses:       statusesOf(&f.statuses),
-		Samples:        samplesOf(f.samples),
+		Statuses:       statusesOf(&f.Statuses),
+		Samples:        samplesOf(f.Samples),
 		HostFirstSeq:   seqs,
-		StatusFirstSeq: statusSeqsOf(&f.statuses),
+		StatusFirstSeq: statusSeqsOf(&f.Statuses),
 	}
 }
 
 // hostsOf lists the hosts of t sorted, "(other)" last when some were
 // folded, and the first sequence number of each kept host in the same order.
-func hostsOf(t *counts[string]) ([]string, []int64) {
-	ents := slices.Clone(t.ents)
-	slices.SortStableFunc(ents, func(a, b entry[string, count]) int {
-		return cmp.Compare(hostName(a.key), hostName(b.key))
+func hostsOf(t *Counts[string]) ([]string, []int64) {
+	ents := slices.Clone(t.Ents)
+	slices.SortStableFunc(ents, func(a, b Entry[string, Count]) int {
+		return cmp.Compare(hostName(a.Key), hostName(b.Key))
 	})
 	out := make([]string, 0, len(ents)+1)
 	seqs := make([]int64, 0, len(ents))
 	for i := range ents {
-		out = append(out, hostName(ents[i].key))
-		seqs = append(seqs, ents[i].first)
+		out = append(out, hostName(ents[i].Key))
+		seqs = append(seqs, ents[i].First)
 	}
-	if t.hasOther {
+	if t.HasOther {
 		out = append(out, otherKey)
 	}
 	return out, seqs
@@ -493,36 +493,36 @@ func hostName(h string) string {
 }
 
 // statusesOf lists the statuses of t in ascending order, "(other)" last.
-func statusesOf(t *counts[int]) statusCounts {
-	out := make(statusCounts, 0, len(t.ents)+1)
-	for i := range t.ents {
-		out = append(out, statusCount{Status: t.ents[i].key, Count: t.ents[i].val.n})
+func statusesOf(t *Counts[int]) statusCounts {
+	out := make(statusCounts, 0, len(t.Ents)+1)
+	for i := range t.Ents {
+		out = append(out, statusCount{Status: t.Ents[i].Key, Count: t.Ents[i].Val.N})
 	}
 	slices.SortFunc(out, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
-	if t.hasOther {
-		out = append(out, statusCount{Other: true, Count: t.other.n})
+	if t.HasOther {
+		out = append(out, statusCount{Other: true, Count: t.Other.N})
 	}
 	return out
 }
 
 // statusSeqsOf lists the statuses of t in ascending order, each with the
 // sequence number of its first event as Count; the "(other)" bucket has none.
-func statusSeqsOf(t *counts[int]) statusCounts {
-	out := make(statusCounts, 0, len(t.ents))
-	for i := range t.ents {
-		out = append(out, statusCount{Status: t.ents[i].key, Count: t.ents[i].first})
+func statusSeqsOf(t *Counts[int]) statusCounts {
+	out := make(statusCounts, 0, len(t.Ents))
+	for i := range t.Ents {
+		out = append(out, statusCount{Status: t.Ents[i].Key, Count: t.Ents[i].First})
 	}
 	slices.SortFunc(out, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
 	return out
 }
 
 // samplesOf lists samples in event order.
-func samplesOf(ss []sample) []viewSample {
+func samplesOf(ss []Sample) []viewSample {
 	out := make([]viewSample, 0, len(ss))
 	for _, x := range ss {
 		out = append(out, viewSample{
-			File: x.file, Line: x.line, Time: formatTime(x.time),
-			Method: x.method, URL: x.url, Status: x.status, Seq: x.seq,
+			File: x.File, Line: x.Line, Time: formatTime(x.Time),
+			Method: x.Method, URL: x.URL, Status: x.Status, Seq: x.Seq,
 		})
 	}
 	return out
