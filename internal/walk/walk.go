@@ -179,61 +179,14 @@ func (w *walker) dir(r *root, dir, rel string, id fileID) {
 	}
 	var files, dirs []found
 	for _, e := range entries {
-		name := e.Name()
-		f := found{path: filepath.Join(dir, name), rel: path.Join(rel, name)}
-		if strings.HasPrefix(name, ".") {
-			w.skip(f.path, "hidden")
-			continue
-		}
-		if matchAny(w.o.Exclude, name, f.rel) {
-			w.skip(f.path, "excluded")
-			continue
-		}
-		typ := e.Type()
-		var fi fs.FileInfo // of the folder, or of a symbolic link's target
-		if typ&fs.ModeSymlink != 0 {
-			if !w.o.Follow {
-				w.skip(f.path, "symlink (use --follow)")
-				continue
-			}
-			fi, err = os.Stat(f.path)
-			switch {
-			case errors.Is(err, syscall.ELOOP):
-				w.skip(f.path, "symlink loop")
-				continue
-			case errors.Is(err, fs.ErrNotExist):
-				w.skip(f.path, "broken symlink")
-				continue
-			case err != nil:
-				w.errs = append(w.errs, err)
-				continue
-			}
-			typ, f.link = fi.Mode().Type(), true
-		}
-		if typ.IsDir() {
-			if fi == nil {
-				if fi, err = e.Info(); err != nil {
-					w.errs = append(w.errs, err)
-					continue
-				}
-			}
-			if f.id, err = idOf(f.path, fi); err != nil {
-				w.errs = append(w.errs, err)
-				continue
-			}
+		f, typ, ok := w.entry(e, dir, rel)
+		switch {
+		case !ok:
+		case typ.IsDir():
 			dirs = append(dirs, f)
-			continue
+		default:
+			files = append(files, f)
 		}
-		if len(w.o.Include) > 0 && !matchAny(w.o.Include, name, f.rel) {
-			w.skip(f.path, "not included")
-			continue
-		}
-		if !typ.IsRegular() {
-			w.skip(f.path, "not a regular file: "+typeName(typ))
-			continue
-		}
-		f.key = keyOf(name)
-		files = append(files, f)
 	}
 
 	slices.SortStableFunc(files, func(a, b found) int { return a.key.compare(b.key) })
@@ -250,6 +203,78 @@ func (w *walker) dir(r *root, dir, rel string, id fileID) {
 			w.dir(r, d.path, d.rel, d.id)
 		}
 	}
+}
+
+// entry examines e, an entry of the folder dir whose relative path is rel.
+// It returns the entry as found and its type (of the target, for a
+// symbolic link followed), and ok if and only if the entry is kept: a
+// folder to walk or a regular file to scan. Otherwise it has recorded why
+// not, as a skip or an error.
+func (w *walker) entry(e fs.DirEntry, dir, rel string) (f found, typ fs.FileMode, ok bool) {
+	name := e.Name()
+	f = found{path: filepath.Join(dir, name), rel: path.Join(rel, name)}
+	if strings.HasPrefix(name, ".") {
+		w.skip(f.path, "hidden")
+		return f, 0, false
+	}
+	if matchAny(w.o.Exclude, name, f.rel) {
+		w.skip(f.path, "excluded")
+		return f, 0, false
+	}
+	typ = e.Type()
+	var fi fs.FileInfo // of the folder, or of a symbolic link's target
+	if typ&fs.ModeSymlink != 0 {
+		if fi, ok = w.target(f.path); !ok {
+			return f, 0, false
+		}
+		typ, f.link = fi.Mode().Type(), true
+	}
+	if typ.IsDir() {
+		var err error
+		if fi == nil {
+			if fi, err = e.Info(); err != nil {
+				w.errs = append(w.errs, err)
+				return f, 0, false
+			}
+		}
+		if f.id, err = idOf(f.path, fi); err != nil {
+			w.errs = append(w.errs, err)
+			return f, 0, false
+		}
+		return f, typ, true
+	}
+	if len(w.o.Include) > 0 && !matchAny(w.o.Include, name, f.rel) {
+		w.skip(f.path, "not included")
+		return f, 0, false
+	}
+	if !typ.IsRegular() {
+		w.skip(f.path, "not a regular file: "+typeName(typ))
+		return f, 0, false
+	}
+	f.key = keyOf(name)
+	return f, typ, true
+}
+
+// target returns the file the symbolic link p leads to, and ok if and only
+// if it is to be followed; otherwise it has recorded why not.
+func (w *walker) target(p string) (fi fs.FileInfo, ok bool) {
+	if !w.o.Follow {
+		w.skip(p, "symlink (use --follow)")
+		return nil, false
+	}
+	fi, err := os.Stat(p)
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		w.skip(p, "symlink loop")
+		return nil, false
+	case errors.Is(err, fs.ErrNotExist):
+		w.skip(p, "broken symlink")
+		return nil, false
+	case err != nil:
+		w.errs = append(w.errs, err)
+		return nil, false
+	}
+	return fi, true
 }
 
 // walkError words a failure to read folder dir as "walk <dir>: <reason>",
