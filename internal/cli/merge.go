@@ -12,12 +12,11 @@ import (
 
 // mergeOptions are the flags of synclog merge.
 type mergeOptions struct {
-	format, output, failOn string
-	redact, quiet          bool
+	reportOptions
 }
 
 func newMergeCmd(s *streams) *cobra.Command {
-	o := &mergeOptions{}
+	o := &mergeOptions{reportOptions{formats: []string{"text", "markdown", "json", "html"}}}
 	cmd := &cobra.Command{
 		Use:   "merge [flags] REPORT.json...",
 		Short: "Combine JSON reports of separate scans into one report",
@@ -36,53 +35,30 @@ Exit status as for scan: 0 nothing to escalate, 1 escalations (see --fail-on),
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
   synclog merge -f markdown shard1.json shard2.json`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			switch o.format {
-			case "text", "markdown", "json", "html":
-			case "md":
-				o.format = "markdown"
-			case "csv":
-				return &usageError{"--format csv lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs"}
-			default:
-				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown, json or html)", o.format)}
-			}
-			sum := report.NewSummary(report.Limits{})
-			for i, name := range args {
-				r, err := readReport(name, s)
-				if err != nil {
-					return err
-				}
-				if i == 0 {
-					sum = r
-				} else {
-					sum.Merge(r)
-				}
-			}
-			news := failed(sum, o.failOn)
-			incomplete := sum.Incomplete() > 0
-			if o.quiet && !news && !incomplete {
-				return nil
-			}
-			ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
-			if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
-				return err
-			}
-			switch {
-			case news:
-				return errEscalate
-			case incomplete:
-				return errInputs
-			}
-			return nil
-		},
+		RunE: func(_ *cobra.Command, args []string) error { return mergeRun(s, o, args) },
 	}
-	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown, json or html")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	f.BoolVar(&o.redact, "redact", true, "redact personal data in the merged report (--redact=false to show it)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0")
-	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review, unknown or never")
+	o.addFlags(cmd, "redact")
 	return cmd
+}
+
+// mergeRun merges the JSON reports names, in that order, and writes the
+// report of the whole.
+func mergeRun(s *streams, o *mergeOptions, names []string) error {
+	sum := report.NewSummary(report.Limits{})
+	for i, name := range names {
+		r, err := readReport(name, s)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			sum = r
+		} else {
+			sum.Merge(r)
+		}
+	}
+	// Width 0: merge has always written the report at full width, even to
+	// a terminal.
+	return o.deliver(s, sum, 0, sum.Incomplete() > 0, nil)
 }
 
 // readReport reads one JSON report ("-": standard input).
