@@ -144,7 +144,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
-	paths, werrs := expand(o)
+	paths, skipped, werrs := expand(o)
 	sum, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
@@ -162,6 +162,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		bar.Stop()
 	}
 	errs = append(werrs, errs...)
+	noteSkipped(s, sum, skipped, !o.silent(sum, len(errs) > 0))
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
@@ -243,13 +244,15 @@ func openState(path string) (st *state.State, unlock func() error, err error) {
 
 // expand turns the PATHs into the inputs to scan: folders walked, in scan
 // order. A PATH that cannot even be looked at stays an input, so that the
-// scan reports it in its place in the report (and the exit status).
-func expand(o *scanOptions) ([]string, []error) {
+// scan reports it in its place in the report (and the exit status). It
+// also returns what the walks passed over.
+func expand(o *scanOptions) ([]string, []walk.Skipped, []error) {
 	wo := walk.Options{Follow: o.follow, Include: o.include, Exclude: o.exclude}
 	var paths []string
+	var skipped []walk.Skipped
 	var errs []error
 	for _, p := range o.paths {
-		files, _, werrs := walk.Expand([]string{p}, wo)
+		files, sk, werrs := walk.Expand([]string{p}, wo)
 		for _, err := range werrs {
 			var pe *fs.PathError
 			if errors.As(err, &pe) && pe.Op == "stat" && pe.Path == p {
@@ -261,8 +264,28 @@ func expand(o *scanOptions) ([]string, []error) {
 		for _, f := range files {
 			paths = append(paths, f.Path)
 		}
+		skipped = append(skipped, sk...)
 	}
-	return paths, errs
+	return paths, skipped, errs
+}
+
+// noteSkipped records in sum what the walks passed over, and if print is
+// set, says on stderr, one line each, which of them may hide a log the
+// user meant to scan (walk.Skipped.Notable). Those come first in sum too,
+// so that the entries skipped by name (hidden, excluded, not included) or
+// read under another path cannot push them past the report's cap.
+func noteSkipped(s *streams, sum *report.Summary, skipped []walk.Skipped, print bool) {
+	for _, notable := range []bool{true, false} {
+		for _, sk := range skipped {
+			if sk.Notable() != notable {
+				continue
+			}
+			sum.AddSkipped(sk.Path, sk.Why)
+			if notable && print {
+				fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe("skipped "+sk.Path+": "+sk.Why))
+			}
+		}
+	}
 }
 
 // progressOf returns bar as a scan.Progress, or nil (not a nil

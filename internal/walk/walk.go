@@ -46,6 +46,29 @@ type File struct {
 // irregular file).
 type Skipped struct{ Path, Why string }
 
+// The reasons of a Skipped entry that Notable tells apart. The others are
+// written where they are found.
+const (
+	whyHidden      = "hidden"
+	whyExcluded    = "excluded"
+	whyNotIncluded = "not included"
+	whyDuplicate   = "duplicate"
+	whyWalked      = "already walked: " // + the folder's first path
+)
+
+// Notable reports whether s passed over something that its user may have
+// meant to scan and that was read nowhere else: a symbolic link not
+// followed, a broken or looping link, a file that is not regular. It is
+// false for an entry skipped by name (hidden, excluded, not included) and
+// for one read under another path (duplicate, already walked).
+func (s Skipped) Notable() bool {
+	switch s.Why {
+	case whyHidden, whyExcluded, whyNotIncluded, whyDuplicate:
+		return false
+	}
+	return !strings.HasPrefix(s.Why, whyWalked)
+}
+
 // Expand turns command-line paths into the files to scan, in scan order.
 //
 // A path that is "-" or not a folder is kept as given, whatever
@@ -129,7 +152,7 @@ func (w *walker) expand(p string) {
 	}
 	clean := filepath.Clean(p)
 	if w.seen[clean] {
-		w.skip(p, "duplicate")
+		w.skip(p, whyDuplicate)
 		return
 	}
 	w.seen[clean] = true
@@ -146,7 +169,7 @@ func (w *walker) expand(p string) {
 func (w *walker) keep(p string) {
 	clean := filepath.Clean(p)
 	if w.seen[clean] {
-		w.skip(p, "duplicate")
+		w.skip(p, whyDuplicate)
 		return
 	}
 	w.seen[clean] = true
@@ -198,7 +221,7 @@ func (w *walker) dir(r *root, dir, rel string, id fileID) {
 		case r.active[d.id]:
 			w.skip(d.path, "symlink loop")
 		case ok:
-			w.skip(d.path, "already walked: "+first)
+			w.skip(d.path, whyWalked+first)
 		default:
 			w.dir(r, d.path, d.rel, d.id)
 		}
@@ -214,11 +237,11 @@ func (w *walker) entry(e fs.DirEntry, dir, rel string) (f found, typ fs.FileMode
 	name := e.Name()
 	f = found{path: filepath.Join(dir, name), rel: path.Join(rel, name)}
 	if strings.HasPrefix(name, ".") {
-		w.skip(f.path, "hidden")
+		w.skip(f.path, whyHidden)
 		return f, 0, false
 	}
 	if matchAny(w.o.Exclude, name, f.rel) {
-		w.skip(f.path, "excluded")
+		w.skip(f.path, whyExcluded)
 		return f, 0, false
 	}
 	typ = e.Type()
@@ -244,7 +267,7 @@ func (w *walker) entry(e fs.DirEntry, dir, rel string) (f found, typ fs.FileMode
 		return f, typ, true
 	}
 	if len(w.o.Include) > 0 && !matchAny(w.o.Include, name, f.rel) {
-		w.skip(f.path, "not included")
+		w.skip(f.path, whyNotIncluded)
 		return f, 0, false
 	}
 	if !typ.IsRegular() {
