@@ -46,6 +46,29 @@ type File struct {
 // irregular file).
 type Skipped struct{ Path, Why string }
 
+// The reasons of a Skipped entry that Notable tells apart. The others are
+// written where they are found.
+const (
+	whyHidden      = "hidden"
+	whyExcluded    = "excluded"
+	whyNotIncluded = "not included"
+	whyDuplicate   = "duplicate"
+	whyWalked      = "already walked: " // + the folder's first path
+)
+
+// Notable reports whether s passed over something that its user may have
+// meant to scan and that was read nowhere else: a symbolic link not
+// followed, a broken or looping link, a file that is not regular. It is
+// false for an entry skipped by name (hidden, excluded, not included) and
+// for one read under another path (duplicate, already walked).
+func (s Skipped) Notable() bool {
+	switch s.Why {
+	case whyHidden, whyExcluded, whyNotIncluded, whyDuplicate:
+		return false
+	}
+	return !strings.HasPrefix(s.Why, whyWalked)
+}
+
 // Expand turns command-line paths into the files to scan, in scan order.
 //
 // A path that is "-" or not a folder is kept as given, whatever
@@ -129,7 +152,7 @@ func (w *walker) expand(p string) {
 	}
 	clean := filepath.Clean(p)
 	if w.seen[clean] {
-		w.skip(p, "duplicate")
+		w.skip(p, whyDuplicate)
 		return
 	}
 	w.seen[clean] = true
@@ -146,7 +169,7 @@ func (w *walker) expand(p string) {
 func (w *walker) keep(p string) {
 	clean := filepath.Clean(p)
 	if w.seen[clean] {
-		w.skip(p, "duplicate")
+		w.skip(p, whyDuplicate)
 		return
 	}
 	w.seen[clean] = true
@@ -179,61 +202,14 @@ func (w *walker) dir(r *root, dir, rel string, id fileID) {
 	}
 	var files, dirs []found
 	for _, e := range entries {
-		name := e.Name()
-		f := found{path: filepath.Join(dir, name), rel: path.Join(rel, name)}
-		if strings.HasPrefix(name, ".") {
-			w.skip(f.path, "hidden")
-			continue
-		}
-		if matchAny(w.o.Exclude, name, f.rel) {
-			w.skip(f.path, "excluded")
-			continue
-		}
-		typ := e.Type()
-		var fi fs.FileInfo // of the folder, or of a symbolic link's target
-		if typ&fs.ModeSymlink != 0 {
-			if !w.o.Follow {
-				w.skip(f.path, "symlink (use --follow)")
-				continue
-			}
-			fi, err = os.Stat(f.path)
-			switch {
-			case errors.Is(err, syscall.ELOOP):
-				w.skip(f.path, "symlink loop")
-				continue
-			case errors.Is(err, fs.ErrNotExist):
-				w.skip(f.path, "broken symlink")
-				continue
-			case err != nil:
-				w.errs = append(w.errs, err)
-				continue
-			}
-			typ, f.link = fi.Mode().Type(), true
-		}
-		if typ.IsDir() {
-			if fi == nil {
-				if fi, err = e.Info(); err != nil {
-					w.errs = append(w.errs, err)
-					continue
-				}
-			}
-			if f.id, err = idOf(f.path, fi); err != nil {
-				w.errs = append(w.errs, err)
-				continue
-			}
+		f, typ, ok := w.entry(e, dir, rel)
+		switch {
+		case !ok:
+		case typ.IsDir():
 			dirs = append(dirs, f)
-			continue
+		default:
+			files = append(files, f)
 		}
-		if len(w.o.Include) > 0 && !matchAny(w.o.Include, name, f.rel) {
-			w.skip(f.path, "not included")
-			continue
-		}
-		if !typ.IsRegular() {
-			w.skip(f.path, "not a regular file: "+typeName(typ))
-			continue
-		}
-		f.key = keyOf(name)
-		files = append(files, f)
 	}
 
 	slices.SortStableFunc(files, func(a, b found) int { return a.key.compare(b.key) })
@@ -245,11 +221,83 @@ func (w *walker) dir(r *root, dir, rel string, id fileID) {
 		case r.active[d.id]:
 			w.skip(d.path, "symlink loop")
 		case ok:
-			w.skip(d.path, "already walked: "+first)
+			w.skip(d.path, whyWalked+first)
 		default:
 			w.dir(r, d.path, d.rel, d.id)
 		}
 	}
+}
+
+// entry examines e, an entry of the folder dir whose relative path is rel.
+// It returns the entry as found and its type (of the target, for a
+// symbolic link followed), and ok if and only if the entry is kept: a
+// folder to walk or a regular file to scan. Otherwise it has recorded why
+// not, as a skip or an error.
+func (w *walker) entry(e fs.DirEntry, dir, rel string) (f found, typ fs.FileMode, ok bool) {
+	name := e.Name()
+	f = found{path: filepath.Join(dir, name), rel: path.Join(rel, name)}
+	if strings.HasPrefix(name, ".") {
+		w.skip(f.path, whyHidden)
+		return f, 0, false
+	}
+	if matchAny(w.o.Exclude, name, f.rel) {
+		w.skip(f.path, whyExcluded)
+		return f, 0, false
+	}
+	typ = e.Type()
+	var fi fs.FileInfo // of the folder, or of a symbolic link's target
+	if typ&fs.ModeSymlink != 0 {
+		if fi, ok = w.target(f.path); !ok {
+			return f, 0, false
+		}
+		typ, f.link = fi.Mode().Type(), true
+	}
+	if typ.IsDir() {
+		var err error
+		if fi == nil {
+			if fi, err = e.Info(); err != nil {
+				w.errs = append(w.errs, err)
+				return f, 0, false
+			}
+		}
+		if f.id, err = idOf(f.path, fi); err != nil {
+			w.errs = append(w.errs, err)
+			return f, 0, false
+		}
+		return f, typ, true
+	}
+	if len(w.o.Include) > 0 && !matchAny(w.o.Include, name, f.rel) {
+		w.skip(f.path, whyNotIncluded)
+		return f, 0, false
+	}
+	if !typ.IsRegular() {
+		w.skip(f.path, "not a regular file: "+typeName(typ))
+		return f, 0, false
+	}
+	f.key = keyOf(name)
+	return f, typ, true
+}
+
+// target returns the file the symbolic link p leads to, and ok if and only
+// if it is to be followed; otherwise it has recorded why not.
+func (w *walker) target(p string) (fi fs.FileInfo, ok bool) {
+	if !w.o.Follow {
+		w.skip(p, "symlink (use --follow)")
+		return nil, false
+	}
+	fi, err := os.Stat(p)
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		w.skip(p, "symlink loop")
+		return nil, false
+	case errors.Is(err, fs.ErrNotExist):
+		w.skip(p, "broken symlink")
+		return nil, false
+	case err != nil:
+		w.errs = append(w.errs, err)
+		return nil, false
+	}
+	return fi, true
 }
 
 // walkError words a failure to read folder dir as "walk <dir>: <reason>",

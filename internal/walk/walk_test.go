@@ -348,3 +348,28 @@ func TestExpandPermissionDenied(t *testing.T) {
 		t.Errorf("errors.Is(%v, fs.ErrPermission) = false, want true", errs[0])
 	}
 }
+
+// TestSkippedNotable checks which skips are worth a warning: those that
+// may hide a log the user meant to scan, not those asked for by name or
+// read under another path.
+func TestSkippedNotable(t *testing.T) {
+	tests := []struct {
+		why  string
+		want bool
+	}{
+		{"symlink (use --follow)", true},
+		{"broken symlink", true},
+		{"symlink loop", true},
+		{"not a regular file: FIFO", true},
+		{"hidden", false},
+		{"excluded", false},
+		{"not included", false},
+		{"duplicate", false},
+		{"already walked: logs/a", false},
+	}
+	for _, tc := range tests {
+		if got := (Skipped{Path: "p", Why: tc.why}).Notable(); got != tc.want {
+			t.Errorf("Skipped{Why: %q}.Notable() = %v, want %v", tc.why, got, tc.want)
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ func TestStateLockHeld(t *testing.T) {
 	}
 	defer unlock()
 	var out, errOut bytes.Buffer
-	code := run([]string{"scan", "--state", path, "../../testdata/logs/legacy.log"}, strings.NewReader(""), &out, &errOut)
+	code := Run([]string{"scan", "--state", path, "../../testdata/logs/legacy.log"}, strings.NewReader(""), &out, &errOut)
 	if code != 75 {
 		t.Errorf("exit = %d, want 75", code)
 	}
@@ -40,7 +40,7 @@ func TestStateLockHeld(t *testing.T) {
 	}
 	// Released, the next run goes ahead.
 	unlock()
-	if code := run([]string{"scan", "--state", path, "../../testdata/logs/legacy.log"}, strings.NewReader(""), &out, &errOut); code != 1 {
+	if code := Run([]string{"scan", "--state", path, "../../testdata/logs/legacy.log"}, strings.NewReader(""), &out, &errOut); code != 1 {
 		t.Errorf("after unlock: exit = %d, want 1", code)
 	}
 }

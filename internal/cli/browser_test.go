@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -132,7 +132,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	synclog := func(args ...string) []byte {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		if code := run(append(args, paths...), strings.NewReader(""), &out, &errOut); code != 1 {
+		if code := Run(append(args, paths...), strings.NewReader(""), &out, &errOut); code != 1 {
 			t.Fatalf("synclog %s: exit %d, want 1 (escalations)\n%s", strings.Join(args, " "), code, errOut.String())
 		}
 		return out.Bytes()

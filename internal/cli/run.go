@@ -1,4 +1,6 @@
-package main
+// Package cli is synclog's command line: the cobra commands, their flags,
+// progress, and the mapping of errors to exit codes.
+package cli
 
 import (
 	"context"
@@ -68,7 +70,10 @@ var errInputs = errors.New("some inputs could not be read whole")
 // errEscalate reports that the report has escalations.
 var errEscalate = errors.New("escalations found")
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Run runs synclog with args (without the program name) on the given
+// streams and returns the exit status; it never exits. It is what main
+// and the tests call.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout), errTTY: isTerminal(stderr)}
 	_, s.noColor = os.LookupEnv("NO_COLOR")
 	if f, ok := stdout.(*os.File); ok && s.outTTY {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -13,12 +13,12 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// go test ./cmd/synclog -update rewrites the scripts' expected output.
+// go test ./internal/cli -update rewrites the scripts' expected output.
 var update = flag.Bool("update", false, "update testscript files")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"synclog": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"synclog": func() { os.Exit(Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

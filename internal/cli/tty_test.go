@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func TestScanTerminalStdin(t *testing.T) {
 	defer ptmx.Close()
 	defer tty.Close()
 	var out, errOut bytes.Buffer
-	code := run([]string{"scan"}, tty, &out, &errOut)
+	code := Run([]string{"scan"}, tty, &out, &errOut)
 	if code != 2 {
 		t.Errorf("exit = %d, want 2", code)
 	}
@@ -42,7 +42,7 @@ func TestColorOnlyOnTerminal(t *testing.T) {
 		t.Helper()
 		out := onPTY(t, 0, func(tty *os.File) {
 			var errOut bytes.Buffer
-			run(args, strings.NewReader(""), tty, &errOut)
+			Run(args, strings.NewReader(""), tty, &errOut)
 		})
 		return strings.Contains(out, "\x1b[")
 	}
@@ -54,7 +54,7 @@ func TestColorOnlyOnTerminal(t *testing.T) {
 		t.Error("colour on a terminal with NO_COLOR set")
 	}
 	var out, errOut bytes.Buffer
-	run(args, strings.NewReader(""), &out, &errOut)
+	Run(args, strings.NewReader(""), &out, &errOut)
 	if bytes.Contains(out.Bytes(), []byte("\x1b[")) {
 		t.Error("colour in a pipe")
 	}
@@ -69,7 +69,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 		t.Helper()
 		return onPTY(t, 0, func(tty *os.File) {
 			var out bytes.Buffer
-			run(append(append([]string{"scan", "-f", "json"}, extra...), log), strings.NewReader(""), &out, tty)
+			Run(append(append([]string{"scan", "-f", "json"}, extra...), log), strings.NewReader(""), &out, tty)
 		})
 	}
 	if got := onTTY(t); !strings.Contains(got, "modern-trace.log.gz") || !strings.Contains(got, "done!") {
@@ -81,7 +81,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 		}
 	}
 	var out, errOut bytes.Buffer
-	run([]string{"scan", "-f", "json", log}, strings.NewReader(""), &out, &errOut)
+	Run([]string{"scan", "-f", "json", log}, strings.NewReader(""), &out, &errOut)
 	if errOut.Len() != 0 {
 		t.Errorf("stderr in a pipe = %q, want nothing", errOut.String())
 	}
@@ -105,7 +105,7 @@ func TestSparklineOnWideTerminal(t *testing.T) {
 	onTTY := func(cols uint16) string {
 		return onPTY(t, cols, func(tty *os.File) {
 			var errOut bytes.Buffer
-			run([]string{"scan", log}, strings.NewReader(""), tty, &errOut)
+			Run([]string{"scan", log}, strings.NewReader(""), tty, &errOut)
 		})
 	}
 	if got := onTTY(160); !strings.Contains(got, caption) || !strings.Contains(got, "│"+strings.Repeat("█", 100)+"│") {
@@ -115,7 +115,7 @@ func TestSparklineOnWideTerminal(t *testing.T) {
 		t.Errorf("80 columns: sparkline drawn for 100 buckets")
 	}
 	var out, errOut bytes.Buffer
-	run([]string{"scan", log}, strings.NewReader(""), &out, &errOut)
+	Run([]string{"scan", log}, strings.NewReader(""), &out, &errOut)
 	if strings.Contains(out.String(), caption) {
 		t.Error("sparkline in a pipe")
 	}

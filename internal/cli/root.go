@@ -1,14 +1,11 @@
-package main
+package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -47,20 +44,16 @@ escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 
 // scanOptions are the flags of synclog scan.
 type scanOptions struct {
-	format       string
-	output       string
+	reportOptions
 	codes        string
 	maxLineBytes int
 	maxBodyBytes int
 	samples      int
 	maxWindow    int
 	maxRatio     int
-	noRedact     bool
 	jobs         int
 	since, until string
-	quiet        bool
 	noProgress   bool
-	failOn       string
 	statePath    string
 	dryRun       bool
 	follow       bool
@@ -70,7 +63,7 @@ type scanOptions struct {
 }
 
 func newScanCmd(s *streams, runF func(context.Context, *scanOptions) error) *cobra.Command {
-	o := &scanOptions{}
+	o := &scanOptions{reportOptions: reportOptions{formats: []string{"text", "markdown", "json", "html", "csv"}}}
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Scan Sync logs and report what to escalate",
@@ -102,100 +95,56 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 				}
 				o.paths = []string{"-"}
 			}
-			switch o.failOn {
-			case "escalation", "review", "unknown", "never":
-			default:
-				return &usageError{fmt.Sprintf("unknown --fail-on %q (want escalation, review, unknown or never)", o.failOn)}
-			}
-			switch o.format {
-			case "text", "markdown", "md", "json", "html", "csv":
-			default:
-				return &usageError{fmt.Sprintf("unknown --format %q (want text, markdown, json, html or csv)", o.format)}
-			}
-			if o.format == "md" {
-				o.format = "markdown"
-			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
 			return scanRun(cmd.Context(), s, o)
 		},
 	}
+	o.reportOptions.addFlags(cmd, "no-redact")
+	o.addScanFlags(cmd)
+	return cmd
+}
+
+// addScanFlags defines the flags of scan that merge does not have.
+func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "text", "report format: text, markdown, json, html or csv (one row per failed response)")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	f.StringVar(&o.codes, "codes", "", "JSON `FILE` of code table entries that add to or override the built-in table")
 	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
 	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (there is one only when stderr is a terminal)")
 	f.StringVar(&o.statePath, "state", "", "remember in `FILE` how far each input was read; read only what is new (one run at a time: a lock is taken next to FILE)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "with --state: read from the remembered offsets but leave FILE untouched")
 	f.BoolVar(&o.follow, "follow", false, "follow symbolic links found while walking folders")
 	f.StringArrayVar(&o.include, "include", nil, "in folders, scan only files whose name or relative path matches `GLOB` (repeatable)")
 	f.StringArrayVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name or relative path matches `GLOB` (repeatable)")
-	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "scan up to `N` inputs at once (the report is the same for any N)")
-	f.BoolVar(&o.noRedact, "no-redact", false, "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"escalation", "review", "unknown", "never"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "markdown", "json", "html", "csv"}, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
 }
 
 func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
-	tables := [][]classify.Entry{classify.DefaultEntries()}
-	if o.codes != "" {
-		f, err := os.Open(o.codes)
-		if err != nil {
-			return &usageError{fmt.Sprintf("--codes: %v", err)}
-		}
-		user, err := classify.LoadEntries(f)
-		f.Close()
-		if err != nil {
-			return &usageError{fmt.Sprintf("--codes %s: %v", o.codes, err)}
-		}
-		tables = append(tables, user)
-	}
-	cl, err := classify.New(tables...)
+	cl, err := classifier(o.codes)
 	if err != nil {
 		return err
 	}
-	var since, until time.Time
-	for _, w := range []struct {
-		flag, val string
-		dst       *time.Time
-	}{{"since", o.since, &since}, {"until", o.until, &until}} {
-		if w.val == "" {
-			continue
-		}
-		if *w.dst, err = parseWhen(w.val, time.Now()); err != nil {
-			return &usageError{fmt.Sprintf("--%s: %v", w.flag, err)}
-		}
+	since, until, err := o.window(time.Now())
+	if err != nil {
+		return err
 	}
+	st, unlock, err := openState(o.statePath)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var bar *progressBar
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
-	var st *state.State
-	if o.statePath != "" {
-		unlock, err := state.Lock(o.statePath)
-		if err != nil {
-			if errors.Is(err, state.ErrLocked) {
-				return &lockedError{err}
-			}
-			return fmt.Errorf("--state: %w", err)
-		}
-		defer unlock()
-		if st, err = state.Load(o.statePath); err != nil {
-			return fmt.Errorf("--state: %w", err)
-		}
-	}
-	paths, werrs := expand(o)
+	paths, skipped, werrs := expand(o)
 	sum, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
@@ -213,13 +162,13 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		bar.Stop()
 	}
 	errs = append(werrs, errs...)
+	noteSkipped(s, sum, skipped, !o.silent(sum, len(errs) > 0))
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	}
-	news := failed(sum, o.failOn)
 	// The state moves on only once the report is out: a run that dies
 	// before reads the same lines again, it never skips any.
 	saveState := func() error {
@@ -232,37 +181,78 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		}
 		return nil
 	}
-	if o.quiet && !news && len(errs) == 0 {
-		return saveState()
+	return o.deliver(s, sum, s.width, len(errs) > 0, saveState)
+}
+
+// classifier builds the classifier: the built-in code table, overridden
+// by the JSON file codes if it is not "".
+func classifier(codes string) (*classify.Classifier, error) {
+	tables := [][]classify.Entry{classify.DefaultEntries()}
+	if codes != "" {
+		f, err := os.Open(codes)
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("--codes: %v", err)}
+		}
+		user, err := classify.LoadEntries(f)
+		f.Close()
+		if err != nil {
+			return nil, &usageError{fmt.Sprintf("--codes %s: %v", codes, err)}
+		}
+		tables = append(tables, user)
 	}
-	ro := report.Options{Format: o.format, Redact: !o.noRedact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
-	if o.output == "" {
-		ro.Width = s.width
+	return classify.New(tables...)
+}
+
+// window reads --since and --until, relative to now; a zero time is no
+// bound.
+func (o *scanOptions) window(now time.Time) (since, until time.Time, err error) {
+	for _, w := range []struct {
+		flag, val string
+		dst       *time.Time
+	}{{"since", o.since, &since}, {"until", o.until, &until}} {
+		if w.val == "" {
+			continue
+		}
+		if *w.dst, err = parseWhen(w.val, now); err != nil {
+			return time.Time{}, time.Time{}, &usageError{fmt.Sprintf("--%s: %v", w.flag, err)}
+		}
 	}
-	if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
-		return err
+	return since, until, nil
+}
+
+// openState takes the lock of the --state file path and loads it. With
+// path "", there is no state: it returns a nil state and an unlock that
+// does nothing. unlock is never nil.
+func openState(path string) (st *state.State, unlock func() error, err error) {
+	none := func() error { return nil }
+	if path == "" {
+		return nil, none, nil
 	}
-	if err := saveState(); err != nil {
-		return err
+	unlock, err = state.Lock(path)
+	if err != nil {
+		if errors.Is(err, state.ErrLocked) {
+			return nil, none, &lockedError{err}
+		}
+		return nil, none, fmt.Errorf("--state: %w", err)
 	}
-	switch {
-	case news:
-		return errEscalate
-	case len(errs) > 0:
-		return errInputs
+	if st, err = state.Load(path); err != nil {
+		_ = unlock() // the load error says more
+		return nil, none, fmt.Errorf("--state: %w", err)
 	}
-	return nil
+	return st, unlock, nil
 }
 
 // expand turns the PATHs into the inputs to scan: folders walked, in scan
 // order. A PATH that cannot even be looked at stays an input, so that the
-// scan reports it in its place in the report (and the exit status).
-func expand(o *scanOptions) ([]string, []error) {
+// scan reports it in its place in the report (and the exit status). It
+// also returns what the walks passed over.
+func expand(o *scanOptions) ([]string, []walk.Skipped, []error) {
 	wo := walk.Options{Follow: o.follow, Include: o.include, Exclude: o.exclude}
 	var paths []string
+	var skipped []walk.Skipped
 	var errs []error
 	for _, p := range o.paths {
-		files, _, werrs := walk.Expand([]string{p}, wo)
+		files, sk, werrs := walk.Expand([]string{p}, wo)
 		for _, err := range werrs {
 			var pe *fs.PathError
 			if errors.As(err, &pe) && pe.Op == "stat" && pe.Path == p {
@@ -274,8 +264,28 @@ func expand(o *scanOptions) ([]string, []error) {
 		for _, f := range files {
 			paths = append(paths, f.Path)
 		}
+		skipped = append(skipped, sk...)
 	}
-	return paths, errs
+	return paths, skipped, errs
+}
+
+// noteSkipped records in sum what the walks passed over, and if print is
+// set, says on stderr, one line each, which of them may hide a log the
+// user meant to scan (walk.Skipped.Notable). Those come first in sum too,
+// so that the entries skipped by name (hidden, excluded, not included) or
+// read under another path cannot push them past the report's cap.
+func noteSkipped(s *streams, sum *report.Summary, skipped []walk.Skipped, print bool) {
+	for _, notable := range []bool{true, false} {
+		for _, sk := range skipped {
+			if sk.Notable() != notable {
+				continue
+			}
+			sum.AddSkipped(sk.Path, sk.Why)
+			if notable && print {
+				fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe("skipped "+sk.Path+": "+sk.Why))
+			}
+		}
+	}
 }
 
 // progressOf returns bar as a scan.Progress, or nil (not a nil
@@ -285,53 +295,4 @@ func progressOf(bar *progressBar) scan.Progress {
 		return nil
 	}
 	return bar
-}
-
-// failed reports whether sum holds what --fail-on names.
-func failed(sum *report.Summary, failOn string) bool {
-	switch failOn {
-	case "never":
-		return false
-	case "unknown":
-		return sum.Escalations()+sum.Reviews()+sum.Unknown() > 0
-	case "review":
-		return sum.Escalations()+sum.Reviews() > 0
-	}
-	return sum.Escalations() > 0
-}
-
-// writeReport renders to out, or to path through a temporary file in the
-// same folder that is renamed over path only once complete, so that a
-// reader never sees a half-written report.
-func writeReport(out io.Writer, path string, render func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		bw := bufio.NewWriter(out)
-		if err := render(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return &cantCreateError{fmt.Errorf("write report: %w", err)}
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	bw := bufio.NewWriter(tmp)
-	err = render(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return &cantCreateError{fmt.Errorf("write report %s: %w", path, err)}
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func TestNoIdentifierSurvives(t *testing.T) {
 	for _, format := range []string{"text", "markdown", "json", "html", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			run(append([]string{"scan", "--samples", "100", "-f", format}, paths...), strings.NewReader(""), &out, &errOut)
+			Run(append([]string{"scan", "--samples", "100", "-f", format}, paths...), strings.NewReader(""), &out, &errOut)
 			all := strings.ToLower(out.String() + errOut.String())
 			for _, c := range canaries {
 				if i := strings.Index(all, strings.ToLower(c)); i >= 0 {
@@ -43,7 +43,7 @@ func TestNoIdentifierSurvives(t *testing.T) {
 				t.Errorf("no stand-in in the report: nothing was redacted?")
 			}
 			out.Reset()
-			run(append([]string{"scan", "--no-redact", "-f", format}, paths...), strings.NewReader(""), &out, &errOut)
+			Run(append([]string{"scan", "--no-redact", "-f", format}, paths...), strings.NewReader(""), &out, &errOut)
 			if !strings.Contains(out.String(), "987654321") {
 				t.Errorf("--no-redact: the account id is missing, so this test cannot see a leak")
 			}

@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"synclog/internal/report"
+)
+
+// failOnValues are the values of --fail-on, mildest trigger first.
+var failOnValues = []string{"escalation", "review", "unknown", "never"}
+
+// reportOptions are the flags that scan and merge share: which report is
+// written where, whether it is redacted, and what makes exit status 1.
+// They are defined by addFlags and checked by check, for both commands.
+type reportOptions struct {
+	formats []string // the formats the command writes ("md" is an alias)
+	format  string
+	output  string
+	failOn  string
+	quiet   bool
+	redact  bool
+}
+
+// addFlags defines o's flags on cmd and checks them before cmd runs.
+// redactFlag is how cmd spells redaction: "no-redact" (scan, which reads
+// logs: off by default) or "redact" (merge, on by default).
+func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
+	f := cmd.Flags()
+	formats := orList(o.formats)
+	if slices.Contains(o.formats, "csv") {
+		formats += " (one row per failed response)"
+	}
+	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats)
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
+	o.redact = true
+	switch redactFlag {
+	case "no-redact":
+		f.VarPF(notBool{&o.redact}, "no-redact", "", "show personal data (account ids, e-mails, tokens, IPs) instead of stand-ins").NoOptDefVal = "true"
+	default:
+		f.BoolVar(&o.redact, "redact", true, "redact personal data in the merged report (--redact=false to show it)")
+	}
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(o.formats, cobra.ShellCompDirectiveNoFileComp))
+	cmd.PreRunE = func(*cobra.Command, []string) error { return o.check() }
+}
+
+// check rejects values of o's flags that the command cannot honour, and
+// turns the alias "md" into "markdown".
+func (o *reportOptions) check() error {
+	if !slices.Contains(failOnValues, o.failOn) {
+		return &usageError{fmt.Sprintf("unknown --fail-on %q (want %s)", o.failOn, orList(failOnValues))}
+	}
+	if o.format == "md" {
+		o.format = "markdown"
+	}
+	switch {
+	case slices.Contains(o.formats, o.format):
+		return nil
+	case o.format == "csv":
+		return &usageError{"--format csv lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs"}
+	}
+	return &usageError{fmt.Sprintf("unknown --format %q (want %s)", o.format, orList(o.formats))}
+}
+
+// silent reports whether --quiet keeps the run from printing anything:
+// sum holds nothing that --fail-on names and the run had no trouble.
+func (o *reportOptions) silent(sum *report.Summary, trouble bool) bool {
+	return o.quiet && !trouble && !failed(sum, o.failOn)
+}
+
+// deliver writes the report of sum as o says, to stdout at width columns
+// (0: no limit) or to --output, unless o is silent. Then it calls done
+// (if not nil), and returns errEscalate if sum holds what --fail-on names,
+// else errInputs if trouble is set, else nil.
+func (o *reportOptions) deliver(s *streams, sum *report.Summary, width int, trouble bool, done func() error) error {
+	if !o.silent(sum, trouble) {
+		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
+		if o.output == "" {
+			ro.Width = width
+		}
+		if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
+			return err
+		}
+	}
+	if done != nil {
+		if err := done(); err != nil {
+			return err
+		}
+	}
+	switch {
+	case failed(sum, o.failOn):
+		return errEscalate
+	case trouble:
+		return errInputs
+	}
+	return nil
+}
+
+// orList writes vs as "a, b or c".
+func orList(vs []string) string {
+	if len(vs) < 2 {
+		return strings.Join(vs, "")
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
+}
+
+// notBool is a boolean flag that stores the opposite of its value, so
+// that --no-redact sets the same field as --redact=false.
+type notBool struct{ p *bool }
+
+func (b notBool) String() string   { return strconv.FormatBool(!*b.p) }
+func (b notBool) Type() string     { return "bool" }
+func (b notBool) IsBoolFlag() bool { return true }
+
+func (b notBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*b.p = !v
+	return nil
+}
+
+// failed reports whether sum holds what --fail-on names.
+func failed(sum *report.Summary, failOn string) bool {
+	switch failOn {
+	case "never":
+		return false
+	case "unknown":
+		return sum.Escalations()+sum.Reviews()+sum.Unknown() > 0
+	case "review":
+		return sum.Escalations()+sum.Reviews() > 0
+	}
+	return sum.Escalations() > 0
+}
+
+// writeReport renders to out, or to path through a temporary file in the
+// same folder that is renamed over path only once complete, so that a
+// reader never sees a half-written report.
+func writeReport(out io.Writer, path string, render func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		bw := bufio.NewWriter(out)
+		if err := render(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return &cantCreateError{fmt.Errorf("write report: %w", err)}
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	bw := bufio.NewWriter(tmp)
+	err = render(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return &cantCreateError{fmt.Errorf("write report %s: %w", path, err)}
+	}
+	return nil
+}
