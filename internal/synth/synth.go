@@ -89,7 +89,6 @@ type gen struct {
 	uid     int    // index into uids
 	session []byte // browser session id
 	url     []byte // scratch: the URL of the current request
-	ids     [4][12]byte
 }
 
 func (g *gen) size() int64 { return g.written + int64(len(g.buf)) }
