@@ -2,7 +2,9 @@ package classify
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -385,23 +387,85 @@ func TestNewErrors(t *testing.T) {
 	}
 }
 
-// TestClassifyConcurrent lets the race detector check that Classify only
-// reads the Classifier.
+// TestClassifyConcurrent runs many goroutines over one shared Classifier and
+// checks that each gets, for every body, the Class that a sequential run
+// gets: Kind, Key, Description, and Text with the same bytes at the same
+// offset, inside that goroutine's own copy of the body. Run under -race it
+// also checks that Classify only reads the Classifier.
 func TestClassifyConcurrent(t *testing.T) {
+	const (
+		workers = 16 // well above GOMAXPROCS on CI's 2 cores
+		rounds  = 50
+	)
 	c := newDefault(t)
 	cases := classifyCases()
-	done := make(chan struct{})
-	for range 4 {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			for _, tc := range cases {
-				c.Classify([]byte(tc.body))
+	small := len(cases)
+	cases = append(cases, bigBodies()...)
+	bodies := make([][]byte, len(cases))
+	want := make([]Class, len(cases))
+	for i, tc := range cases {
+		bodies[i] = []byte(tc.body)
+		want[i] = c.Classify(bodies[i])
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			own := make([][]byte, len(bodies))
+			for i, b := range bodies {
+				own[i] = bytes.Clone(b)
 			}
-		}()
+			<-start
+			for r := range rounds {
+				// The 1 MB bodies only in the first round, which keeps
+				// the test fast under -race.
+				n := len(own)
+				if r > 0 {
+					n = small
+				}
+				// Each worker starts at its own case, so different bodies
+				// are classified at the same time.
+				for j := range n {
+					i := (w*7 + r + j) % n
+					got := c.Classify(own[i])
+					if err := sameClass(got, own[i], want[i], bodies[i]); err != "" {
+						t.Errorf("worker %d, round %d, %s: %s", w, r, cases[i].name, err)
+						return
+					}
+				}
+			}
+		})
 	}
-	for range 4 {
-		<-done
+	close(start)
+	wg.Wait()
+}
+
+// sameClass compares got, the Class of gotBody, with want, the Class of
+// wantBody (a body with the same bytes), and describes the first difference,
+// or returns "".
+func sameClass(got Class, gotBody []byte, want Class, wantBody []byte) string {
+	switch {
+	case got.Kind != want.Kind || got.Key != want.Key:
+		return fmt.Sprintf("got %v %q, want %v %q", got.Kind, got.Key, want.Kind, want.Key)
+	case got.Description != want.Description:
+		return fmt.Sprintf("got Description %q, want %q", got.Description, want.Description)
+	case !bytes.Equal(got.Text, want.Text):
+		return fmt.Sprintf("got Text %.60q, want %.60q", got.Text, want.Text)
+	case !within(got.Text, gotBody):
+		return "Text is not a sub-slice of this worker's body"
+	case offset(got.Text, gotBody) != offset(want.Text, wantBody):
+		return fmt.Sprintf("got Text at offset %d, want %d", offset(got.Text, gotBody), offset(want.Text, wantBody))
 	}
+	return ""
+}
+
+// offset returns where sub starts in buf, which must hold it (see within);
+// an empty sub is at 0.
+func offset(sub, buf []byte) int {
+	if len(sub) == 0 {
+		return 0
+	}
+	return int(uintptr(unsafe.Pointer(unsafe.SliceData(sub))) - uintptr(unsafe.Pointer(unsafe.SliceData(buf))))
 }
 
 func TestClassifyAllocs(t *testing.T) {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,6 +53,28 @@ type got struct {
 		Count    int64            `json:"count"`
 		Statuses map[string]int64 `json:"statuses"`
 	} `json:"classes"`
+	Escalations []keyCount `json:"escalations"`
+	Reviews     []keyCount `json:"reviews"`
+}
+
+// keyCount is one row of the report's escalation or review list.
+type keyCount struct {
+	Key   string `json:"key"`
+	Count int64  `json:"count"`
+}
+
+// counts turns a report list into key -> count, and reports a key listed
+// twice as an error: each key has one row.
+func counts(t *testing.T, what string, rows []keyCount) map[string]int64 {
+	t.Helper()
+	m := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		if _, dup := m[r.Key]; dup {
+			t.Errorf("%s list has key %q twice", what, r.Key)
+		}
+		m[r.Key] += r.Count
+	}
+	return m
 }
 
 func scanJSON(t *testing.T, paths ...string) []byte {
@@ -71,20 +95,40 @@ func scanJSON(t *testing.T, paths ...string) []byte {
 }
 
 // TestFixtures checks every fixture against its hand-counted ground truth.
+// Every plain .log in testdata/logs must have an entry in expected.json, and
+// every entry a fixture; the .gz and .zst copies are TestCompressedCopies'.
 func TestFixtures(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(logs, "expected.json"))
-	if err != nil {
-		t.Fatal(err)
+	want := readExpected(t)
+	paths, err := filepath.Glob(filepath.Join(logs, "*.log"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures: %v", err)
 	}
-	var want map[string]expected
-	if err := json.Unmarshal(raw, &want); err != nil {
-		t.Fatal(err)
+	var names []string
+	for _, p := range paths {
+		names = append(names, filepath.Base(p))
 	}
-	for name, w := range want {
+	for _, name := range names {
+		if _, ok := want[name]; !ok {
+			t.Errorf("fixture %s has no entry in expected.json", name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if !slices.Contains(names, name) {
+			t.Errorf("expected.json has an entry for %s, which is not a fixture in %s", name, logs)
+		}
+	}
+	for _, name := range names {
+		w, ok := want[name]
+		if !ok {
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			var g got
 			if err := json.Unmarshal(scanJSON(t, filepath.Join(logs, name)), &g); err != nil {
 				t.Fatal(err)
+			}
+			if len(g.Inputs) != 1 {
+				t.Fatalf("report has %d inputs, want 1", len(g.Inputs))
 			}
 			if g.Inputs[0].Lines != w.Lines || !g.Inputs[0].Complete {
 				t.Errorf("lines = %d (complete %v), want %d", g.Inputs[0].Lines, g.Inputs[0].Complete, w.Lines)
@@ -104,6 +148,8 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("%s = %d, want %d", c.what, c.got, c.want)
 				}
 			}
+			// The class breakdown must agree with the escalation and
+			// review lists, which are checked on their own below.
 			esc, rev, codes, unk := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
 			for _, c := range g.Classes {
 				switch c.Class {
@@ -125,8 +171,10 @@ func TestFixtures(t *testing.T) {
 				what      string
 				got, want map[string]int64
 			}{
-				{"escalations", esc, w.Escalations},
-				{"reviews", rev, w.Reviews},
+				{"escalation list", counts(t, "escalation", g.Escalations), w.Escalations},
+				{"review list", counts(t, "review", g.Reviews), w.Reviews},
+				{"infra classes under 503", esc, w.Escalations},
+				{"infra classes under other statuses", rev, w.Reviews},
 				{"server codes", codes, w.ServerCodes},
 				{"unknown", unk, w.Unknown},
 			} {
@@ -136,6 +184,23 @@ func TestFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readExpected reads testdata/logs/expected.json, refusing unknown fields so
+// that a misspelt key cannot pass as an empty expectation.
+func readExpected(t *testing.T) map[string]expected {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(logs, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var want map[string]expected
+	if err := dec.Decode(&want); err != nil {
+		t.Fatalf("expected.json: %v", err)
+	}
+	return want
 }
 
 // TestCompressedCopies checks that the .gz (multi-member for modern-trace)

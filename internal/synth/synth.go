@@ -89,7 +89,6 @@ type gen struct {
 	uid     int    // index into uids
 	session []byte // browser session id
 	url     []byte // scratch: the URL of the current request
-	ids     [4][12]byte
 }
 
 func (g *gen) size() int64 { return g.written + int64(len(g.buf)) }
@@ -361,85 +360,101 @@ func (g *gen) engine(e *engine) bool {
 	} else {
 		g.noise(e, 1+g.r.IntN(5))
 	}
-
-	// Incoming records.
-	g.setURL("storage/"+e.name, "full")
-	ok := true
-	switch p := g.r.IntN(pOutcomes); {
-	case p < pInfra503:
-		g.failedGet(503, infraStrings[g.r.IntN(len(infraStrings))], 'q')
-		ok = false
-	case p < pInfra503+pHTML503:
-		g.failedGet(503, "", 'h')
-		ok = false
-	case p < pInfra503+pHTML503+pZero500:
-		g.failedGet(500, "0", 0)
-		ok = false
-	case p < pInfra503+pHTML503+pZero500+pInfra500:
-		g.failedGet(500, infraStrings[g.r.IntN(len(infraStrings))], 'q')
-		ok = false
-	case p < pInfra503+pHTML503+pZero500+pInfra500+pNetError:
-		g.head("Sync.Resource", "WARN")
-		g.buf = append(g.buf, "GET request to "...)
-		g.buf = append(g.buf, g.url...)
-		g.buf = append(g.buf, ` failed: [Exception... "`...)
-		g.buf = append(g.buf, networkFailures[g.r.IntN(len(networkFailures))]...)
-		g.buf = append(g.buf, `"  location: "<unknown>"  data: no]`...)
-		g.end()
-		g.t.NetworkErrors++
-		g.line("Sync.Status", "DEBUG", "Status.sync: success.sync => error.sync.reason.network_error")
-		ok = false
-	default:
-		g.statusLine("GET", "success", 200)
-		n := [...]int{0, 0, 0, 0, 0, 1, 1, 1, 2, 3}[g.r.IntN(10)]
-		if g.trace {
-			g.head("Sync.Resource", "TRACE")
-			g.buf = append(g.buf, "GET body: ["...)
-			for i := range n {
-				if i > 0 {
-					g.buf = append(g.buf, ',')
-				}
-				g.buf = g.appendRecord(g.buf, true)
-			}
-			g.buf = append(g.buf, ']')
-			g.end()
-		}
-		g.response(200, "")
-		if g.r.IntN(pOutcomes) < pBackoffOK {
-			g.line("Sync.Resource", "DEBUG", "Got X-Weave-Backoff: 3600")
-			g.line("Sync.SyncScheduler", "DEBUG", "Got backoff notification: 3600000ms")
-			g.t.Backoffs += 2
-		}
-		for range n {
-			g.recordNoise(e)
-		}
-		g.head(e.logger, "INFO")
-		g.buf = append(g.buf, "Records: "...)
-		g.buf = strconv.AppendInt(g.buf, int64(n), 10)
-		g.buf = append(g.buf, " applied, "...)
-		g.buf = strconv.AppendInt(g.buf, int64(n), 10)
-		g.buf = append(g.buf, " successfully, 0 failed to apply, 0 newly failed to apply, 0 reconciled."...)
-		g.end()
-		if g.r.IntN(100) < 3 {
-			g.errorWithStack(e.logger)
-		}
-	}
-	if !ok {
-		g.statusForEngine(e, "unknown_fail")
-		if g.r.IntN(2) == 0 {
-			g.head("Sync.ErrorHandler", "ERROR")
-			g.buf = append(g.buf, e.name...)
-			g.buf = append(g.buf, " failed: Error: HTTP error ("...)
-			g.buf = append(g.buf, "resource://services-sync/resource.sys.mjs:263:17)"...)
-			g.end()
-			g.stack()
-		}
+	if !g.incoming(e) {
+		g.engineFailed(e)
 		return false
 	}
 	if out == 0 {
 		return true
 	}
 	return g.upload(e, out)
+}
+
+// incoming writes the GET of e's incoming records, drawing its outcome from
+// the p* rates, and reports whether it succeeded.
+func (g *gen) incoming(e *engine) bool {
+	g.setURL("storage/"+e.name, "full")
+	switch p := g.r.IntN(pOutcomes); {
+	case p < pInfra503:
+		g.failedGet(503, infraStrings[g.r.IntN(len(infraStrings))], 'q')
+	case p < pInfra503+pHTML503:
+		g.failedGet(503, "", 'h')
+	case p < pInfra503+pHTML503+pZero500:
+		g.failedGet(500, "0", 0)
+	case p < pInfra503+pHTML503+pZero500+pInfra500:
+		g.failedGet(500, infraStrings[g.r.IntN(len(infraStrings))], 'q')
+	case p < pInfra503+pHTML503+pZero500+pInfra500+pNetError:
+		g.networkError()
+	default:
+		g.incomingOK(e)
+		return true
+	}
+	return false
+}
+
+// networkError writes a GET of g.url that failed with no HTTP status.
+func (g *gen) networkError() {
+	g.head("Sync.Resource", "WARN")
+	g.buf = append(g.buf, "GET request to "...)
+	g.buf = append(g.buf, g.url...)
+	g.buf = append(g.buf, ` failed: [Exception... "`...)
+	g.buf = append(g.buf, networkFailures[g.r.IntN(len(networkFailures))]...)
+	g.buf = append(g.buf, `"  location: "<unknown>"  data: no]`...)
+	g.end()
+	g.t.NetworkErrors++
+	g.line("Sync.Status", "DEBUG", "Status.sync: success.sync => error.sync.reason.network_error")
+}
+
+// incomingOK writes a successful GET of g.url with a few records, and the
+// engine applying them.
+func (g *gen) incomingOK(e *engine) {
+	g.statusLine("GET", "success", 200)
+	n := [...]int{0, 0, 0, 0, 0, 1, 1, 1, 2, 3}[g.r.IntN(10)]
+	if g.trace {
+		g.head("Sync.Resource", "TRACE")
+		g.buf = append(g.buf, "GET body: ["...)
+		for i := range n {
+			if i > 0 {
+				g.buf = append(g.buf, ',')
+			}
+			g.buf = g.appendRecord(g.buf, true)
+		}
+		g.buf = append(g.buf, ']')
+		g.end()
+	}
+	g.response(200, "")
+	if g.r.IntN(pOutcomes) < pBackoffOK {
+		g.line("Sync.Resource", "DEBUG", "Got X-Weave-Backoff: 3600")
+		g.line("Sync.SyncScheduler", "DEBUG", "Got backoff notification: 3600000ms")
+		g.t.Backoffs += 2
+	}
+	for range n {
+		g.recordNoise(e)
+	}
+	g.head(e.logger, "INFO")
+	g.buf = append(g.buf, "Records: "...)
+	g.buf = strconv.AppendInt(g.buf, int64(n), 10)
+	g.buf = append(g.buf, " applied, "...)
+	g.buf = strconv.AppendInt(g.buf, int64(n), 10)
+	g.buf = append(g.buf, " successfully, 0 failed to apply, 0 newly failed to apply, 0 reconciled."...)
+	g.end()
+	if g.r.IntN(100) < 3 {
+		g.errorWithStack(e.logger)
+	}
+}
+
+// engineFailed writes what follows a failed incoming GET: the engine's status
+// and, half the time, the error handler's report with a stack.
+func (g *gen) engineFailed(e *engine) {
+	g.statusForEngine(e, "unknown_fail")
+	if g.r.IntN(2) == 0 {
+		g.head("Sync.ErrorHandler", "ERROR")
+		g.buf = append(g.buf, e.name...)
+		g.buf = append(g.buf, " failed: Error: HTTP error ("...)
+		g.buf = append(g.buf, "resource://services-sync/resource.sys.mjs:263:17)"...)
+		g.end()
+		g.stack()
+	}
 }
 
 // failedGet writes a failed GET of g.url: the DEBUG status line, the TRACE
@@ -488,61 +503,85 @@ func (g *gen) failedGet(st int, body string, how byte) {
 func (g *gen) upload(e *engine, n int) bool {
 	g.setURL("storage/"+e.name, "batch")
 	if g.trace {
-		g.head("Sync.Resource", "TRACE")
-		g.buf = append(g.buf, "POST Length: "...)
-		lenAt := len(g.buf)
-		g.end()
-		g.head("Sync.Resource", "TRACE")
-		g.buf = append(g.buf, "POST Body: ["...)
-		bodyAt := len(g.buf)
-		for i := range n {
-			if i > 0 {
-				g.buf = append(g.buf, ',')
-			}
-			g.buf = g.appendRecord(g.buf, false)
-		}
-		g.buf = append(g.buf, ']')
-		bodyLen := len(g.buf) - bodyAt + 1
-		g.end()
-		// Fill in the length now that the body is written: move the body
-		// line right by the width of the number.
-		var nb [20]byte
-		num := strconv.AppendInt(nb[:0], int64(bodyLen), 10)
-		g.buf = append(g.buf, num...)
-		copy(g.buf[lenAt+len(num):], g.buf[lenAt:len(g.buf)-len(num)])
-		copy(g.buf[lenAt:], num)
+		g.postBody(n)
 	}
 	switch p := g.r.IntN(pOutcomes); {
 	case p < pCode400:
-		g.statusLine("POST", "fail", 400)
-		key := ""
-		if g.trace {
-			code := serverCodes400[g.r.IntN(len(serverCodes400))]
-			g.head("Sync.Resource", "TRACE")
-			g.buf = append(g.buf, "POST body: "...)
-			g.buf = append(g.buf, code...)
-			g.end()
-			key = "server_code/" + code
-		}
-		g.warnStatus("POST", 400)
-		g.response(400, key)
-		g.statusForEngine(e, "record_upload_fail")
+		g.upload400(e)
 		return false
 	case p < pCode400+pPost503:
-		g.statusLine("POST", "fail", 503)
-		key := ""
-		if g.trace {
-			g.line("Sync.Resource", "TRACE", "POST body: 0")
-			key = "unknown/0"
-		}
-		g.warnStatus("POST", 503)
-		g.head(e.logger, "DEBUG")
-		g.buf = append(g.buf, "Uploading records failed: 503"...)
-		g.end()
-		g.response(503, key)
-		g.statusForEngine(e, "record_upload_fail")
+		g.upload503(e)
 		return false
 	}
+	g.uploadOK(e, n)
+	return true
+}
+
+// postBody writes the TRACE lines of a POST of n records: its length, then
+// its body.
+func (g *gen) postBody(n int) {
+	g.head("Sync.Resource", "TRACE")
+	g.buf = append(g.buf, "POST Length: "...)
+	lenAt := len(g.buf)
+	g.end()
+	g.head("Sync.Resource", "TRACE")
+	g.buf = append(g.buf, "POST Body: ["...)
+	bodyAt := len(g.buf)
+	for i := range n {
+		if i > 0 {
+			g.buf = append(g.buf, ',')
+		}
+		g.buf = g.appendRecord(g.buf, false)
+	}
+	g.buf = append(g.buf, ']')
+	bodyLen := len(g.buf) - bodyAt + 1
+	g.end()
+	// Fill in the length now that the body is written: move the body
+	// line right by the width of the number.
+	var nb [20]byte
+	num := strconv.AppendInt(nb[:0], int64(bodyLen), 10)
+	g.buf = append(g.buf, num...)
+	copy(g.buf[lenAt+len(num):], g.buf[lenAt:len(g.buf)-len(num)])
+	copy(g.buf[lenAt:], num)
+}
+
+// upload400 writes a POST of g.url that the server refused with a 400 and,
+// when tracing, one of its server codes as the body.
+func (g *gen) upload400(e *engine) {
+	g.statusLine("POST", "fail", 400)
+	key := ""
+	if g.trace {
+		code := serverCodes400[g.r.IntN(len(serverCodes400))]
+		g.head("Sync.Resource", "TRACE")
+		g.buf = append(g.buf, "POST body: "...)
+		g.buf = append(g.buf, code...)
+		g.end()
+		key = "server_code/" + code
+	}
+	g.warnStatus("POST", 400)
+	g.response(400, key)
+	g.statusForEngine(e, "record_upload_fail")
+}
+
+// upload503 writes a POST of g.url that failed with a 503 whose body is "0".
+func (g *gen) upload503(e *engine) {
+	g.statusLine("POST", "fail", 503)
+	key := ""
+	if g.trace {
+		g.line("Sync.Resource", "TRACE", "POST body: 0")
+		key = "unknown/0"
+	}
+	g.warnStatus("POST", 503)
+	g.head(e.logger, "DEBUG")
+	g.buf = append(g.buf, "Uploading records failed: 503"...)
+	g.end()
+	g.response(503, key)
+	g.statusForEngine(e, "record_upload_fail")
+}
+
+// uploadOK writes a successful POST of n records and the tracker saving
+// their IDs.
+func (g *gen) uploadOK(e *engine, n int) {
 	g.statusLine("POST", "success", 200)
 	if g.trace {
 		g.head("Sync.Resource", "TRACE")
@@ -565,7 +604,6 @@ func (g *gen) upload(e *engine, n int) bool {
 	g.buf = append(g.buf, "Saving changed IDs to "...)
 	g.buf = append(g.buf, e.name...)
 	g.end()
-	return true
 }
 
 // response counts one HTTP response; key is the "class/key" of its body, or
