@@ -154,7 +154,7 @@ var (
 func timeCol(head string) column { return column{Head: head, Style: "m tm"} }
 
 // titleSkipped is the title of the entries a folder walk passed over.
-const titleSkipped = "Not read (passed over by the folder walk)"
+const titleSkipped = "Not read: passed over by the folder walk"
 
 // docOf builds the sections of the report of v.
 func docOf(v *view) *doc {
