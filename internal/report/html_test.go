@@ -290,3 +290,32 @@ func TestHTMLWriteError(t *testing.T) {
 		t.Errorf("Render(html) to a failing writer = %v, want %v", err, errWrite)
 	}
 }
+
+// TestHTMLSkipped checks the section of entries a folder walk passed over:
+// each path shown as escaped text, never as markup or a raw control
+// character, and the count of the entries not listed.
+func TestHTMLSkipped(t *testing.T) {
+	out := render(t, skippedSummary(), Options{Format: "html"})
+	for _, want := range []string{
+		"<h2>" + titleSkipped + "</h2>",
+		`<td class="m p">logs/\x1b[31mred.log</td><td>hidden</td>`,
+		`<td class="m p">logs/a|b*c_d.log</td>`,
+		`<td class="m p">logs/&lt;img src=x onerror=alert(1)&gt;.log</td>`,
+		`<p class="muted">Note: 1 more entry was passed over and not listed.</p>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML report lacks %s", want)
+		}
+	}
+	if strings.Contains(out, "<img") || strings.Contains(out, "\x1b") {
+		t.Error("a skipped path became markup or a raw escape sequence")
+	}
+	for _, tag := range reTag.FindAllString(out, -1) {
+		if reOnAttr.MatchString(tag) || reLoadRef.MatchString(tag) {
+			t.Errorf("tag from a skipped path: %s", tag)
+		}
+	}
+	if out := render(t, fixtureSummary(Limits{}), Options{Format: "html"}); strings.Contains(out, titleSkipped) {
+		t.Errorf("report with nothing skipped shows %q", titleSkipped)
+	}
+}
