@@ -64,6 +64,10 @@ func mdPara(b *bytes.Buffer, s string) {
 	b.WriteByte('\n')
 }
 
+// titleDetails heads the failed responses by host and by status in
+// Markdown.
+const titleDetails = "Details"
+
 // foldRows is how many rows a Markdown table may have before it is folded
 // into a <details> block.
 const foldRows = 10
@@ -167,7 +171,7 @@ func renderMarkdown(b *bytes.Buffer, v *view) {
 	for _, s := range []*section{d.Esc, d.Rev, d.Classes} {
 		mdHeaded(b, s.Title, s)
 	}
-	mdHeaded(b, "Details", d.Nodes, d.Status)
+	mdHeaded(b, titleDetails, d.Nodes, d.Status)
 	for _, s := range []*section{d.NoBody, d.Net, d.Backoff, d.Inputs, d.Skipped, d.Totals} {
 		mdFolded(b, s)
 	}

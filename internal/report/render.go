@@ -147,7 +147,8 @@ func incompleteInputs(v *view) int {
 	return bad
 }
 
-// Section titles, shared by text and Markdown.
+// Section titles, shared by the formats through docOf; titleFailed heads
+// the failed responses by status and by host in text.
 const (
 	titleEsc     = "Escalations: infra string in HTTP 503"
 	titleRev     = "Review: infra string not in a 503 (not escalated)"
@@ -354,14 +355,6 @@ func (g *textGrid) render(b *bytes.Buffer, o Options) {
 	t.SetColumnConfigs(cfg)
 	b.WriteString(t.Render())
 	b.WriteByte('\n')
-}
-
-func cols(idx ...int) map[int]bool {
-	m := make(map[int]bool, len(idx))
-	for _, i := range idx {
-		m[i] = true
-	}
-	return m
 }
 
 func textTitle(b *bytes.Buffer, title string) {

@@ -123,7 +123,7 @@ type cell struct {
 	List []string // cellLogList
 }
 
-// IsTime, IsLog and IsList tell the HTML template a cell's kind.
+// IsTime reports whether c is a report time (for the HTML template).
 func (c cell) IsTime() bool { return c.Kind == cellTime }
 
 // IsLog reports whether c is log-derived text.
@@ -132,12 +132,12 @@ func (c cell) IsLog() bool { return c.Kind == cellLog }
 // IsList reports whether c is a list of log-derived lines.
 func (c cell) IsList() bool { return c.Kind == cellLogList }
 
-func txt(s string) cell         { return cell{Kind: cellText, Text: s} }
-func num(n int64) cell          { return cell{Kind: cellText, Text: i64(n)} }
-func tm(s string) cell          { return cell{Kind: cellTime, Text: s} }
-func logc(s string) cell        { return cell{Kind: cellLog, Text: s} }
-func logs(ss []string) cell     { return cell{Kind: cellLogList, List: ss} }
-func numCol(head string) column { return column{Head: head, Right: true} }
+// Cells of each kind.
+func plain(s string) cell      { return cell{Kind: cellText, Text: s} }
+func number(n int64) cell      { return cell{Kind: cellText, Text: i64(n)} }
+func timeCell(s string) cell   { return cell{Kind: cellTime, Text: s} }
+func logText(s string) cell    { return cell{Kind: cellLog, Text: s} }
+func logList(ss []string) cell { return cell{Kind: cellLogList, List: ss} }
 
 // The columns that several tables share.
 var (
@@ -151,6 +151,8 @@ var (
 	colURL      = column{Head: "URL", Wrap: true, Style: "m u"}
 )
 
+// numCol and timeCol are columns of numbers and of times.
+func numCol(head string) column  { return column{Head: head, Right: true} }
 func timeCol(head string) column { return column{Head: head, Style: "m tm"} }
 
 // titleSkipped is the title of the entries a folder walk passed over.
@@ -206,14 +208,14 @@ func findingsSection(v *view, title string, fs []viewFinding, review bool, other
 	smp := &grid{Caption: samplesTitle(v.Limits.Samples), Fold: foldAlways,
 		Cols: []column{colKey, colWhere, colTime, colMethod, numCol("Status"), colURL}}
 	for _, f := range fs {
-		r := gridRow{Mark: mk, Cells: []cell{logc(f.Key), num(f.Count), tm(f.FirstSeen), tm(f.LastSeen), logs(f.Hosts)}}
+		r := gridRow{Mark: mk, Cells: []cell{logText(f.Key), number(f.Count), timeCell(f.FirstSeen), timeCell(f.LastSeen), logList(f.Hosts)}}
 		if review {
-			r.Cells = []cell{logc(f.Key), num(f.Count), txt(f.Statuses.String()), tm(f.FirstSeen), tm(f.LastSeen), logs(f.Hosts)}
+			r.Cells = []cell{logText(f.Key), number(f.Count), plain(f.Statuses.String()), timeCell(f.FirstSeen), timeCell(f.LastSeen), logList(f.Hosts)}
 		}
 		t.Rows = append(t.Rows, r)
 		for _, x := range f.Samples {
 			smp.Rows = append(smp.Rows, gridRow{Mark: smk, Cells: []cell{
-				logc(f.Key), logc(where(x)), tm(x.Time), logc(dash(x.Method)), txt(statusText(x.Status)), logc(dash(x.URL)),
+				logText(f.Key), logText(where(x)), timeCell(x.Time), logText(dash(x.Method)), plain(statusText(x.Status)), logText(dash(x.URL)),
 			}})
 		}
 	}
@@ -235,7 +237,7 @@ func classesSection(v *view) *section {
 		{Head: "Class", Style: "t"}, colKey, {Head: "Description", Wrap: true}, colCount, colStatuses,
 	}}
 	for _, c := range v.Classes {
-		t.Rows = append(t.Rows, gridRow{Cells: []cell{txt(c.Class), logc(c.Key), logc(c.Description), num(c.Count), txt(c.Statuses.String())}})
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{plain(c.Class), logText(c.Key), logText(c.Description), number(c.Count), plain(c.Statuses.String())}})
 	}
 	s.Tables = []*grid{t}
 	s.Notes = folded(v, v.Folded.Classes)
@@ -257,7 +259,7 @@ func failedSections(v *view) (status, nodes *section) {
 		if x.Other {
 			s = otherKey
 		}
-		st.Rows = append(st.Rows, gridRow{Cells: []cell{txt(s), num(x.Count)}})
+		st.Rows = append(st.Rows, gridRow{Cells: []cell{plain(s), number(x.Count)}})
 	}
 	ht := &grid{Title: titleNodes, Fold: foldLong, Cols: []column{
 		{Head: "Host", Wrap: true, Style: "m h"}, numCol("Failed"), numCol("HTTP 503"), numCol("Escalated"), timeCol("First"), timeCol("Last"),
@@ -268,7 +270,7 @@ func failedSections(v *view) (status, nodes *section) {
 			mk = markEscalation
 		}
 		ht.Rows = append(ht.Rows, gridRow{Mark: mk, Cells: []cell{
-			logc(x.Host), num(x.Count), num(x.Status503), num(x.Escalations), tm(x.FirstSeen), tm(x.LastSeen),
+			logText(x.Host), number(x.Count), number(x.Status503), number(x.Escalations), timeCell(x.FirstSeen), timeCell(x.LastSeen),
 		}})
 	}
 	status.Tables = []*grid{st}
@@ -287,7 +289,7 @@ func noBodySection(v *view) *section {
 	s.Prose = []string{plural(n, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."), bodyHint}
 	t := &grid{Cols: []column{colWhere, colTime, colMethod, colURL}}
 	for _, x := range v.NoBody503Samples {
-		t.Rows = append(t.Rows, gridRow{Cells: []cell{logc(where(x)), tm(x.Time), logc(dash(x.Method)), logc(dash(x.URL))}})
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(where(x)), timeCell(x.Time), logText(dash(x.Method)), logText(dash(x.URL))}})
 	}
 	s.Tables = []*grid{t}
 	return s
@@ -301,7 +303,7 @@ func netSection(v *view) *section {
 	s.Count = i64(v.Totals.NetworkErrors)
 	t := &grid{Cols: []column{{Head: "Detail", Wrap: true, Style: "m k"}, colCount, colHosts}}
 	for _, x := range v.NetworkErrors {
-		t.Rows = append(t.Rows, gridRow{Cells: []cell{logc(x.Detail), num(x.Count), logs(x.Hosts)}})
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Detail), number(x.Count), logList(x.Hosts)}})
 	}
 	s.Tables = []*grid{t}
 	s.Notes = folded(v, v.Folded.NetworkErrors)
@@ -316,7 +318,7 @@ func backoffSection(v *view) *section {
 	s.Count = i64(v.Totals.Backoffs)
 	t := &grid{Cols: []column{{Head: "Detail", Wrap: true, Style: "m"}, colCount, numCol("Max seconds")}}
 	for _, x := range v.Backoff {
-		t.Rows = append(t.Rows, gridRow{Cells: []cell{logc(x.Detail), num(x.Count), txt(seconds(x.MaxSeconds))}})
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Detail), number(x.Count), plain(seconds(x.MaxSeconds))}})
 	}
 	s.Tables = []*grid{t}
 	s.Notes = folded(v, v.Folded.Backoff)
@@ -342,8 +344,8 @@ func inputsSection(v *view) *section {
 			mk = markIncomplete
 		}
 		t.Rows = append(t.Rows, gridRow{Mark: mk, Cells: []cell{
-			logc(in.Path), logc(in.Format), num(in.Bytes), num(in.DecodedBytes),
-			num(in.Lines), num(in.Records), num(in.LongLines), logc(inputState(in)),
+			logText(in.Path), logText(in.Format), number(in.Bytes), number(in.DecodedBytes),
+			number(in.Lines), number(in.Records), number(in.LongLines), logText(inputState(in)),
 		}})
 	}
 	s.Tables = []*grid{t}
@@ -361,7 +363,7 @@ func skippedSection(v *view) *section {
 	s.Count = i64(int64(len(v.Skipped)) + more)
 	t := &grid{Cols: []column{{Head: "Path", Wrap: true, Style: "m p"}, {Head: "Why", Wrap: true}}}
 	for _, x := range v.Skipped {
-		t.Rows = append(t.Rows, gridRow{Cells: []cell{logc(x.Path), logc(x.Why)}})
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Path), logText(x.Why)}})
 	}
 	s.Tables = []*grid{t}
 	if more > 0 {
@@ -373,7 +375,7 @@ func skippedSection(v *view) *section {
 func totalsSection(v *view) *section {
 	t := &grid{Cols: []column{{Head: "Total", Style: "m"}, colCount}}
 	for _, r := range totalsRows(&v.Totals) {
-		t.Rows = append(t.Rows, gridRow{Cells: []cell{txt(r[0]), txt(r[1])}})
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{plain(r[0]), plain(r[1])}})
 	}
 	return &section{Title: titleTotals, Tables: []*grid{t}, Fold: foldAlways}
 }
