@@ -26,10 +26,14 @@ var htmlPayloads = []string{
 // report shows: infra keys (escalations and reviews), unknown bodies, class
 // descriptions, hosts, URL paths, methods, file names, network error and
 // backoff details, input paths, errors and warnings.
-func hostileSummary() *Summary {
+func hostileSummary() *Summary { return plantedSummary(htmlPayloads) }
+
+// plantedSummary plants each of payloads in every log-derived string of
+// the report.
+func plantedSummary(payloads []string) *Summary {
 	s := NewSummary(Limits{})
 	t0 := time.Date(2025, 11, 24, 9, 14, 5, 0, time.UTC)
-	for i, p := range htmlPayloads {
+	for i, p := range payloads {
 		at := t0.Add(time.Duration(i) * time.Minute)
 		file := "error-sync-" + p + ".txt"
 		host := "https://node-" + strconv.Itoa(i) + p + "/1.5/1/storage/" + p
@@ -46,6 +50,7 @@ func hostileSummary() *Summary {
 			URL: []byte(host), Detail: []byte("net " + p)}, nil)
 		s.Add(&parse.Event{Kind: parse.KindBackoff, File: file, Line: 7, Time: at, Detail: []byte("bo " + p), Seconds: 1}, nil)
 		s.AddInput(Input{Path: file, Format: "plain", Error: "err " + p, Warnings: []string{"warn " + p}})
+		s.AddSkipped("skipped-"+p, "why "+p)
 	}
 	return s
 }
