@@ -95,8 +95,8 @@ func mdNone(b *bytes.Buffer, title string) {
 }
 
 // mdHeaded writes the sections secs under one level-2 heading: the first
-// one's Empty line when it has no tables, else the tables of each (each
-// folded as its Fold says), then their notes and action.
+// one's Empty line when it has no tables; else the tables of each, each
+// folded as its Fold says, then the notes and action of each.
 func mdHeaded(b *bytes.Buffer, title string, secs ...*section) {
 	if !secs[0].shown() {
 		return

@@ -267,8 +267,9 @@ func paint(s, seq string, on bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// textGrid is one text table: cells are already safe; wide columns may wrap to
-// fit Options.Width; painted rows are coloured when Options.Color.
+// textGrid is one text table, as textTable lays it out: cells are already
+// safe; wide columns may wrap to fit Options.Width; painted rows are
+// coloured when Options.Color.
 type textGrid struct {
 	header  []string
 	right   map[int]bool // right-aligned columns (numbers)
@@ -405,8 +406,8 @@ func textTable(b *bytes.Buffer, t *grid, o Options) {
 }
 
 // textSection writes the sections secs under one title: the first one's
-// Empty line when it has no tables, else the prose, tables, notes and
-// action of each in turn.
+// Empty line when it has no tables; else the prose and tables of each,
+// then the notes and action of each. Nothing when the first is not shown.
 func textSection(b *bytes.Buffer, o Options, title string, secs ...*section) {
 	if !secs[0].shown() {
 		return
