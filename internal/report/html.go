@@ -18,24 +18,35 @@ var htmlSource string
 
 // htmlTemplate is parsed once. html/template escapes every value for the
 // context it lands in (text, attribute, RCDATA title), so log content can
-// never open a tag, an attribute or a script; Safe is applied first, so
-// that control and bidi characters show as escapes, as in the text report.
+// never open a tag, an attribute or a script; the "cell" template applies
+// Safe first to log-derived cells, so that control and bidi characters
+// show as escapes, as in the text report.
 var htmlTemplate = template.Must(template.New("html").Funcs(template.FuncMap{
-	"safe":       Safe,
-	"dash":       dash,
-	"stamp":      stamp,
-	"statusText": statusText,
-	"where":      where,
-	"inputState": inputState,
-	"seconds":    seconds,
-	"statuses":   func(c statusCounts) string { return c.String() },
-	"status": func(x statusCount) string {
-		if x.Other {
-			return otherKey
-		}
-		return statusText(x.Status)
-	},
+	"safe":     Safe,
+	"stamp":    stamp,
+	"colClass": colClass,
+	"rowClass": rowClass,
 }).Parse(htmlSource))
+
+// colClass is the CSS class of a column's cells.
+func colClass(c column) string {
+	if c.Right {
+		return "n"
+	}
+	return c.Style
+}
+
+// rowClass is the CSS class of a row marked m: samples of escalations are
+// left plain, so that a long list of them does not drown the page.
+func rowClass(m mark) string {
+	switch m {
+	case markEscalation:
+		return "hot"
+	case markIncomplete:
+		return "bad"
+	}
+	return ""
+}
 
 // stamp shows a report time ("2025-11-24T09:14:05.298Z") as two spans,
 // date and time of day, which the CSS lets wrap in a crowded table on a
@@ -48,25 +59,22 @@ func stamp(t string) template.HTML {
 	return template.HTML("<span>" + template.HTMLEscapeString(d) + "T</span><span>" + template.HTMLEscapeString(c) + "</span>")
 }
 
-// htmlPage is what the template reads: the view, and the strings and
-// chart geometry computed from it with the helpers the text and Markdown
-// renderers use, so that the formats say the same things.
+// htmlPage is what the template reads: the sections of the report in the
+// order of the page, and the timeline as a chart, which is drawn here only.
 type htmlPage struct {
-	V          *view
-	Verdict    string
-	Escalate   bool
-	When       string
-	Notes      []htmlNote
-	Esc, Rev   htmlFindings
-	Chart      htmlChart
-	ActionLine string
-	NoEscLine  string
-	BodyHint   string
-	NoBodyLine string
-	BadInputs  int
-	Folded     htmlFolded
-	Totals     [][2]string
-	Titles     htmlTitles
+	Verdict  string
+	Escalate bool
+	When     string
+	Notes    []htmlNote
+	Chart    htmlChart
+	Sections []htmlSection
+}
+
+// htmlSection is a section and its heading: the page counts the inputs in
+// their heading, as Markdown does; other sections show their title.
+type htmlSection struct {
+	*section
+	Heading string
 }
 
 // htmlNote is one line of notes under the verdict and its CSS class.
@@ -78,33 +86,6 @@ var noteClass = [...]string{
 	noteWarning:  "note warn",
 	noteRedacted: "note",
 	noteExposed:  "note priv",
-}
-
-// htmlFindings is the table of escalations or reviews and their samples.
-type htmlFindings struct {
-	Findings    []viewFinding
-	Review      bool
-	SamplesNote string
-	HasSamples  bool
-}
-
-func findingsHTML(fs []viewFinding, review bool, samples int) htmlFindings {
-	h := htmlFindings{Findings: fs, Review: review, SamplesNote: samplesTitle(samples)}
-	for _, f := range fs {
-		if len(f.Samples) > 0 {
-			h.HasSamples = true
-		}
-	}
-	return h
-}
-
-// htmlFolded holds the "(other)" notes, "" when nothing was folded.
-type htmlFolded struct {
-	Escalations, Reviews, Classes, Failed, NetworkErrors, Backoff string
-}
-
-type htmlTitles struct {
-	Esc, Rev, Classes, Nodes, Status, NoBody, Net, Backoff, Inputs, Totals string
 }
 
 // htmlChart is the timeline drawn as SVG: one group per bucket, bars
@@ -210,41 +191,20 @@ func chartOf(tl *viewTimeline) htmlChart {
 
 // renderHTML writes the report as one self-contained HTML page.
 func renderHTML(b *bytes.Buffer, v *view) error {
-	p := htmlPage{
-		V:          v,
-		Verdict:    verdict(v),
-		Escalate:   v.Totals.Escalations > 0,
-		When:       whenLine(v),
-		Esc:        findingsHTML(v.Escalations, false, v.Limits.Samples),
-		Rev:        findingsHTML(v.Reviews, true, v.Limits.Samples),
-		Chart:      chartOf(&v.Timeline),
-		ActionLine: actionLine,
-		NoEscLine:  noEscLine,
-		BodyHint:   bodyHint,
-		NoBodyLine: plural(v.Totals.NoBody503, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."),
-		Totals:     totalsRows(&v.Totals),
-		BadInputs:  incompleteInputs(v),
-		Titles: htmlTitles{
-			Esc: titleEsc, Rev: titleRev, Classes: titleClasses, Nodes: titleNodes, Status: titleStatus,
-			NoBody: titleNoBody, Net: titleNet, Backoff: titleBackoff, Inputs: titleInputs, Totals: titleTotals,
-		},
-	}
-	for _, n := range notes(v) {
+	d := docOf(v)
+	p := htmlPage{Verdict: d.Verdict, Escalate: d.Escalate, When: d.When, Chart: chartOf(d.Timeline)}
+	for _, n := range d.Notes {
 		p.Notes = append(p.Notes, htmlNote{Class: noteClass[n.kind], Text: n.text})
 	}
-	fold := func(n int64) string {
-		if n == 0 {
-			return ""
+	for _, s := range []*section{d.Nodes, d.Esc, d.Rev, d.Classes, d.Status, d.NoBody, d.Net, d.Backoff, d.Inputs, d.Skipped, d.Totals} {
+		if !s.shown() {
+			continue
 		}
-		return foldedNote(n, v.Limits.Keys)
-	}
-	p.Folded = htmlFolded{
-		Escalations:   fold(v.Folded.Escalations),
-		Reviews:       fold(v.Folded.Reviews),
-		Classes:       fold(v.Folded.Classes),
-		Failed:        fold(v.Folded.FailedByStatus + v.Folded.FailedByHost),
-		NetworkErrors: fold(v.Folded.NetworkErrors),
-		Backoff:       fold(v.Folded.Backoff),
+		h := htmlSection{section: s, Heading: s.Title}
+		if s == d.Inputs && s.Count != "" {
+			h.Heading += " (" + s.Count + ")"
+		}
+		p.Sections = append(p.Sections, h)
 	}
 	if err := htmlTemplate.Execute(b, &p); err != nil {
 		return fmt.Errorf("report: html: %w", err)

@@ -26,10 +26,14 @@ var htmlPayloads = []string{
 // report shows: infra keys (escalations and reviews), unknown bodies, class
 // descriptions, hosts, URL paths, methods, file names, network error and
 // backoff details, input paths, errors and warnings.
-func hostileSummary() *Summary {
+func hostileSummary() *Summary { return plantedSummary(htmlPayloads) }
+
+// plantedSummary plants each of payloads in every log-derived string of
+// the report.
+func plantedSummary(payloads []string) *Summary {
 	s := NewSummary(Limits{})
 	t0 := time.Date(2025, 11, 24, 9, 14, 5, 0, time.UTC)
-	for i, p := range htmlPayloads {
+	for i, p := range payloads {
 		at := t0.Add(time.Duration(i) * time.Minute)
 		file := "error-sync-" + p + ".txt"
 		host := "https://node-" + strconv.Itoa(i) + p + "/1.5/1/storage/" + p
@@ -46,6 +50,7 @@ func hostileSummary() *Summary {
 			URL: []byte(host), Detail: []byte("net " + p)}, nil)
 		s.Add(&parse.Event{Kind: parse.KindBackoff, File: file, Line: 7, Time: at, Detail: []byte("bo " + p), Seconds: 1}, nil)
 		s.AddInput(Input{Path: file, Format: "plain", Error: "err " + p, Warnings: []string{"warn " + p}})
+		s.AddSkipped("skipped-"+p, "why "+p)
 	}
 	return s
 }
@@ -288,5 +293,34 @@ func TestHTMLDeterministic(t *testing.T) {
 func TestHTMLWriteError(t *testing.T) {
 	if err := Render(failWriter{}, fixtureSummary(Limits{}), Options{Format: "html"}); !errors.Is(err, errWrite) {
 		t.Errorf("Render(html) to a failing writer = %v, want %v", err, errWrite)
+	}
+}
+
+// TestHTMLSkipped checks the section of entries a folder walk passed over:
+// each path shown as escaped text, never as markup or a raw control
+// character, and the count of the entries not listed.
+func TestHTMLSkipped(t *testing.T) {
+	out := render(t, skippedSummary(), Options{Format: "html"})
+	for _, want := range []string{
+		"<h2>" + titleSkipped + "</h2>",
+		`<td class="m p">logs/\x1b[31mred.log</td><td>hidden</td>`,
+		`<td class="m p">logs/a|b*c_d.log</td>`,
+		`<td class="m p">logs/&lt;img src=x onerror=alert(1)&gt;.log</td>`,
+		`<p class="muted">Note: 1 more entry was passed over and not listed.</p>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML report lacks %s", want)
+		}
+	}
+	if strings.Contains(out, "<img") || strings.Contains(out, "\x1b") {
+		t.Error("a skipped path became markup or a raw escape sequence")
+	}
+	for _, tag := range reTag.FindAllString(out, -1) {
+		if reOnAttr.MatchString(tag) || reLoadRef.MatchString(tag) {
+			t.Errorf("tag from a skipped path: %s", tag)
+		}
+	}
+	if out := render(t, fixtureSummary(Limits{}), Options{Format: "html"}); strings.Contains(out, titleSkipped) {
+		t.Errorf("report with nothing skipped shows %q", titleSkipped)
 	}
 }

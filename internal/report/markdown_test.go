@@ -70,3 +70,38 @@ func TestMarkdownRendersForTickets(t *testing.T) {
 		t.Error("the <script> body is not shown as text")
 	}
 }
+
+// TestMarkdownSkipped checks the section of entries a folder walk passed
+// over: each path escaped like other log content, its table intact, and
+// the count of the entries not listed.
+func TestMarkdownSkipped(t *testing.T) {
+	src := render(t, skippedSummary(), Options{Format: "markdown"})
+	for _, want := range []string{
+		"\n### " + titleSkipped + " (4)\n",
+		`| logs/\\x1b\[31mred.log | hidden |`,
+		`| logs/a\|b\*c\_d.log | excluded |`,
+		`| logs/\<img src=x onerror=alert(1)\>.log | symlink (use --follow) |`,
+		"\nNote: 1 more entry was passed over and not listed.\n",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("Markdown report lacks %q:\n%s", want, src)
+		}
+	}
+	var out bytes.Buffer
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(html.WithUnsafe()))
+	if err := md.Convert([]byte(src), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, "<img") || strings.Contains(got, "\x1b") {
+		t.Errorf("a skipped path became markup or an escape sequence:\n%s", got)
+	}
+	for _, want := range []string{"<td>logs/a|b*c_d.log</td>", "<td>logs/&lt;img src=x onerror=alert(1)&gt;.log</td>", `<td>logs/\x1b[31mred.log</td>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered Markdown lacks %s", want)
+		}
+	}
+	if src := render(t, fixtureSummary(Limits{}), Options{Format: "markdown"}); strings.Contains(src, titleSkipped) {
+		t.Errorf("report with nothing skipped shows %q", titleSkipped)
+	}
+}

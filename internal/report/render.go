@@ -147,7 +147,8 @@ func incompleteInputs(v *view) int {
 	return bad
 }
 
-// Section titles, shared by text and Markdown.
+// Section titles, shared by the formats through docOf; titleFailed heads
+// the failed responses by status and by host in text.
 const (
 	titleEsc     = "Escalations: infra string in HTTP 503"
 	titleRev     = "Review: infra string not in a 503 (not escalated)"
@@ -266,9 +267,10 @@ func paint(s, seq string, on bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// grid is one text table: cells are already safe; wide columns may wrap to
-// fit Options.Width; painted rows are coloured when Options.Color.
-type grid struct {
+// textGrid is one text table, as textTable lays it out: cells are already
+// safe; wide columns may wrap to fit Options.Width; painted rows are
+// coloured when Options.Color.
+type textGrid struct {
 	header  []string
 	right   map[int]bool // right-aligned columns (numbers)
 	wide    map[int]bool // columns that may wrap
@@ -276,7 +278,7 @@ type grid struct {
 	painted []bool
 }
 
-func (g *grid) add(paint bool, cells ...string) {
+func (g *textGrid) add(paint bool, cells ...string) {
 	g.rows = append(g.rows, cells)
 	g.painted = append(g.painted, paint)
 }
@@ -284,7 +286,7 @@ func (g *grid) add(paint bool, cells ...string) {
 // minWrap is the narrowest a wide column is wrapped to.
 const minWrap = 16
 
-func (g *grid) render(b *bytes.Buffer, o Options) {
+func (g *textGrid) render(b *bytes.Buffer, o Options) {
 	n := len(g.header)
 	widths := make([]int, n)
 	for i, h := range g.header {
@@ -356,15 +358,7 @@ func (g *grid) render(b *bytes.Buffer, o Options) {
 	b.WriteByte('\n')
 }
 
-func cols(idx ...int) map[int]bool {
-	m := make(map[int]bool, len(idx))
-	for _, i := range idx {
-		m[i] = true
-	}
-	return m
-}
-
-func section(b *bytes.Buffer, title string) {
+func textTitle(b *bytes.Buffer, title string) {
 	b.WriteByte('\n')
 	b.WriteString(title)
 	b.WriteByte('\n')
@@ -375,175 +369,96 @@ func line(b *bytes.Buffer, s string) {
 	b.WriteByte('\n')
 }
 
-// safeLines is safe applied to each element, joined by newlines (one per
-// line in a text table cell).
-func safeLines(ss []string) string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = Safe(s)
+// textCell is c as shown in a text table: the one place where the text
+// format escapes log-derived strings (Safe), a list taking a line each.
+func textCell(c cell) string {
+	switch c.Kind {
+	case cellTime:
+		return dash(c.Text)
+	case cellLog:
+		return Safe(c.Text)
+	case cellLogList:
+		out := make([]string, len(c.List))
+		for i, s := range c.List {
+			out[i] = Safe(s)
+		}
+		return strings.Join(out, "\n")
 	}
-	return strings.Join(out, "\n")
+	return c.Text
+}
+
+// textTable writes t as a text table: headers in capitals, marked rows
+// red when colour is on.
+func textTable(b *bytes.Buffer, t *grid, o Options) {
+	g := textGrid{right: map[int]bool{}, wide: map[int]bool{}}
+	for i, c := range t.Cols {
+		g.header = append(g.header, strings.ToUpper(c.Head))
+		g.right[i], g.wide[i] = c.Right, c.Wrap
+	}
+	for _, r := range t.Rows {
+		cells := make([]string, len(r.Cells))
+		for i, c := range r.Cells {
+			cells[i] = textCell(c)
+		}
+		g.add(r.Mark != markNone, cells...)
+	}
+	g.render(b, o)
+}
+
+// textSection writes the sections secs under one title: the first one's
+// Empty line when it has no tables; else the prose and tables of each,
+// then the notes and action of each. Nothing when the first is not shown.
+func textSection(b *bytes.Buffer, o Options, title string, secs ...*section) {
+	if !secs[0].shown() {
+		return
+	}
+	textTitle(b, title)
+	if len(secs[0].Tables) == 0 {
+		line(b, secs[0].Empty)
+		return
+	}
+	for _, s := range secs {
+		for _, p := range s.Prose {
+			line(b, p)
+		}
+		for _, t := range s.Tables {
+			if t.Caption != "" {
+				line(b, t.Caption)
+			}
+			textTable(b, t, o)
+		}
+	}
+	for _, s := range secs {
+		for _, n := range s.Notes {
+			line(b, n)
+		}
+		if s.Action != "" {
+			line(b, paint(s.Action, colorBad, o.Color))
+		}
+	}
 }
 
 // renderText writes the text report: verdict, escalations, reviews, class
 // summary, failures, inputs, totals.
 func renderText(b *bytes.Buffer, v *view, o Options) {
+	d := docOf(v)
 	seq := colorGood
-	if v.Totals.Escalations > 0 {
+	if d.Escalate {
 		seq = colorBad
 	}
-	line(b, paint(verdict(v), seq, o.Color))
-	if w := whenLine(v); w != "" {
-		line(b, w)
+	line(b, paint(d.Verdict, seq, o.Color))
+	if d.When != "" {
+		line(b, d.When)
 	}
-	textSparkline(b, &v.Timeline, o)
-	for _, n := range notes(v) {
+	textSparkline(b, d.Timeline, o)
+	for _, n := range d.Notes {
 		line(b, n.text)
 	}
-
-	section(b, titleEsc)
-	if len(v.Escalations) == 0 {
-		line(b, noEscLine)
-	} else {
-		textFindings(b, v.Escalations, false, v.Limits.Samples, o)
-		if v.Folded.Escalations > 0 {
-			line(b, foldedNote(v.Folded.Escalations, v.Limits.Keys))
-		}
-		line(b, paint(actionLine, colorBad, o.Color))
+	for _, s := range []*section{d.Esc, d.Rev, d.Classes} {
+		textSection(b, o, s.Title, s)
 	}
-
-	if len(v.Reviews) > 0 {
-		section(b, titleRev)
-		textFindings(b, v.Reviews, true, v.Limits.Samples, o)
-		if v.Folded.Reviews > 0 {
-			line(b, foldedNote(v.Folded.Reviews, v.Limits.Keys))
-		}
-	}
-
-	section(b, titleClasses)
-	if len(v.Classes) == 0 {
-		line(b, "No response bodies classified.")
-	} else {
-		g := grid{header: []string{"CLASS", "KEY", "DESCRIPTION", "COUNT", "HTTP STATUSES"}, right: cols(3), wide: cols(1, 2, 4)}
-		for _, c := range v.Classes {
-			g.add(false, c.Class, Safe(c.Key), Safe(c.Description), i64(c.Count), c.Statuses.String())
-		}
-		g.render(b, o)
-		if v.Folded.Classes > 0 {
-			line(b, foldedNote(v.Folded.Classes, v.Limits.Keys))
-		}
-	}
-
-	section(b, titleFailed)
-	if v.Totals.FailedResponses == 0 {
-		line(b, "No failed responses (HTTP status 400 or more).")
-	} else {
-		g := grid{header: []string{"STATUS", "COUNT"}, right: cols(0, 1)}
-		for _, x := range v.FailedByStatus {
-			st := statusText(x.Status)
-			if x.Other {
-				st = otherKey
-			}
-			g.add(false, st, i64(x.Count))
-		}
-		g.render(b, o)
-		g = grid{header: []string{"HOST", "FAILED", "HTTP 503", "ESCALATED", "FIRST", "LAST"}, right: cols(1, 2, 3), wide: cols(0)}
-		for _, x := range v.FailedByHost {
-			g.add(x.Escalations > 0, Safe(x.Host), i64(x.Count), i64(x.Status503), i64(x.Escalations), dash(x.FirstSeen), dash(x.LastSeen))
-		}
-		g.render(b, o)
-		if n := v.Folded.FailedByStatus + v.Folded.FailedByHost; n > 0 {
-			line(b, foldedNote(n, v.Limits.Keys))
-		}
-	}
-
-	section(b, titleNoBody)
-	if v.Totals.NoBody503 == 0 {
-		line(b, "None.")
-	} else {
-		line(b, plural(v.Totals.NoBody503, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."))
-		line(b, bodyHint)
-		g := grid{header: []string{"WHERE", "TIME", "METHOD", "URL"}, wide: cols(0, 3)}
-		for _, x := range v.NoBody503Samples {
-			g.add(false, Safe(where(x)), dash(x.Time), Safe(dash(x.Method)), Safe(dash(x.URL)))
-		}
-		g.render(b, o)
-	}
-
-	section(b, titleNet)
-	if len(v.NetworkErrors) == 0 {
-		line(b, "None.")
-	} else {
-		g := grid{header: []string{"DETAIL", "COUNT", "HOSTS"}, right: cols(1), wide: cols(0, 2)}
-		for _, x := range v.NetworkErrors {
-			g.add(false, Safe(x.Detail), i64(x.Count), safeLines(x.Hosts))
-		}
-		g.render(b, o)
-		if v.Folded.NetworkErrors > 0 {
-			line(b, foldedNote(v.Folded.NetworkErrors, v.Limits.Keys))
-		}
-	}
-
-	section(b, titleBackoff)
-	if len(v.Backoff) == 0 {
-		line(b, "None.")
-	} else {
-		g := grid{header: []string{"DETAIL", "COUNT", "MAX SECONDS"}, right: cols(1, 2), wide: cols(0)}
-		for _, x := range v.Backoff {
-			g.add(false, Safe(x.Detail), i64(x.Count), seconds(x.MaxSeconds))
-		}
-		g.render(b, o)
-		if v.Folded.Backoff > 0 {
-			line(b, foldedNote(v.Folded.Backoff, v.Limits.Keys))
-		}
-	}
-
-	section(b, titleInputs)
-	if len(v.Inputs) == 0 {
-		line(b, "None.")
-	} else {
-		g := grid{
-			header: []string{"FILE", "FORMAT", "BYTES", "DECODED", "LINES", "RECORDS", "LONG LINES", "READ"},
-			right:  cols(2, 3, 4, 5, 6), wide: cols(0, 7),
-		}
-		for _, in := range v.Inputs {
-			g.add(!in.Complete, Safe(in.Path), Safe(in.Format), i64(in.Bytes), i64(in.DecodedBytes),
-				i64(in.Lines), i64(in.Records), i64(in.LongLines), Safe(inputState(in)))
-		}
-		g.render(b, o)
-	}
-
-	section(b, titleTotals)
-	g := grid{header: []string{"TOTAL", "COUNT"}, right: cols(1)}
-	for _, r := range totalsRows(&v.Totals) {
-		g.add(false, r[0], r[1])
-	}
-	g.render(b, o)
-}
-
-// textFindings writes the table of infra keys and the table of their
-// samples; escalation rows are coloured.
-func textFindings(b *bytes.Buffer, fs []viewFinding, review bool, samples int, o Options) {
-	g := grid{header: []string{"KEY", "COUNT", "FIRST SEEN", "LAST SEEN", "HOSTS"}, right: cols(1), wide: cols(0, 4)}
-	if review {
-		g = grid{header: []string{"KEY", "COUNT", "HTTP STATUSES", "FIRST SEEN", "LAST SEEN", "HOSTS"}, right: cols(1), wide: cols(0, 2, 5)}
-	}
-	for _, f := range fs {
-		if review {
-			g.add(false, Safe(f.Key), i64(f.Count), f.Statuses.String(), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
-		} else {
-			g.add(true, Safe(f.Key), i64(f.Count), dash(f.FirstSeen), dash(f.LastSeen), safeLines(f.Hosts))
-		}
-	}
-	g.render(b, o)
-	s := grid{header: []string{"KEY", "WHERE", "TIME", "METHOD", "STATUS", "URL"}, right: cols(4), wide: cols(0, 1, 5)}
-	for _, f := range fs {
-		for _, x := range f.Samples {
-			s.add(!review, Safe(f.Key), Safe(where(x)), dash(x.Time), Safe(dash(x.Method)), statusText(x.Status), Safe(dash(x.URL)))
-		}
-	}
-	if len(s.rows) > 0 {
-		line(b, samplesTitle(samples))
-		s.render(b, o)
+	textSection(b, o, titleFailed, d.Status, d.Nodes)
+	for _, s := range []*section{d.NoBody, d.Net, d.Backoff, d.Inputs, d.Skipped, d.Totals} {
+		textSection(b, o, s.Title, s)
 	}
 }

@@ -371,3 +371,39 @@ func TestJSONInvalidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// skippedSummary is the fixture with entries a folder walk passed over:
+// paths with a control character and Markdown and HTML syntax, and one
+// entry beyond Limits.Keys.
+func skippedSummary() *Summary {
+	s := fixtureSummary(Limits{Keys: 3})
+	s.AddSkipped("logs/\x1b[31mred.log", "hidden")
+	s.AddSkipped("logs/a|b*c_d.log", "excluded")
+	s.AddSkipped("logs/<img src=x onerror=alert(1)>.log", "symlink (use --follow)")
+	s.AddSkipped("logs/more.log", "hidden")
+	return s
+}
+
+func TestTextSkipped(t *testing.T) {
+	out := render(t, skippedSummary(), Options{Format: "text"})
+	for _, want := range []string{
+		"\n" + titleSkipped + "\n",
+		`logs/\x1b[31mred.log`,
+		"logs/a|b*c_d.log",
+		"symlink (use --follow)",
+		"Note: 1 more entry was passed over and not listed.\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("a skipped path's escape sequence reached the terminal")
+	}
+	if i, j := strings.Index(out, "\n"+titleSkipped+"\n"), strings.Index(out, "\n"+titleTotals+"\n"); i < strings.Index(out, "\n"+titleInputs+"\n") || i > j {
+		t.Errorf("%q is not between the inputs and the totals", titleSkipped)
+	}
+	if out := render(t, fixtureSummary(Limits{}), Options{Format: "text"}); strings.Contains(out, titleSkipped) {
+		t.Errorf("report with nothing skipped shows %q", titleSkipped)
+	}
+}

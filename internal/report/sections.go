@@ -1,0 +1,381 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// doc is the report as format-neutral sections, built once from a view by
+// docOf. The text, Markdown and HTML renderers serialize it; each owns its
+// escaping, applied in one place to the cells by their kind (textCell,
+// mdCell, the "cell" template) and to the prose as a whole. The formats
+// order the sections differently, so doc names them rather than listing
+// them.
+type doc struct {
+	Verdict  string
+	Escalate bool // the verdict is to escalate
+	When     string
+	Notes    []note
+	Timeline *viewTimeline // drawn by the text sparkline and the HTML chart
+
+	Esc, Rev *section // infra keys in 503s, and elsewhere
+	Classes  *section
+	Status   *section // failed responses by HTTP status; its Notes cover Nodes too
+	Nodes    *section // failed responses by host (storage node)
+	NoBody   *section
+	Net      *section
+	Backoff  *section
+	Inputs   *section
+	Skipped  *section // entries the folder walk passed over
+	Totals   *section
+}
+
+// section is one titled part of the report. When it has no tables, it
+// shows Empty instead, or is left out when Empty is "" too.
+type section struct {
+	Title string
+	// Count qualifies the title where a format shows it ("5", "3, 1 not
+	// read whole"); "" for none.
+	Count  string
+	Empty  string
+	Prose  []string // sentences before the tables: lines in text, one paragraph elsewhere
+	Tables []*grid
+	Notes  []string // after the tables: what was folded into "(other)"
+	Action string   // what to do, emphasised; "" for nothing
+	// Fold is how Markdown shortens the section: foldNone puts it under
+	// a heading with each table folded as its own Fold says; otherwise the
+	// whole section is one fold titled "Title (Count)".
+	Fold fold
+}
+
+// shown reports whether s is in the report.
+func (s *section) shown() bool { return len(s.Tables) > 0 || s.Empty != "" }
+
+// rows counts the rows of the tables of s.
+func (s *section) rows() int {
+	n := 0
+	for _, t := range s.Tables {
+		n += len(t.Rows)
+	}
+	return n
+}
+
+// fold says when Markdown folds a table or section into <details>.
+type fold uint8
+
+const (
+	foldNone   fold = iota // never
+	foldLong               // when it has more than foldRows rows
+	foldAlways             // always
+)
+
+// grid is a table of a section.
+type grid struct {
+	Title   string // names the table where it is folded on its own
+	Caption string // a line above the table; "" for none
+	Cols    []column
+	Rows    []gridRow
+	Fold    fold
+}
+
+// column is a column of a table: its header, how it lines up, and how its
+// cells look.
+type column struct {
+	Head  string
+	Right bool // right-aligned (numbers)
+	Wrap  bool // the text format may wrap it to fit the terminal
+	// Style is how the cells look, as the CSS classes of the HTML report
+	// ("m" monospace, "k" key, "h" hosts, "tm" time, "u" URL, "p" path,
+	// "t" no wrap); Right columns are "n". Other formats ignore it.
+	Style string
+}
+
+// mark singles out a row.
+type mark uint8
+
+const (
+	markNone       mark = iota
+	markEscalation      // an escalation: red in text, highlighted in HTML
+	markSample          // a sample of an escalation: red in text only
+	markIncomplete      // an input not read whole: red in text, marked in HTML
+)
+
+// gridRow is one row of a table, a cell per column.
+type gridRow struct {
+	Cells []cell
+	Mark  mark
+}
+
+// cellKind says what a cell holds, and so how each format escapes it.
+type cellKind uint8
+
+const (
+	cellText    cellKind = iota // the report's own words and numbers
+	cellTime                    // a report time, "" when unknown
+	cellLog                     // log-derived text: untrusted
+	cellLogList                 // log-derived lines (hosts): untrusted
+)
+
+// cell is one cell of a row.
+type cell struct {
+	Kind cellKind
+	Text string   // all but cellLogList
+	List []string // cellLogList
+}
+
+// IsTime reports whether c is a report time (for the HTML template).
+func (c cell) IsTime() bool { return c.Kind == cellTime }
+
+// IsLog reports whether c is log-derived text.
+func (c cell) IsLog() bool { return c.Kind == cellLog }
+
+// IsList reports whether c is a list of log-derived lines.
+func (c cell) IsList() bool { return c.Kind == cellLogList }
+
+// Cells of each kind.
+func plain(s string) cell      { return cell{Kind: cellText, Text: s} }
+func number(n int64) cell      { return cell{Kind: cellText, Text: i64(n)} }
+func timeCell(s string) cell   { return cell{Kind: cellTime, Text: s} }
+func logText(s string) cell    { return cell{Kind: cellLog, Text: s} }
+func logList(ss []string) cell { return cell{Kind: cellLogList, List: ss} }
+
+// The columns that several tables share.
+var (
+	colKey      = column{Head: "Key", Wrap: true, Style: "m k"}
+	colCount    = numCol("Count")
+	colStatuses = column{Head: "HTTP statuses", Wrap: true, Style: "t"}
+	colHosts    = column{Head: "Hosts", Wrap: true, Style: "m h"}
+	colWhere    = column{Head: "Where", Wrap: true, Style: "m p"}
+	colTime     = column{Head: "Time", Style: "m tm"}
+	colMethod   = column{Head: "Method", Style: "m"}
+	colURL      = column{Head: "URL", Wrap: true, Style: "m u"}
+)
+
+// numCol and timeCol are columns of numbers and of times.
+func numCol(head string) column  { return column{Head: head, Right: true} }
+func timeCol(head string) column { return column{Head: head, Style: "m tm"} }
+
+// titleSkipped is the title of the entries a folder walk passed over.
+const titleSkipped = "Not read: passed over by the folder walk"
+
+// docOf builds the sections of the report of v.
+func docOf(v *view) *doc {
+	d := &doc{
+		Verdict:  verdict(v),
+		Escalate: v.Totals.Escalations > 0,
+		When:     whenLine(v),
+		Notes:    notes(v),
+		Timeline: &v.Timeline,
+		Esc:      findingsSection(v, titleEsc, v.Escalations, false, v.Folded.Escalations),
+		Rev:      findingsSection(v, titleRev, v.Reviews, true, v.Folded.Reviews),
+		Classes:  classesSection(v),
+		NoBody:   noBodySection(v),
+		Net:      netSection(v),
+		Backoff:  backoffSection(v),
+		Inputs:   inputsSection(v),
+		Skipped:  skippedSection(v),
+		Totals:   totalsSection(v),
+	}
+	d.Esc.Empty = noEscLine
+	if len(v.Escalations) > 0 {
+		d.Esc.Action = actionLine
+	}
+	d.Status, d.Nodes = failedSections(v)
+	return d
+}
+
+// folded returns the note on n events folded into "(other)", if any.
+func folded(v *view, n int64) []string {
+	if n == 0 {
+		return nil
+	}
+	return []string{foldedNote(n, v.Limits.Keys)}
+}
+
+// findingsSection lists infra keys (escalations, or reviews when review)
+// and their samples.
+func findingsSection(v *view, title string, fs []viewFinding, review bool, other int64) *section {
+	s := &section{Title: title}
+	if len(fs) == 0 {
+		return s
+	}
+	mk, smk := markEscalation, markSample
+	t := &grid{Cols: []column{colKey, colCount, timeCol("First seen"), timeCol("Last seen"), colHosts}}
+	if review {
+		mk, smk = markNone, markNone
+		t.Cols = []column{colKey, colCount, colStatuses, timeCol("First seen"), timeCol("Last seen"), colHosts}
+	}
+	smp := &grid{Caption: samplesTitle(v.Limits.Samples), Fold: foldAlways,
+		Cols: []column{colKey, colWhere, colTime, colMethod, numCol("Status"), colURL}}
+	for _, f := range fs {
+		r := gridRow{Mark: mk, Cells: []cell{logText(f.Key), number(f.Count), timeCell(f.FirstSeen), timeCell(f.LastSeen), logList(f.Hosts)}}
+		if review {
+			r.Cells = []cell{logText(f.Key), number(f.Count), plain(f.Statuses.String()), timeCell(f.FirstSeen), timeCell(f.LastSeen), logList(f.Hosts)}
+		}
+		t.Rows = append(t.Rows, r)
+		for _, x := range f.Samples {
+			smp.Rows = append(smp.Rows, gridRow{Mark: smk, Cells: []cell{
+				logText(f.Key), logText(where(x)), timeCell(x.Time), logText(dash(x.Method)), plain(statusText(x.Status)), logText(dash(x.URL)),
+			}})
+		}
+	}
+	s.Tables = []*grid{t}
+	if len(smp.Rows) > 0 {
+		smp.Title = smp.Caption + " " + plural(int64(len(smp.Rows)), "response", "responses")
+		s.Tables = append(s.Tables, smp)
+	}
+	s.Notes = folded(v, other)
+	return s
+}
+
+func classesSection(v *view) *section {
+	s := &section{Title: titleClasses, Empty: "No response bodies classified."}
+	if len(v.Classes) == 0 {
+		return s
+	}
+	t := &grid{Cols: []column{
+		{Head: "Class", Style: "t"}, colKey, {Head: "Description", Wrap: true}, colCount, colStatuses,
+	}}
+	for _, c := range v.Classes {
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{plain(c.Class), logText(c.Key), logText(c.Description), number(c.Count), plain(c.Statuses.String())}})
+	}
+	s.Tables = []*grid{t}
+	s.Notes = folded(v, v.Folded.Classes)
+	return s
+}
+
+// failedSections returns the failed responses by status and by host; the
+// status section carries the note on both.
+func failedSections(v *view) (status, nodes *section) {
+	const none = "No failed responses (HTTP status 400 or more)."
+	status = &section{Title: titleStatus, Empty: none}
+	nodes = &section{Title: titleNodes, Empty: none}
+	if v.Totals.FailedResponses == 0 {
+		return status, nodes
+	}
+	st := &grid{Title: titleStatus, Fold: foldLong, Cols: []column{numCol("Status"), colCount}}
+	for _, x := range v.FailedByStatus {
+		s := statusText(x.Status)
+		if x.Other {
+			s = otherKey
+		}
+		st.Rows = append(st.Rows, gridRow{Cells: []cell{plain(s), number(x.Count)}})
+	}
+	ht := &grid{Title: titleNodes, Fold: foldLong, Cols: []column{
+		{Head: "Host", Wrap: true, Style: "m h"}, numCol("Failed"), numCol("HTTP 503"), numCol("Escalated"), timeCol("First"), timeCol("Last"),
+	}}
+	for _, x := range v.FailedByHost {
+		mk := markNone
+		if x.Escalations > 0 {
+			mk = markEscalation
+		}
+		ht.Rows = append(ht.Rows, gridRow{Mark: mk, Cells: []cell{
+			logText(x.Host), number(x.Count), number(x.Status503), number(x.Escalations), timeCell(x.FirstSeen), timeCell(x.LastSeen),
+		}})
+	}
+	status.Tables = []*grid{st}
+	status.Notes = folded(v, v.Folded.FailedByStatus+v.Folded.FailedByHost)
+	nodes.Tables = []*grid{ht}
+	return status, nodes
+}
+
+func noBodySection(v *view) *section {
+	n := v.Totals.NoBody503
+	s := &section{Title: titleNoBody, Empty: "None.", Fold: foldAlways}
+	if n == 0 {
+		return s
+	}
+	s.Count = i64(n)
+	s.Prose = []string{plural(n, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."), bodyHint}
+	t := &grid{Cols: []column{colWhere, colTime, colMethod, colURL}}
+	for _, x := range v.NoBody503Samples {
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(where(x)), timeCell(x.Time), logText(dash(x.Method)), logText(dash(x.URL))}})
+	}
+	s.Tables = []*grid{t}
+	return s
+}
+
+func netSection(v *view) *section {
+	s := &section{Title: titleNet, Empty: "None.", Fold: foldLong}
+	if len(v.NetworkErrors) == 0 {
+		return s
+	}
+	s.Count = i64(v.Totals.NetworkErrors)
+	t := &grid{Cols: []column{{Head: "Detail", Wrap: true, Style: "m k"}, colCount, colHosts}}
+	for _, x := range v.NetworkErrors {
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Detail), number(x.Count), logList(x.Hosts)}})
+	}
+	s.Tables = []*grid{t}
+	s.Notes = folded(v, v.Folded.NetworkErrors)
+	return s
+}
+
+func backoffSection(v *view) *section {
+	s := &section{Title: titleBackoff, Empty: "None.", Fold: foldLong}
+	if len(v.Backoff) == 0 {
+		return s
+	}
+	s.Count = i64(v.Totals.Backoffs)
+	t := &grid{Cols: []column{{Head: "Detail", Wrap: true, Style: "m"}, colCount, numCol("Max seconds")}}
+	for _, x := range v.Backoff {
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Detail), number(x.Count), plain(seconds(x.MaxSeconds))}})
+	}
+	s.Tables = []*grid{t}
+	s.Notes = folded(v, v.Folded.Backoff)
+	return s
+}
+
+func inputsSection(v *view) *section {
+	s := &section{Title: titleInputs, Empty: "None.", Fold: foldLong}
+	if len(v.Inputs) == 0 {
+		return s
+	}
+	s.Count = strconv.Itoa(len(v.Inputs))
+	if bad := incompleteInputs(v); bad > 0 {
+		s.Count += fmt.Sprintf(", %d not read whole", bad)
+	}
+	t := &grid{Cols: []column{
+		{Head: "File", Wrap: true, Style: "m p"}, {Head: "Format"}, numCol("Bytes"), numCol("Decoded"),
+		numCol("Lines"), numCol("Records"), numCol("Long lines"), {Head: "Read", Wrap: true, Style: "state k"},
+	}}
+	for _, in := range v.Inputs {
+		mk := markNone
+		if !in.Complete {
+			mk = markIncomplete
+		}
+		t.Rows = append(t.Rows, gridRow{Mark: mk, Cells: []cell{
+			logText(in.Path), logText(in.Format), number(in.Bytes), number(in.DecodedBytes),
+			number(in.Lines), number(in.Records), number(in.LongLines), logText(inputState(in)),
+		}})
+	}
+	s.Tables = []*grid{t}
+	return s
+}
+
+// skippedSection lists the entries a folder walk passed over; it is left
+// out when there were none.
+func skippedSection(v *view) *section {
+	s := &section{Title: titleSkipped, Fold: foldLong}
+	more := v.Folded.Skipped
+	if len(v.Skipped) == 0 && more == 0 {
+		return s
+	}
+	s.Count = i64(int64(len(v.Skipped)) + more)
+	t := &grid{Cols: []column{{Head: "Path", Wrap: true, Style: "m p"}, {Head: "Why", Wrap: true}}}
+	for _, x := range v.Skipped {
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Path), logText(x.Why)}})
+	}
+	s.Tables = []*grid{t}
+	if more > 0 {
+		s.Notes = []string{"Note: " + plural(more, "more entry was", "more entries were") + " passed over and not listed."}
+	}
+	return s
+}
+
+func totalsSection(v *view) *section {
+	t := &grid{Cols: []column{{Head: "Total", Style: "m"}, colCount}}
+	for _, r := range totalsRows(&v.Totals) {
+		t.Rows = append(t.Rows, gridRow{Cells: []cell{plain(r[0]), plain(r[1])}})
+	}
+	return &section{Title: titleTotals, Tables: []*grid{t}, Fold: foldAlways}
+}
