@@ -420,16 +420,3 @@ func openFile(path string) (*os.File, error) {
 	}
 	return f, nil
 }
-
-// ctxReader stops reading when its context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
