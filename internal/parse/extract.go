@@ -38,7 +38,7 @@ type Error struct {
 	Line int64
 	// Offset is the byte offset in the raw (possibly compressed) input at
 	// which the fault was detected (decoders read ahead: approximate for
-	// gzip and zstd), or -1 when unknown.
+	// gzip, zstd and bzip2), or -1 when unknown.
 	Offset int64
 	// Decoded is the decompressed offset reached.
 	Decoded int64
