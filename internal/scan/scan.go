@@ -19,6 +19,7 @@ import (
 	"synclog/internal/classify"
 	"synclog/internal/parse"
 	"synclog/internal/report"
+	"synclog/internal/state"
 )
 
 // Options configures Run.
@@ -48,8 +49,10 @@ type Options struct {
 }
 
 // Resumer remembers how far inputs were read, by the first decoded bytes
-// of each (so that a log renamed or compressed by rotation is still known).
-// Its methods are called from the scanning goroutines.
+// of each (so that a log renamed or compressed by rotation is still known):
+// head is the input's first state.FingerprintBytes decoded bytes, or all of
+// them when it is shorter. Its methods are called from the scanning
+// goroutines.
 type Resumer interface {
 	// Offset returns how many decoded bytes of the input whose first bytes
 	// are head were read before (0: none).
@@ -58,9 +61,6 @@ type Resumer interface {
 	// lines: the end of its last complete line.
 	Read(head []byte, name string, offset, lines int64)
 }
-
-// fingerprintBytes is how much of an input's start a Resumer is shown.
-const fingerprintBytes = 4096
 
 // Progress follows the reading of inputs, for a progress bar. Its methods
 // are called from the scanning goroutines.
@@ -292,7 +292,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	var head []byte
 	var resume int64
 	if o.Resume != nil {
-		head = bytes.Clone(pf.Peek(fingerprintBytes))
+		head = bytes.Clone(pf.Peek(state.FingerprintBytes))
 		resume = o.Resume.Offset(head)
 	}
 	var rerr error
