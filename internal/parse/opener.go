@@ -310,28 +310,6 @@ type sourceError struct{ err error }
 func (e *sourceError) Error() string { return e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
 
-// State names the kind of fault err is, for messages and the report:
-// TRUNCATED (the input ends early; what was read is an exact prefix),
-// UNREADABLE (reading the input itself failed), EMPTY (see ErrEmpty), LIMIT (expansion ratio),
-// UNSUPPORTED (a zstd window over the limit), or CORRUPT (a checksum or
-// format error: data since the last verified point is suspect).
-func State(err error) string {
-	var se *sourceError
-	switch {
-	case errors.As(err, &se), errors.Is(err, io.ErrNoProgress):
-		return "UNREADABLE"
-	case errors.Is(err, ErrEmpty):
-		return "EMPTY"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "TRUNCATED"
-	case errors.Is(err, ErrRatio):
-		return "LIMIT"
-	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
-		return "UNSUPPORTED"
-	}
-	return "CORRUPT"
-}
-
 // Sniff returns the format that the first bytes of an input announce.
 func Sniff(head []byte) Format {
 	switch {

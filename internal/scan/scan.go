@@ -199,7 +199,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		if err != nil {
 			in.Error = err.Error()
 			if pe := (*parse.Error)(nil); errors.As(err, &pe) {
-				in.State = parse.State(pe.Err)
+				in.State = parse.FaultOf(pe).String()
 			}
 		}
 		sum.AddInput(in)
@@ -257,7 +257,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &parse.Error{File: in.Path, Format: format, Line: st.Lines, Offset: op.Offset(), Decoded: st.Bytes, Err: err}
+		return faultAt(in.Path, format, op, st, err)
 	}
 	dec, format, err := op.Open(r)
 	in.Format = format.String()
@@ -268,7 +268,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	ext := strings.ToLower(filepath.Ext(path))
 	if want, ok := compressedNames[ext]; ok && want != format {
 		if op.Integrity().Empty {
-			return &parse.Error{File: in.Path, Format: want, Offset: -1, Err: parse.ErrEmpty}
+			return &parse.Error{File: in.Path, Format: want, Fault: parse.Empty, Offset: -1, Err: parse.ErrEmpty}
 		}
 		in.Warnings = append(in.Warnings, fmt.Sprintf("named %s but holds %s data; read as %s", ext, format, format))
 	}
@@ -358,7 +358,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		if errors.As(rerr, &pe) {
 			rerr = pe.Err
 		}
-		if parse.State(rerr) == "CORRUPT" {
+		if parse.FaultOf(rerr) == parse.Corrupt {
 			in.UnverifiedEvents, in.UnverifiedEscalations = pendingEvents, int64(pending.Escalations())
 			pendingEvents = 0
 		}
@@ -370,6 +370,13 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 		return fail(rerr, format, ex.Stats())
 	}
 	return nil
+}
+
+// faultAt positions cause, which ended the input name after st was read
+// from it through op, as a *parse.Error that carries the kind of fault.
+func faultAt(name string, format parse.Format, op *parse.Opener, st parse.Stats, cause error) *parse.Error {
+	return &parse.Error{File: name, Format: format, Fault: parse.FaultOf(cause), Line: st.Lines,
+		Offset: op.Offset(), Decoded: st.Bytes, Err: cause}
 }
 
 // setStats records an input's counts, and warns of cut lines.
