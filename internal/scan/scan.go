@@ -98,85 +98,110 @@ const StdinName = "<stdin>"
 // returning ctx.Err() among the errors, when ctx is cancelled.
 func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []error) {
 	jobs := min(max(o.Jobs, 1), max(len(paths), 1))
-	type result struct {
-		sum  *report.Summary
-		err  error
-		done chan struct{}
-	}
-	results := make([]result, len(paths))
-	for i := range results {
-		results[i].done = make(chan struct{})
-	}
-	next := make(chan int)
-	// Bound how far workers run ahead of the merge, so that finished
-	// summaries waiting for an earlier slow input stay few.
-	ahead := make(chan struct{}, 2*jobs)
-	var setupErr error
-	var wg sync.WaitGroup
-	for w := 0; w < jobs; w++ {
+	ops := make([]*parse.Opener, 0, jobs)
+	for range jobs {
 		op, err := parse.NewOpener(o.Opener)
 		if err != nil {
-			setupErr = err
-			break
+			for _, op := range ops {
+				op.Close()
+			}
+			return report.NewSummary(o.Limits), []error{err}
 		}
-		ex := parse.NewExtractor(nil, "", o.Parse)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		ops = append(ops, op)
+	}
+	r := &runner{ctx: ctx, paths: paths, o: o, results: make([]result, len(paths)), next: make(chan int),
+		// Bound how far workers run ahead of the merge, so that finished
+		// summaries waiting for an earlier slow input stay few.
+		ahead: make(chan struct{}, 2*jobs)}
+	for i := range r.results {
+		r.results[i].done = make(chan struct{})
+	}
+	var wg sync.WaitGroup
+	for _, op := range ops {
+		wg.Go(func() {
 			defer op.Close()
-			for i := range next {
-				r := &results[i]
-				r.sum = report.NewSummary(o.Limits)
-				if err := ctx.Err(); err != nil {
-					r.err = err
-				} else {
-					r.err = scanOne(ctx, paths[i], op, ex, r.sum, o)
-				}
-				close(r.done)
-			}
-		}()
+			r.work(op)
+		})
 	}
-	go func() {
-		defer close(next)
-		if setupErr != nil {
-			return
-		}
-		for i := range paths {
-			select {
-			case ahead <- struct{}{}:
-			case <-ctx.Done():
-			}
-			next <- i
-		}
-	}()
-	sum := report.NewSummary(o.Limits)
-	var errs []error
-	if setupErr != nil {
-		wg.Wait()
-		return sum, []error{setupErr}
-	}
-	for i := range results {
-		<-results[i].done
-		<-ahead
-		r := &results[i]
-		if errors.Is(r.err, context.Canceled) {
-			errs = append(errs, r.err)
-			break
-		}
-		sum.Merge(r.sum)
-		r.sum.Close()
-		r.sum = nil
-		if r.err != nil {
-			errs = append(errs, r.err)
-		}
-	}
+	go r.feed()
+	sum, errs := r.collect()
 	// Drain: after a cancellation the remaining inputs return at once.
 	go func() {
-		for range ahead {
+		for range r.ahead {
 		}
 	}()
 	wg.Wait()
-	close(ahead)
+	close(r.ahead)
+	return sum, errs
+}
+
+// runner hands the inputs of one Run to its workers and merges their
+// summaries in input order.
+type runner struct {
+	ctx     context.Context
+	paths   []string
+	o       Options
+	results []result      // one per path
+	next    chan int      // indexes of the paths to scan
+	ahead   chan struct{} // one token per input handed out and not yet merged
+}
+
+// result is one input's scan; done is closed once it is filled in.
+type result struct {
+	sum  *report.Summary
+	err  error
+	done chan struct{}
+}
+
+// work scans the inputs whose indexes arrive on next, each into a summary
+// of its own, with op and an Extractor of its own.
+func (r *runner) work(op *parse.Opener) {
+	ex := parse.NewExtractor(nil, "", r.o.Parse)
+	for i := range r.next {
+		res := &r.results[i]
+		res.sum = report.NewSummary(r.o.Limits)
+		if err := r.ctx.Err(); err != nil {
+			res.err = err
+		} else {
+			res.err = scanOne(r.ctx, r.paths[i], op, ex, res.sum, r.o)
+		}
+		close(res.done)
+	}
+}
+
+// feed hands out the index of every input, at most cap(ahead) ahead of the
+// merge until ctx is cancelled, then closes next.
+func (r *runner) feed() {
+	defer close(r.next)
+	for i := range r.paths {
+		select {
+		case r.ahead <- struct{}{}:
+		case <-r.ctx.Done():
+		}
+		r.next <- i
+	}
+}
+
+// collect merges the inputs' summaries in input order as they finish and
+// gathers their errors; it stops at the first input that was cancelled.
+func (r *runner) collect() (*report.Summary, []error) {
+	sum := report.NewSummary(r.o.Limits)
+	var errs []error
+	for i := range r.results {
+		res := &r.results[i]
+		<-res.done
+		<-r.ahead
+		if errors.Is(res.err, context.Canceled) {
+			errs = append(errs, res.err)
+			break
+		}
+		sum.Merge(res.sum)
+		res.sum.Close()
+		res.sum = nil
+		if res.err != nil {
+			errs = append(errs, res.err)
+		}
+	}
 	return sum, errs
 }
 
