@@ -4,22 +4,17 @@
 package scan
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
 	"synclog/internal/report"
-	"synclog/internal/state"
 )
 
 // Options configures Run.
@@ -205,205 +200,6 @@ func (r *runner) collect() (*report.Summary, []error) {
 	return sum, errs
 }
 
-// compressedNames are the endings that promise a compressed file.
-var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.Gzip, ".zst": parse.Zstd, ".zstd": parse.Zstd,
-	".tzst": parse.Zstd, ".bz2": parse.Bzip2, ".tbz2": parse.Bzip2}
-
-// scanOne scans one input into sum; its Input row is recorded whatever
-// happens. Events are first gathered in a summary of their own and only
-// merged into sum once a checksum has verified them (or, for a plain file
-// or a clean truncation, once the input ends): lines decoded after the last
-// verified point of a corrupt input are counted apart, never as findings.
-func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, o Options) (err error) {
-	in := report.Input{Path: path, Format: parse.Plain.String()}
-	pending, pendingEvents := report.NewSummary(o.Limits), int64(0)
-	defer func() { pending.Close() }()
-	defer func() {
-		op.OnVerified = nil
-		in.Complete = err == nil
-		if err != nil {
-			in.Error = err.Error()
-			if pe := (*parse.Error)(nil); errors.As(err, &pe) {
-				in.State = parse.FaultOf(pe).String()
-			}
-		}
-		sum.AddInput(in)
-	}()
-	var r io.Reader
-	var f *os.File
-	var tr Tracker
-	if path == "-" {
-		in.Path = StdinName
-		r = o.Stdin
-	} else {
-		var err error
-		if f, err = openFile(path); err != nil {
-			return err
-		}
-		defer f.Close()
-		r = f
-	}
-	// Cancelling closes the input, so that a read blocked on a pipe or a
-	// terminal returns at once.
-	if c, ok := r.(io.Closer); ok {
-		stop := context.AfterFunc(ctx, func() { c.Close() })
-		defer stop()
-	}
-	if o.Progress != nil {
-		var size int64
-		if f != nil {
-			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-				size = fi.Size()
-			}
-		}
-		tr = o.Progress.Start(in.Path, size)
-		defer func() { tr.Done(err) }()
-		r = progressReader{r, tr}
-	}
-	// A large plain file is scanned in parts, one per job.
-	if f != nil && o.Jobs > 1 && o.Resume == nil {
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= cmp.Or(o.PartMin, partsMin) {
-			head := make([]byte, 512)
-			if n, _ := f.ReadAt(head, 0); parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n]) {
-				if psum, st, ok := scanParts(ctx, f, fi.Size(), o.Jobs, in.Path, tr, o); ok {
-					sum.Merge(psum)
-					psum.Close()
-					setStats(&in, fi.Size(), st, o)
-					return nil
-				}
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	// fail positions a read error: what was read before it is st.
-	fail := func(err error, format parse.Format, st parse.Stats) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return faultAt(in.Path, format, op, st, err)
-	}
-	dec, format, err := op.Open(r)
-	in.Format = format.String()
-	if err != nil {
-		in.Bytes = op.Offset()
-		return fail(err, format, parse.Stats{})
-	}
-	ext := strings.ToLower(filepath.Ext(path))
-	if want, ok := compressedNames[ext]; ok && want != format {
-		if op.Integrity().Empty {
-			return &parse.Error{File: in.Path, Format: want, Fault: parse.Empty, Offset: -1, Err: parse.ErrEmpty}
-		}
-		in.Warnings = append(in.Warnings, fmt.Sprintf("named %s but holds %s data; read as %s", ext, format, format))
-	}
-	commit := func() {
-		if pendingEvents > 0 {
-			sum.Merge(pending)
-			pending.Close()
-			pending, pendingEvents = report.NewSummary(o.Limits), 0
-		}
-	}
-	// Decompression runs ahead on a goroutine of its own; a checksum
-	// verified there commits the events once the parser has caught up.
-	verified := false
-	op.OnVerified = func() { verified = true }
-	pf := parse.NewPrefetch(dec, 4, 256<<10, func() bool { v := verified; verified = false; return v }, commit)
-	defer pf.Close()
-	emit := func(ev *parse.Event) {
-		pendingEvents++
-		add(pending, ev, &o)
-	}
-	var head []byte
-	var resume int64
-	if o.Resume != nil {
-		head = bytes.Clone(pf.Peek(state.FingerprintBytes))
-		resume = o.Resume.Offset(head)
-	}
-	var rerr error
-	if isTar(pf.Peek(512)) {
-		// A tar archive: each member is an input of its own. Archives do
-		// not grow: one read before is read whole.
-		in.Format = "tar"
-		if format != parse.Plain {
-			in.Format += "+" + format.String()
-		}
-		if resume == 0 {
-			rerr = scanTar(pf, in.Path, ex, emit, sum, o)
-		} else {
-			in.Warnings = append(in.Warnings, "read by an earlier run (--state)")
-			_, rerr = io.Copy(io.Discard, pf)
-		}
-		in.Bytes = op.Offset()
-		if rerr == nil && o.Resume != nil {
-			o.Resume.Read(head, in.Path, 1, 0)
-		}
-	} else {
-		ex.Reset(pf, in.Path)
-		if resume > 0 {
-			ex.SetWindow(parse.Window{From: resume, To: -1})
-		}
-		for ex.Next() {
-			emit(ex.Event())
-		}
-		st := ex.Stats()
-		rerr = ex.Err()
-		if rerr == nil && o.Resume != nil {
-			// The next run starts after the last complete line: a line
-			// still being written is read whole next time.
-			end, lines := st.Bytes-st.Partial, st.Lines
-			if st.Partial > 0 {
-				lines--
-			}
-			o.Resume.Read(head, in.Path, max(end, resume), lines)
-		}
-		if resume > 0 {
-			if w := ex.WindowResult(); w.FromLine > 0 {
-				st = st.Sub(w.FromStats)
-			} else {
-				st = parse.Stats{}
-			}
-			in.Warnings = append(in.Warnings, fmt.Sprintf("incremental: read from decoded offset %d (--state)", resume))
-		}
-		setStats(&in, op.Offset(), st, o)
-	}
-	inf := op.Integrity()
-	if inf.TrailingBytes > 0 {
-		what := "bytes of trailing garbage"
-		if inf.TrailingZeros {
-			what = "trailing zero bytes"
-		}
-		in.Warnings = append(in.Warnings, fmt.Sprintf("%d %s after gzip member %d, ignored", inf.TrailingBytes, what, inf.Members))
-	}
-	if inf.NoChecksum {
-		in.Warnings = append(in.Warnings, "zstd frame has no content checksum: integrity unverifiable")
-	}
-	if rerr != nil {
-		var pe *parse.Error
-		if errors.As(rerr, &pe) {
-			rerr = pe.Err
-		}
-		if parse.FaultOf(rerr) == parse.Corrupt {
-			in.UnverifiedEvents, in.UnverifiedEscalations = pendingEvents, int64(pending.Escalations())
-			pendingEvents = 0
-		}
-	}
-	if pendingEvents > 0 {
-		sum.Merge(pending)
-	}
-	if rerr != nil {
-		return fail(rerr, format, ex.Stats())
-	}
-	return nil
-}
-
-// faultAt positions cause, which ended the input name after st was read
-// from it through op, as a *parse.Error that carries the kind of fault.
-func faultAt(name string, format parse.Format, op *parse.Opener, st parse.Stats, cause error) *parse.Error {
-	return &parse.Error{File: name, Format: format, Fault: parse.FaultOf(cause), Line: st.Lines,
-		Offset: op.Offset(), Decoded: st.Bytes, Err: cause}
-}
-
 // setStats records an input's counts, and warns of cut lines.
 func setStats(in *report.Input, raw int64, st parse.Stats, o Options) {
 	in.Bytes, in.DecodedBytes = raw, st.Bytes
@@ -432,23 +228,4 @@ func add(sum *report.Summary, ev *parse.Event, o *Options) {
 		return
 	}
 	sum.Add(ev, nil)
-}
-
-// openFile opens a regular file for reading; anything else is refused with
-// a clear error rather than read or blocked on.
-func openFile(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
-	}
-	return f, nil
 }
