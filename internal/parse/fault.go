@@ -54,7 +54,9 @@ func (f Fault) String() string {
 // FaultOf returns the kind of fault err is: the Fault of the *Error in its
 // chain when that is set, else what its cause says (a read error of the
 // input itself, ErrEmpty, io.ErrUnexpectedEOF, ErrRatio, a zstd size
-// limit), and Corrupt for any other decoding error. It returns 0 for nil.
+// limit), and Corrupt for any other error. It returns 0 for nil. It cannot
+// tell a read or decoding error from another kind (an open error, a
+// cancellation): where that matters, look for an *Error first.
 func FaultOf(err error) Fault {
 	if err == nil {
 		return 0
