@@ -1,5 +1,6 @@
-// Package parse reads Firefox Sync logs (plain, gzip or zstd) and extracts
-// the HTTP exchanges, network errors and backoff notices they record.
+// Package parse reads Firefox Sync logs (plain, gzip, zstd or bzip2) and
+// extracts the HTTP exchanges, network errors and backoff notices they
+// record.
 package parse
 
 import "time"

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -28,40 +26,6 @@ type Stats struct {
 	LineStats
 	Records int64 // log records (lines that start with a time, logger and level)
 }
-
-// Error is a read or decompression error, positioned in the input.
-type Error struct {
-	File   string
-	Format Format
-	// Line is the number of lines read whole before the fault; they are
-	// kept.
-	Line int64
-	// Offset is the byte offset in the raw (possibly compressed) input at
-	// which the fault was detected (decoders read ahead: approximate for
-	// gzip and zstd), or -1 when unknown.
-	Offset int64
-	// Decoded is the decompressed offset reached.
-	Decoded int64
-	Err     error
-}
-
-// Error formats e as
-// "name": STATE at compressed offset ~C (decompressed offset D, line L): cause; kept L lines
-func (e *Error) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s", strconv.Quote(e.File), State(e.Err))
-	switch {
-	case e.Offset < 0:
-	case e.Format == Plain:
-		fmt.Fprintf(&b, " at byte offset %d", e.Offset)
-	default:
-		fmt.Fprintf(&b, " at %s offset ~%d (decompressed offset %d)", e.Format, e.Offset, e.Decoded)
-	}
-	fmt.Fprintf(&b, ": %v; kept %d lines", e.Err, e.Line)
-	return b.String()
-}
-
-func (e *Error) Unwrap() error { return e.Err }
 
 // What a response's lines have said so far; a line of a kind already seen
 // starts a new response.
@@ -292,7 +256,7 @@ func (e *Extractor) Next() bool {
 			e.closeBody()
 			e.flush()
 			if err != io.EOF {
-				e.err = &Error{File: e.name, Line: e.line, Offset: -1, Err: err}
+				e.err = &Error{File: e.name, Fault: FaultOf(err), Line: e.line, Offset: -1, Err: err}
 			}
 			e.done = true
 			continue

@@ -16,7 +16,7 @@ import (
 type Format uint8
 
 const (
-	// Plain is uncompressed text (anything that is not gzip or zstd).
+	// Plain is uncompressed text (anything that is not gzip, zstd or bzip2).
 	Plain Format = iota
 	// Gzip is one or more gzip members (RFC 1952), all of them read.
 	Gzip
@@ -26,7 +26,7 @@ const (
 	Bzip2
 )
 
-// String returns "plain", "gzip" or "zstd".
+// String returns "plain", "gzip", "zstd" or "bzip2".
 func (f Format) String() string {
 	switch f {
 	case Gzip:
@@ -73,8 +73,10 @@ type OpenerOptions struct {
 	MaxRatio int
 }
 
-// Opener detects the format of an input and decompresses it. It owns one
-// gzip reader and one zstd decoder and reuses them for every input.
+// Opener detects the format of an input (plain, gzip, zstd or bzip2) and
+// decompresses it. It owns one gzip reader and one zstd decoder and reuses
+// them for every input; a bzip2 reader is made per input (the standard
+// library's cannot be reset).
 //
 // An Opener is not safe for concurrent use; use one per goroutine, and call
 // Close when done with it.
@@ -145,18 +147,17 @@ func (o *Opener) Open(r io.Reader) (io.Reader, Format, error) {
 		return nil, Plain, err
 	}
 	o.inf.Empty = len(head) == 0
-	switch {
-	case Sniff(head) == Bzip2:
-		o.fmt = Bzip2
+	switch o.fmt = Sniff(head); o.fmt {
+	case Bzip2:
 		o.cur = bzip2.NewReader(o.br)
-	case bytes.HasPrefix(head, magicGzip):
-		o.fmt = Gzip
+	case Gzip:
 		if err := o.resetGzip(); err != nil {
 			return nil, Gzip, err
 		}
 		o.cur = o.gz
-	case bytes.HasPrefix(head, magicZstd), len(head) >= 4 && head[0]&0xf0 == 0x50 && bytes.Equal(head[1:4], magicSkippable):
-		o.fmt = Zstd
+	case Zstd:
+		// The frame header descriptor's bit 2 says whether the frame ends
+		// in a content checksum (a skippable frame has no descriptor).
 		if bytes.HasPrefix(head, magicZstd) && len(head) > 4 && head[4]&0x04 == 0 {
 			o.inf.NoChecksum = true
 		}
@@ -235,7 +236,7 @@ func (o *Opener) nextMember() error {
 		return nil
 	case len(head) == 0:
 		return err
-	case bytes.HasPrefix(head, magicGzip):
+	case Sniff(head) == Gzip:
 		return o.resetGzip()
 	}
 	// Trailing data: count it, and whether it is all zeros.
@@ -308,28 +309,6 @@ type sourceError struct{ err error }
 
 func (e *sourceError) Error() string { return e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
-
-// State names the kind of fault err is, for messages and the report:
-// TRUNCATED (the input ends early; what was read is an exact prefix),
-// UNREADABLE (reading the input itself failed), EMPTY (see ErrEmpty), LIMIT (expansion ratio),
-// UNSUPPORTED (a zstd window over the limit), or CORRUPT (a checksum or
-// format error: data since the last verified point is suspect).
-func State(err error) string {
-	var se *sourceError
-	switch {
-	case errors.As(err, &se), errors.Is(err, io.ErrNoProgress):
-		return "UNREADABLE"
-	case errors.Is(err, ErrEmpty):
-		return "EMPTY"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "TRUNCATED"
-	case errors.Is(err, ErrRatio):
-		return "LIMIT"
-	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
-		return "UNSUPPORTED"
-	}
-	return "CORRUPT"
-}
 
 // Sniff returns the format that the first bytes of an input announce.
 func Sniff(head []byte) Format {

@@ -213,8 +213,8 @@ func TestRobustGzip(t *testing.T) {
 		res := pipeline(t, bytes.NewReader(gz[:len(gz)/2]), Options{})
 		res.checkErr(t, io.ErrUnexpectedEOF)
 		res.checkPrefix(t, want)
-		if s := State(res.err); s != "TRUNCATED" {
-			t.Errorf("State = %s, want TRUNCATED", s)
+		if s := FaultOf(res.err); s != Truncated {
+			t.Errorf("FaultOf = %s, want TRUNCATED", s)
 		}
 	})
 	t.Run("cut inside the header", func(t *testing.T) {
@@ -242,8 +242,8 @@ func TestRobustGzip(t *testing.T) {
 		if !errors.Is(res.err, gzip.ErrChecksum) && !errors.As(res.err, &ce) {
 			t.Errorf("Err() = %v, want gzip.ErrChecksum or flate.CorruptInputError", res.err)
 		}
-		if s := State(res.err); s != "CORRUPT" {
-			t.Errorf("State = %s, want CORRUPT", s)
+		if s := FaultOf(res.err); s != Corrupt {
+			t.Errorf("FaultOf = %s, want CORRUPT", s)
 		}
 	})
 	t.Run("byte flipped anywhere after the header", func(t *testing.T) {
@@ -333,8 +333,8 @@ func TestRobustZstd(t *testing.T) {
 			t.Fatalf("no error (result %+v)", res)
 		}
 		t.Logf("Open: %v; Err() = %v", res.openErr, res.err)
-		if s := State(res.err); s != "CORRUPT" {
-			t.Errorf("State = %s, want CORRUPT (err %v)", s, res.err)
+		if s := FaultOf(res.err); s != Corrupt {
+			t.Errorf("FaultOf = %s, want CORRUPT (err %v)", s, res.err)
 		}
 	})
 	t.Run("byte flipped anywhere after the header", func(t *testing.T) {
@@ -482,8 +482,8 @@ func TestRobustBomb(t *testing.T) {
 	t.Run("zstd 80 MiB of NULs hits the ratio limit", func(t *testing.T) {
 		res := pipeline(t, bytes.NewReader(zstdZeros(80<<20)), Options{})
 		res.checkErr(t, ErrRatio)
-		if s := State(res.err); s != "LIMIT" {
-			t.Errorf("State = %s, want LIMIT", s)
+		if s := FaultOf(res.err); s != Limit {
+			t.Errorf("FaultOf = %s, want LIMIT", s)
 		}
 	})
 }
@@ -514,8 +514,8 @@ func TestRobustReadError(t *testing.T) {
 			}
 			res.checkErr(t, errDisk)
 			res.checkPrefix(t, want)
-			if s := State(res.err); s != "UNREADABLE" {
-				t.Errorf("State = %s, want UNREADABLE", s)
+			if s := FaultOf(res.err); s != Unreadable {
+				t.Errorf("FaultOf = %s, want UNREADABLE", s)
 			}
 		})
 		t.Run(tc.name+" in the header", func(t *testing.T) {
@@ -537,8 +537,8 @@ func TestRobustReadError(t *testing.T) {
 		if !errors.Is(res.openErr, errDisk) {
 			t.Errorf("Open: %v, want it to wrap %v", res.openErr, errDisk)
 		}
-		if s := State(res.openErr); s != "UNREADABLE" {
-			t.Errorf("State = %s, want UNREADABLE", s)
+		if s := FaultOf(res.openErr); s != Unreadable {
+			t.Errorf("FaultOf = %s, want UNREADABLE", s)
 		}
 	})
 }

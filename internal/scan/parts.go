@@ -22,28 +22,15 @@ const (
 )
 
 // scanParts scans a plain file of the given size in n parts at once (tr,
-// if not nil, is told of every read) and
-// returns their summary, merged in order, and the file's counts. ok is
-// false when the parts cannot be shown to agree with a scan in one piece
-// (no record start near a split point, a part's state at its start
-// differing from the previous part's state there, a read error): then the
-// caller scans the file in one piece.
+// if not nil, is told of every read) and returns their summary, merged in
+// order, and the file's counts. ok is false when the parts cannot be shown
+// to agree with a scan in one piece (no record start near a split point, a
+// part's state at its start differing from the previous part's state
+// there, a read error): then the caller scans the file in one piece.
 func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, o Options) (sum *report.Summary, st parse.Stats, ok bool) {
-	bounds := []int64{0}
-	for k := 1; k < n; k++ {
-		b := recordStart(f, int64(k)*size/int64(n))
-		if b < 0 || b <= bounds[k-1] {
-			return nil, st, false
-		}
-		bounds = append(bounds, b)
-	}
-	bounds = append(bounds, size)
-	type part struct {
-		sum  *report.Summary
-		res  parse.WindowResult
-		end  parse.Stats
-		err  error
-		from int64 // where its reader starts
+	bounds, ok := partBounds(f, size, n)
+	if !ok {
+		return nil, st, false
 	}
 	parts := make([]part, n)
 	defer func() {
@@ -56,51 +43,104 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 	var wg sync.WaitGroup
 	for k := range parts {
 		p := &parts[k]
-		if k > 0 {
-			p.from = recordStart(f, max(bounds[k]-preroll, bounds[k-1]))
-			if p.from < 0 || p.from > bounds[k] {
-				p.from = bounds[k] // no pre-roll: the check below decides
-			}
+		p.from = prerollFrom(f, bounds, k)
+		to := int64(-1)
+		if k < n-1 {
+			to = bounds[k+1]
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var r io.Reader = io.NewSectionReader(f, p.from, size-p.from)
-			if tr != nil {
-				r = progressReader{r, tr}
-			}
-			ex := parse.NewExtractor(r, name, o.Parse)
-			to := int64(-1)
-			if k < n-1 {
-				to = bounds[k+1] - p.from
-			}
-			ex.SetWindow(parse.Window{From: bounds[k] - p.from, To: to})
-			p.sum = report.NewSummary(o.Limits)
-			for ex.Next() {
-				add(p.sum, ex.Event(), &o)
-			}
-			p.res, p.end, p.err = ex.WindowResult(), ex.Stats(), ex.Err()
-		}()
+		wg.Go(func() { p.scan(f, size, bounds[k], to, name, tr, o) })
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || !partsAgree(parts) {
 		return nil, st, false
 	}
+	sum, st = joinParts(parts, o.Limits)
+	return sum, st, true
+}
+
+// part is one part of a file scanned in parts.
+type part struct {
+	sum  *report.Summary
+	res  parse.WindowResult
+	end  parse.Stats
+	err  error
+	from int64 // where its reader starts
+}
+
+// partBounds returns the offsets at which each of n parts of the file
+// starts (record starts near even cuts), and size last. ok is false when
+// no record starts near a cut.
+func partBounds(f *os.File, size int64, n int) (bounds []int64, ok bool) {
+	bounds = []int64{0}
+	for k := 1; k < n; k++ {
+		b := recordStart(f, int64(k)*size/int64(n))
+		if b < 0 || b <= bounds[k-1] {
+			return nil, false
+		}
+		bounds = append(bounds, b)
+	}
+	return append(bounds, size), true
+}
+
+// prerollFrom returns where the reader of part k starts: at a record start
+// up to preroll bytes before the part, or at the part itself when there is
+// none (partsAgree then decides).
+func prerollFrom(f *os.File, bounds []int64, k int) int64 {
+	if k == 0 {
+		return 0
+	}
+	from := recordStart(f, max(bounds[k]-preroll, bounds[k-1]))
+	if from < 0 || from > bounds[k] {
+		return bounds[k]
+	}
+	return from
+}
+
+// scan reads the file from p.from and reports what lies in [start, to)
+// (to < 0: to the end) into p.
+func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, o Options) {
+	var r io.Reader = io.NewSectionReader(f, p.from, size-p.from)
+	if tr != nil {
+		r = progressReader{r, tr}
+	}
+	ex := parse.NewExtractor(r, name, o.Parse)
+	w := parse.Window{From: start - p.from, To: -1}
+	if to >= 0 {
+		w.To = to - p.from
+	}
+	ex.SetWindow(w)
+	p.sum = report.NewSummary(o.Limits)
+	for ex.Next() {
+		add(p.sum, ex.Event(), &o)
+	}
+	p.res, p.end, p.err = ex.WindowResult(), ex.Stats(), ex.Err()
+}
+
+// partsAgree reports whether every part was read whole and starts in the
+// state the part before it ended in.
+func partsAgree(parts []part) bool {
 	for k := range parts {
 		p := &parts[k]
 		if p.err != nil || p.res.FromLine == 0 || p.res.Overrun {
-			return nil, st, false
+			return false
 		}
-		if k < n-1 && (p.res.ToLine == 0 || p.res.ToState != parts[k+1].res.FromState) {
-			return nil, st, false
+		if k < len(parts)-1 && (p.res.ToLine == 0 || p.res.ToState != parts[k+1].res.FromState) {
+			return false
 		}
 	}
-	sum = report.NewSummary(o.Limits)
+	return true
+}
+
+// joinParts merges the parts' summaries in order, their lines renumbered
+// as the file's own, and adds up their counts.
+func joinParts(parts []part, l report.Limits) (*report.Summary, parse.Stats) {
+	sum := report.NewSummary(l)
+	var st parse.Stats
 	line := int64(1) // the file's own number of each part's first line
 	for k := range parts {
 		p := &parts[k]
 		end := p.end
-		if k < n-1 {
+		if k < len(parts)-1 {
 			end = p.res.ToStats
 		}
 		part := end.Sub(p.res.FromStats)
@@ -109,7 +149,7 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 		line += part.Lines
 		st = addStats(st, part)
 	}
-	return sum, st, true
+	return sum, st
 }
 
 // recordStart returns the offset of the first line at or after off (off

@@ -2,8 +2,10 @@ package scan
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"synclog/internal/classify"
+	"synclog/internal/parse"
 	"synclog/internal/report"
 )
 
@@ -235,4 +238,68 @@ func withoutInputs(t *testing.T, b []byte) map[string]any {
 	}
 	delete(m, "inputs")
 	return m
+}
+
+// TestRunFaults checks that an input that cannot be read whole comes back
+// from Run as a *parse.Error that carries the kind of fault, in the order
+// of the inputs, and that the inputs after it are still read.
+func TestRunFaults(t *testing.T) {
+	plain, err := os.ReadFile(filepath.Join(logs, "modern-trace.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	if _, err := w.Write(bytes.Repeat(plain, 50)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gz := b.Bytes()
+	crc := bytes.Clone(gz)
+	crc[len(crc)-8] ^= 0xff
+	dir := t.TempDir()
+	files := []struct {
+		name string
+		data []byte
+		want parse.Fault // 0: read whole
+	}{
+		{"truncated.log.gz", gz[:len(gz)/2], parse.Truncated},
+		{"crc.log.gz", crc, parse.Corrupt},
+		{"empty.log.gz", nil, parse.Empty},
+		{"whole.log.gz", gz, 0},
+	}
+	var paths []string
+	var want []parse.Fault
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+		if f.want != 0 {
+			want = append(want, f.want)
+		}
+	}
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, errs := Run(context.Background(), paths, Options{Classifier: cl, Jobs: 2})
+	defer sum.Close()
+	var got []parse.Fault
+	for _, err := range errs {
+		var pe *parse.Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("error %v is not a *parse.Error", err)
+		}
+		if parse.FaultOf(err) != pe.Fault {
+			t.Errorf("FaultOf(%v) = %v, want %v", err, parse.FaultOf(err), pe.Fault)
+		}
+		got = append(got, pe.Fault)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("faults (-want +got):\n%s", diff)
+	}
 }

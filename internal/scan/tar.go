@@ -63,9 +63,9 @@ func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			st := ex.Stats()
-			err = &parse.Error{File: in.Path, Format: format, Line: st.Lines, Offset: op.Offset(), Decoded: st.Bytes, Err: err}
-			in.Error, in.State = err.Error(), parse.State(err)
+			fe := faultAt(in.Path, format, op, ex.Stats(), err)
+			in.Error, in.State = fe.Error(), fe.Fault.String()
+			err = fe
 			if first == nil {
 				first = err
 			}

@@ -1,0 +1,130 @@
+package parse
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Fault is the kind of fault that stopped the reading of an input, for
+// messages and the report. The zero value is no fault.
+type Fault int
+
+const (
+	// Truncated: the input ends early; what was read is an exact prefix.
+	Truncated Fault = iota + 1
+	// Corrupt: a checksum or format error; data decoded since the last
+	// verified point is suspect.
+	Corrupt
+	// Empty: a 0-byte file whose name promises compressed data (ErrEmpty).
+	Empty
+	// Limit: the expansion ratio limit was hit (ErrRatio).
+	Limit
+	// Unsupported: a zstd window or decoder memory over the limit.
+	Unsupported
+	// Unreadable: reading the input itself failed (not its decoding).
+	Unreadable
+)
+
+// String returns the name used in messages and reports: "TRUNCATED",
+// "CORRUPT", "EMPTY", "LIMIT", "UNSUPPORTED" or "UNREADABLE", and "" for
+// the zero Fault.
+func (f Fault) String() string {
+	switch f {
+	case Truncated:
+		return "TRUNCATED"
+	case Corrupt:
+		return "CORRUPT"
+	case Empty:
+		return "EMPTY"
+	case Limit:
+		return "LIMIT"
+	case Unsupported:
+		return "UNSUPPORTED"
+	case Unreadable:
+		return "UNREADABLE"
+	}
+	return ""
+}
+
+// FaultOf returns the kind of fault err is: the Fault of the *Error in its
+// chain when that is set, else what its cause says (a read error of the
+// input itself, ErrEmpty, io.ErrUnexpectedEOF, ErrRatio, a zstd size
+// limit), and Corrupt for any other error. It returns 0 for nil. It cannot
+// tell a read or decoding error from another kind (an open error, a
+// cancellation): where that matters, look for an *Error first.
+func FaultOf(err error) Fault {
+	if err == nil {
+		return 0
+	}
+	if pe := (*Error)(nil); errors.As(err, &pe) {
+		return pe.kind()
+	}
+	return faultOf(err)
+}
+
+// faultOf returns the kind of fault a cause is, by its type or sentinel.
+func faultOf(err error) Fault {
+	var se *sourceError
+	switch {
+	case errors.As(err, &se), errors.Is(err, io.ErrNoProgress):
+		return Unreadable
+	case errors.Is(err, ErrEmpty):
+		return Empty
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Truncated
+	case errors.Is(err, ErrRatio):
+		return Limit
+	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		return Unsupported
+	}
+	return Corrupt
+}
+
+// Error is a read or decompression error, positioned in the input.
+type Error struct {
+	File   string
+	Format Format
+	// Fault is the kind of fault; when zero, FaultOf(Err) is reported.
+	Fault Fault
+	// Line is the number of lines read whole before the fault; they are
+	// kept.
+	Line int64
+	// Offset is the byte offset in the raw (possibly compressed) input at
+	// which the fault was detected (decoders read ahead: approximate for
+	// gzip, zstd and bzip2), or -1 when unknown.
+	Offset int64
+	// Decoded is the decompressed offset reached.
+	Decoded int64
+	Err     error
+}
+
+// Error formats e as
+// "name": FAULT at compressed offset ~C (decompressed offset D, line L): cause; kept L lines
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", strconv.Quote(e.File), e.kind())
+	switch {
+	case e.Offset < 0:
+	case e.Format == Plain:
+		fmt.Fprintf(&b, " at byte offset %d", e.Offset)
+	default:
+		fmt.Fprintf(&b, " at %s offset ~%d (decompressed offset %d)", e.Format, e.Offset, e.Decoded)
+	}
+	fmt.Fprintf(&b, ": %v; kept %d lines", e.Err, e.Line)
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// kind returns e.Fault, or the kind of e.Err when e.Fault is not set.
+func (e *Error) kind() Fault {
+	if e.Fault != 0 {
+		return e.Fault
+	}
+	return faultOf(e.Err)
+}

@@ -1,0 +1,154 @@
+package scan
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"synclog/internal/parse"
+	"synclog/internal/report"
+)
+
+// scanOne scans one input into sum; its Input row is recorded whatever
+// happens. The plan: open the input; scan a large plain file in parts;
+// else decode it as one stream (scanStream), read as a tar archive or as
+// one log.
+func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, o Options) (err error) {
+	in := report.Input{Path: path, Format: parse.Plain.String()}
+	defer func() {
+		in.Complete = err == nil
+		if err != nil {
+			in.Error = err.Error()
+			if pe := (*parse.Error)(nil); errors.As(err, &pe) {
+				in.State = parse.FaultOf(pe).String()
+			}
+		}
+		sum.AddInput(in)
+	}()
+	src, err := openInput(ctx, path, &o)
+	if err != nil {
+		return err
+	}
+	defer func() { src.close(err) }()
+	in.Path = src.name
+	if src.splittable(&o) {
+		if psum, st, ok := scanParts(ctx, src.f, src.size, o.Jobs, src.name, src.tr, o); ok {
+			sum.Merge(psum)
+			psum.Close()
+			setStats(&in, src.size, st, o)
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return scanStream(ctx, src, op, ex, sum, &in, o)
+}
+
+// source is an opened input.
+type source struct {
+	name    string      // as reported: the path, or StdinName
+	r       io.Reader   // its raw bytes, through the Tracker if any
+	f       *os.File    // the file; nil for standard input
+	regular bool        // f is a regular file...
+	size    int64       // ... of this size (else 0)
+	tr      Tracker     // nil without Options.Progress
+	stop    func() bool // undoes the close on cancellation; nil if none
+}
+
+// openInput opens path ("-": o.Stdin), makes a cancellation of ctx close
+// it, so that a read blocked on a pipe or a terminal returns at once, and
+// starts its Tracker. Call close when done.
+func openInput(ctx context.Context, path string, o *Options) (*source, error) {
+	s := &source{name: path, r: o.Stdin}
+	if path == "-" {
+		s.name = StdinName
+	} else {
+		f, fi, err := openFile(path)
+		if err != nil {
+			return nil, err
+		}
+		s.f, s.r = f, f
+		if s.regular = fi.Mode().IsRegular(); s.regular {
+			s.size = fi.Size()
+		}
+	}
+	if c, ok := s.r.(io.Closer); ok {
+		s.stop = context.AfterFunc(ctx, func() { c.Close() })
+	}
+	if o.Progress != nil {
+		s.tr = o.Progress.Start(s.name, s.size)
+		s.r = progressReader{s.r, s.tr}
+	}
+	return s, nil
+}
+
+// close tells the Tracker how the input ended (err: not read whole) and
+// closes the file.
+func (s *source) close(err error) {
+	if s.tr != nil {
+		s.tr.Done(err)
+	}
+	if s.stop != nil {
+		s.stop()
+	}
+	if s.f != nil {
+		s.f.Close()
+	}
+}
+
+// openFile opens a regular file for reading; anything else is refused with
+// a clear error rather than read or blocked on.
+func openFile(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, nil, &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	return f, fi, nil
+}
+
+// splittable reports whether s is a plain (not compressed, not tar) file
+// large enough to scan in o.Jobs parts at once. An incremental scan reads
+// from an offset, in one piece.
+func (s *source) splittable(o *Options) bool {
+	if s.f == nil || o.Jobs <= 1 || o.Resume != nil || !s.regular || s.size < cmp.Or(o.PartMin, partsMin) {
+		return false
+	}
+	head := make([]byte, 512)
+	n, _ := s.f.ReadAt(head, 0)
+	return parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n])
+}
+
+// compressedNames are the endings that promise a compressed file.
+var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.Gzip, ".zst": parse.Zstd, ".zstd": parse.Zstd,
+	".tzst": parse.Zstd, ".bz2": parse.Bzip2, ".tbz2": parse.Bzip2}
+
+// checkName compares what in's name promises with the detected format: a
+// 0-byte file named as compressed is EMPTY (an aborted write, most
+// likely); any other mismatch is read by its content, with a warning.
+func checkName(in *report.Input, format parse.Format, op *parse.Opener) error {
+	ext := strings.ToLower(filepath.Ext(in.Path))
+	want, ok := compressedNames[ext]
+	if !ok || want == format {
+		return nil
+	}
+	if op.Integrity().Empty {
+		return &parse.Error{File: in.Path, Format: want, Fault: parse.Empty, Offset: -1, Err: parse.ErrEmpty}
+	}
+	in.Warnings = append(in.Warnings, fmt.Sprintf("named %s but holds %s data; read as %s", ext, format, format))
+	return nil
+}

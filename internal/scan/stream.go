@@ -1,0 +1,150 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"synclog/internal/parse"
+	"synclog/internal/report"
+	"synclog/internal/state"
+)
+
+// scanStream decodes src through op and reads it as a tar archive or as
+// one log. Decompression runs ahead on a goroutine of its own (a
+// Prefetch); the events go to sum through a verified sink, as checksums
+// verify them.
+func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, in *report.Input, o Options) error {
+	dec, format, err := op.Open(src.r)
+	in.Format = format.String()
+	if err != nil {
+		in.Bytes = op.Offset()
+		return positioned(ctx, in.Path, format, op, parse.Stats{}, err)
+	}
+	if err := checkName(in, format, op); err != nil {
+		return err
+	}
+	v := newVerified(sum, &o)
+	defer v.close()
+	op.OnVerified = v.checksum
+	defer func() { op.OnVerified = nil }()
+	pf := parse.NewPrefetch(dec, 4, 256<<10, v.marked, v.commit)
+	defer pf.Close()
+	rp := resumeOf(pf, o.Resume)
+	var rerr error
+	if isTar(pf.Peek(512)) {
+		rerr = readArchive(pf, format, ex, v, sum, in, rp, o)
+		in.Bytes = op.Offset()
+	} else {
+		var st parse.Stats
+		st, rerr = readLog(pf, ex, v, in, rp, o)
+		setStats(in, op.Offset(), st, o)
+	}
+	warnIntegrity(in, op.Integrity())
+	if pe := (*parse.Error)(nil); errors.As(rerr, &pe) {
+		rerr = pe.Err
+	}
+	v.finish(in, parse.FaultOf(rerr))
+	if rerr != nil {
+		return positioned(ctx, in.Path, format, op, ex.Stats(), rerr)
+	}
+	return nil
+}
+
+// resumePoint is where an incremental scan resumes an input.
+type resumePoint struct {
+	head   []byte // the input's first decoded bytes, its fingerprint
+	offset int64  // decoded bytes read by earlier runs (0: none)
+}
+
+// resumeOf asks r, if set, how far the input that pf decodes was read.
+func resumeOf(pf *parse.Prefetch, r Resumer) resumePoint {
+	if r == nil {
+		return resumePoint{}
+	}
+	head := bytes.Clone(pf.Peek(state.FingerprintBytes))
+	return resumePoint{head: head, offset: r.Offset(head)}
+}
+
+// readArchive reads the tar archive r: each member is an input of its own.
+// Archives do not grow: one read before is read whole.
+func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *report.Summary, in *report.Input, rp resumePoint, o Options) error {
+	in.Format = "tar"
+	if format != parse.Plain {
+		in.Format += "+" + format.String()
+	}
+	var err error
+	if rp.offset == 0 {
+		err = scanTar(r, in.Path, ex, v.add, sum, o)
+	} else {
+		in.Warnings = append(in.Warnings, "read by an earlier run (--state)")
+		_, err = io.Copy(io.Discard, r)
+	}
+	if err == nil && o.Resume != nil {
+		o.Resume.Read(rp.head, in.Path, 1, 0)
+	}
+	return err
+}
+
+// readLog reads the log r from rp.offset on and returns the counts of
+// what it read, and the error that ended it.
+func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *report.Input, rp resumePoint, o Options) (parse.Stats, error) {
+	ex.Reset(r, in.Path)
+	if rp.offset > 0 {
+		ex.SetWindow(parse.Window{From: rp.offset, To: -1})
+	}
+	for ex.Next() {
+		v.add(ex.Event())
+	}
+	st, err := ex.Stats(), ex.Err()
+	if err == nil && o.Resume != nil {
+		// The next run starts after the last complete line: a line
+		// still being written is read whole next time.
+		end, lines := st.Bytes-st.Partial, st.Lines
+		if st.Partial > 0 {
+			lines--
+		}
+		o.Resume.Read(rp.head, in.Path, max(end, rp.offset), lines)
+	}
+	if rp.offset > 0 {
+		if w := ex.WindowResult(); w.FromLine > 0 {
+			st = st.Sub(w.FromStats)
+		} else {
+			st = parse.Stats{}
+		}
+		in.Warnings = append(in.Warnings, fmt.Sprintf("incremental: read from decoded offset %d (--state)", rp.offset))
+	}
+	return st, err
+}
+
+// warnIntegrity warns of what the decoder passed over or could not check.
+func warnIntegrity(in *report.Input, inf parse.Integrity) {
+	if inf.TrailingBytes > 0 {
+		what := "bytes of trailing garbage"
+		if inf.TrailingZeros {
+			what = "trailing zero bytes"
+		}
+		in.Warnings = append(in.Warnings, fmt.Sprintf("%d %s after gzip member %d, ignored", inf.TrailingBytes, what, inf.Members))
+	}
+	if inf.NoChecksum {
+		in.Warnings = append(in.Warnings, "zstd frame has no content checksum: integrity unverifiable")
+	}
+}
+
+// positioned returns ctx's error when the scan was cancelled (a read
+// error is then only its echo), else faultAt's.
+func positioned(ctx context.Context, name string, format parse.Format, op *parse.Opener, st parse.Stats, cause error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return faultAt(name, format, op, st, cause)
+}
+
+// faultAt positions cause, which ended the input name after st was read
+// from it through op, as a *parse.Error that carries the kind of fault.
+func faultAt(name string, format parse.Format, op *parse.Opener, st parse.Stats, cause error) *parse.Error {
+	return &parse.Error{File: name, Format: format, Fault: parse.FaultOf(cause), Line: st.Lines,
+		Offset: op.Offset(), Decoded: st.Bytes, Err: cause}
+}
