@@ -13,17 +13,29 @@ const (
 	// Infra is a string (or numeric twin) produced by the load balancers;
 	// in a 503 it must be escalated to Services Operations.
 	Infra
+	// NumKinds is the number of kinds, for arrays indexed by Kind.
+	NumKinds
 )
+
+// kindNames are the JSON names of the kinds.
+var kindNames = [NumKinds]string{Unknown: "unknown", ServerCode: "server_code", Infra: "infra"}
 
 // String returns the JSON name of k: "unknown", "server_code" or "infra".
 func (k Kind) String() string {
-	switch k {
-	case ServerCode:
-		return "server_code"
-	case Infra:
-		return "infra"
+	if k < NumKinds {
+		return kindNames[k]
 	}
-	return "unknown"
+	return kindNames[Unknown]
+}
+
+// ParseKind returns the Kind whose String is name.
+func ParseKind(name string) (Kind, bool) {
+	for k, n := range kindNames {
+		if n == name {
+			return Kind(k), true
+		}
+	}
+	return Unknown, false
 }
 
 // Class is the result of classifying one body.
