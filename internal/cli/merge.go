@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // mergeOptions are the flags of synclog merge.
@@ -44,7 +45,7 @@ Exit status as for scan: 0 nothing to escalate, 1 escalations (see --fail-on),
 // mergeRun merges the JSON reports names, in that order, and writes the
 // report of the whole.
 func mergeRun(s *streams, o *mergeOptions, names []string) error {
-	sum := report.NewSummary(report.Limits{})
+	sum := summary.New(summary.Limits{})
 	for i, name := range names {
 		r, err := readReport(name, s)
 		if err != nil {
@@ -58,11 +59,11 @@ func mergeRun(s *streams, o *mergeOptions, names []string) error {
 	}
 	// Width 0: merge has always written the report at full width, even to
 	// a terminal.
-	return o.deliver(s, sum, 0, sum.Incomplete() > 0, nil)
+	return o.deliver(s, sum, nil, 0, sum.Incomplete() > 0, nil)
 }
 
 // readReport reads one JSON report ("-": standard input).
-func readReport(name string, s *streams) (*report.Summary, error) {
+func readReport(name string, s *streams) (*summary.Summary, error) {
 	var r io.Reader = s.in
 	if name != "-" {
 		f, err := os.Open(name)
@@ -72,7 +73,7 @@ func readReport(name string, s *streams) (*report.Summary, error) {
 		defer f.Close()
 		r = f
 	}
-	sum, err := report.ReadJSON(r, report.Limits{})
+	sum, err := report.ReadJSON(r, summary.Limits{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

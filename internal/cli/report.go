@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // failOnValues are the values of --fail-on, mildest trigger first.
@@ -75,21 +76,26 @@ func (o *reportOptions) check() error {
 
 // silent reports whether --quiet keeps the run from printing anything:
 // sum holds nothing that --fail-on names and the run had no trouble.
-func (o *reportOptions) silent(sum *report.Summary, trouble bool) bool {
+func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 	return o.quiet && !trouble && !failed(sum, o.failOn)
 }
 
-// deliver writes the report of sum as o says, to stdout at width columns
-// (0: no limit) or to --output, unless o is silent. Then it calls done
+// deliver writes the report of sum as o says (CSV: the rows, which only a
+// scan keeps), to stdout at width columns (0: no limit) or to --output,
+// unless o is silent. Then it calls done
 // (if not nil), and returns errEscalate if sum holds what --fail-on names,
 // else errInputs if trouble is set, else nil.
-func (o *reportOptions) deliver(s *streams, sum *report.Summary, width int, trouble bool, done func() error) error {
+func (o *reportOptions) deliver(s *streams, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
 	if !o.silent(sum, trouble) {
 		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 		if o.output == "" {
 			ro.Width = width
 		}
-		if err := writeReport(s.out, o.output, func(w io.Writer) error { return report.Render(w, sum, ro) }); err != nil {
+		write := func(w io.Writer) error { return report.Render(w, sum, ro) }
+		if o.format == "csv" {
+			write = func(w io.Writer) error { return report.WriteCSV(w, rows, ro) }
+		}
+		if err := writeReport(s.out, o.output, write); err != nil {
 			return err
 		}
 	}
@@ -133,7 +139,7 @@ func (b notBool) Set(s string) error {
 }
 
 // failed reports whether sum holds what --fail-on names.
-func failed(sum *report.Summary, failOn string) bool {
+func failed(sum *summary.Summary, failOn string) bool {
 	switch failOn {
 	case "never":
 		return false

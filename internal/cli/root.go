@@ -16,6 +16,7 @@ import (
 	"synclog/internal/report"
 	"synclog/internal/scan"
 	"synclog/internal/state"
+	"synclog/internal/summary"
 	"synclog/internal/walk"
 )
 
@@ -145,10 +146,11 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
 	paths, skipped, werrs := expand(o)
-	sum, errs := scan.Run(ctx, paths, scan.Options{
+	sum, rows, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
-		Limits:     report.Limits{Samples: o.samples, Rows: o.format == "csv"},
+		Limits:     summary.Limits{Samples: o.samples},
+		Rows:       o.format == "csv", // CSV lists every failed response
 		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
 		Jobs:       o.jobs,
@@ -157,7 +159,9 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Progress:   progressOf(bar),
 		Resume:     resumerOf(st),
 	})
-	defer sum.Close()
+	if rows != nil {
+		defer rows.Close()
+	}
 	if bar != nil {
 		bar.Stop()
 	}
@@ -181,7 +185,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		}
 		return nil
 	}
-	return o.deliver(s, sum, s.width, len(errs) > 0, saveState)
+	return o.deliver(s, sum, rows, s.width, len(errs) > 0, saveState)
 }
 
 // classifier builds the classifier: the built-in code table, overridden
@@ -274,7 +278,7 @@ func expand(o *scanOptions) ([]string, []walk.Skipped, []error) {
 // user meant to scan (walk.Skipped.Notable). Those come first in sum too,
 // so that the entries skipped by name (hidden, excluded, not included) or
 // read under another path cannot push them past the report's cap.
-func noteSkipped(s *streams, sum *report.Summary, skipped []walk.Skipped, print bool) {
+func noteSkipped(s *streams, sum *summary.Summary, skipped []walk.Skipped, print bool) {
 	for _, notable := range []bool{true, false} {
 		for _, sk := range skipped {
 			if sk.Notable() != notable {

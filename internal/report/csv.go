@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"encoding/csv"
-	"errors"
 	"io"
 
 	"synclog/internal/redact"
@@ -27,16 +26,14 @@ import (
 //   - escalate: true for an infra string in an HTTP 503
 var CSVHeader = []string{"time", "file", "line", "method", "status", "host", "path", "class", "key", "escalate"}
 
-// renderCSV writes s's rows as CSV (RFC 4180, lines ending in "\n"). It
-// streams, so that a scan with millions of failed responses does not hold
-// its report in memory; an error may come after some rows were written.
-// Log-derived cells go through Safe, so every row is one line and control
-// characters are visible escapes; a cell that a spreadsheet would take for
-// a formula (it starts with =, +, -, @) gets a leading "'".
-func renderCSV(w io.Writer, s *Summary, o Options) error {
-	if s.rows == nil {
-		return errors.New("report: csv lists every failed response: the summary was made without Limits.Rows (a JSON report holds no rows)")
-	}
+// WriteCSV writes rows as CSV (RFC 4180, lines ending in "\n"), with
+// o.Redact as for Render (o.Format is not looked at). It streams, so that
+// a scan with millions of failed responses does not hold its report in
+// memory; an error may come after some rows were written. Log-derived
+// cells go through Safe, so every row is one line and control characters
+// are visible escapes; a cell that a spreadsheet would take for a formula
+// (it starts with =, +, -, @) gets a leading "'".
+func WriteCSV(w io.Writer, rows *Rows, o Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -47,7 +44,7 @@ func renderCSV(w io.Writer, s *Summary, o Options) error {
 		r := redact.New()
 		redURL, redStr = r.URL, r.String
 	}
-	err := s.rows.each(func(x *row) error {
+	err := rows.each(func(x *row) error {
 		f := x.csvFields(redURL, redStr)
 		for _, i := range []int{1, 3, 5, 6, 8} { // file, method, host, path, key
 			f[i] = defuse(Safe(f[i]))

@@ -11,7 +11,28 @@ import (
 	"time"
 
 	"synclog/internal/classify"
+	"synclog/internal/summary"
 )
+
+// rowsOf returns the Rows of items, closed when the test ends.
+func rowsOf(t *testing.T, items []item) *Rows {
+	r := &Rows{}
+	t.Cleanup(r.Close)
+	for i := range items {
+		r.Add(&items[i].ev, items[i].c)
+	}
+	return r
+}
+
+// csvOf returns WriteCSV of r.
+func csvOf(t *testing.T, r *Rows, o Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r, o); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
 
 func readCSV(t *testing.T, s string) [][]string {
 	t.Helper()
@@ -27,9 +48,8 @@ func readCSV(t *testing.T, s string) [][]string {
 // redacted.
 func TestCSVGolden(t *testing.T) {
 	for _, redact := range []bool{false, true} {
-		s := fixtureSummary(Limits{Rows: true})
-		defer s.Close()
-		got := render(t, s, Options{Format: "csv", Redact: redact})
+		items, _ := fixture()
+		got := csvOf(t, rowsOf(t, items), Options{Redact: redact})
 		name := "report.csv.golden"
 		if redact {
 			name = "report.redacted.csv.golden"
@@ -42,9 +62,8 @@ func TestCSVGolden(t *testing.T) {
 // order, with the fields of the event, each row on one line.
 func TestCSVRows(t *testing.T) {
 	items, _ := fixture()
-	s := fixtureSummary(Limits{Rows: true})
-	defer s.Close()
-	recs := readCSV(t, render(t, s, Options{Format: "csv"}))
+	s, rows := fixtureSummary(summary.Limits{}), rowsOf(t, items)
+	recs := readCSV(t, csvOf(t, rows, Options{}))
 	if !slices.Equal(recs[0], CSVHeader) {
 		t.Fatalf("header %q, want %q", recs[0], CSVHeader)
 	}
@@ -62,22 +81,22 @@ func TestCSVRows(t *testing.T) {
 		if it.c != nil {
 			class, key = it.c.Kind.String(), it.c.Key
 			if key == "" {
-				key = Safe(string(cutUTF8(it.c.Text, maxKeyBytes)))
+				key = Safe(string(summary.CutUTF8(it.c.Text, summary.MaxKeyBytes)))
 			}
 		}
 		esc := ev.Status == 503 && it.c != nil && it.c.Kind == classify.Infra
 		want = append(want, []string{tm, ev.File, fmt.Sprint(ev.Line), string(ev.Method), fmt.Sprint(ev.Status),
 			"", "", class, key, fmt.Sprint(esc)})
 	}
-	if lines := strings.Count(render(t, s, Options{Format: "csv"}), "\n"); lines != len(recs) {
+	if lines := strings.Count(csvOf(t, rows, Options{}), "\n"); lines != len(recs) {
 		t.Errorf("%d lines for %d records", lines, len(recs))
 	}
 	got := recs[1:]
 	if len(got) != len(want) {
 		t.Fatalf("%d rows, want %d (failed responses)", len(got), len(want))
 	}
-	if n := int64(len(got)); n != buildView(s).Totals.FailedResponses {
-		t.Errorf("%d rows, totals say %d failed responses", n, buildView(s).Totals.FailedResponses)
+	if n := int64(len(got)); n != buildView(s).Totals[summary.Failed] {
+		t.Errorf("%d rows, totals say %d failed responses", n, buildView(s).Totals[summary.Failed])
 	}
 	for i := range want {
 		g := slices.Clone(got[i])
@@ -93,7 +112,7 @@ func TestCSVRows(t *testing.T) {
 	if r := got[2]; r[5] != "scl2-sync406.services.mozilla.com" || r[6] != "/1.5/123456/storage/history" {
 		t.Errorf("default port: host, path = %q, %q", r[5], r[6])
 	}
-	if strings.Contains(render(t, s, Options{Format: "csv"}), "secret") {
+	if strings.Contains(csvOf(t, rows, Options{}), "secret") {
 		t.Error("userinfo in the CSV")
 	}
 }
@@ -117,13 +136,11 @@ func TestSplitURL(t *testing.T) {
 
 // TestCSVDefuse checks that no cell starts a spreadsheet formula.
 func TestCSVDefuse(t *testing.T) {
-	s := NewSummary(Limits{Rows: true})
-	defer s.Close()
-	feed(s, []item{
+	rows := rowsOf(t, []item{
 		resp("=cmd.log", 1, time.Time{}, "+GET", 503, "https://h.example/@SUM(A1)", infra("=HYPERLINK(\"http://x\")")),
 		resp("f.log", 2, time.Time{}, "GET", 500, "-2+3", &classify.Class{Kind: classify.Unknown, Text: []byte("@x")}),
 	})
-	for i, r := range readCSV(t, render(t, s, Options{Format: "csv"}))[1:] {
+	for i, r := range readCSV(t, csvOf(t, rows, Options{}))[1:] {
 		for j, c := range r {
 			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
 				t.Errorf("row %d, %s: %q starts a formula", i+1, CSVHeader[j], c)
@@ -137,18 +154,19 @@ func TestCSVDefuse(t *testing.T) {
 func TestCSVSpill(t *testing.T) {
 	long := strings.Repeat("x", 200)
 	var want []string
-	all := NewSummary(Limits{Rows: true})
+	all := &Rows{}
 	defer all.Close()
 	shift := 0
 	for part := range 3 {
-		p := NewSummary(Limits{Rows: true})
+		p := &Rows{}
 		for i := range 6000 {
 			line := i + 1
 			url := fmt.Sprintf("https://node%d.example/%s/%d", part, long, i)
-			feed(p, []item{resp("f.log", line, time.Time{}, "GET", 503, url, nil)})
+			it := resp("f.log", line, time.Time{}, "GET", 503, url, nil)
+			p.Add(&it.ev, it.c)
 			want = append(want, fmt.Sprintf("f.log:%d:node%d.example:/%s/%d", line+shift, part, long, i))
 		}
-		if part == 0 && p.rows.f == nil {
+		if part == 0 && p.f == nil {
 			t.Fatal("6000 rows of 250 bytes stayed in memory")
 		}
 		p.ShiftLines(shift)
@@ -156,10 +174,10 @@ func TestCSVSpill(t *testing.T) {
 		p.Close()
 		shift += 6000
 	}
-	if all.rows.f == nil {
+	if all.f == nil {
 		t.Fatal("merged rows stayed in memory")
 	}
-	recs := readCSV(t, render(t, all, Options{Format: "csv"}))[1:]
+	recs := readCSV(t, csvOf(t, all, Options{}))[1:]
 	if len(recs) != len(want) {
 		t.Fatalf("%d rows, want %d", len(recs), len(want))
 	}
@@ -170,7 +188,7 @@ func TestCSVSpill(t *testing.T) {
 	}
 	// A summary merged into itself lists its rows twice.
 	all.Merge(all)
-	if n := len(readCSV(t, render(t, all, Options{Format: "csv"}))) - 1; n != 2*len(want) {
+	if n := len(readCSV(t, csvOf(t, all, Options{}))) - 1; n != 2*len(want) {
 		t.Errorf("self-merge: %d rows, want %d", n, 2*len(want))
 	}
 }
@@ -179,7 +197,7 @@ func TestCSVSpill(t *testing.T) {
 // back, say) refuses the CSV format rather than print a header alone.
 func TestCSVNeedsRows(t *testing.T) {
 	var b bytes.Buffer
-	err := Render(&b, fixtureSummary(Limits{}), Options{Format: "csv"})
+	err := Render(&b, fixtureSummary(summary.Limits{}), Options{Format: "csv"})
 	if err == nil || b.Len() > 0 {
 		t.Errorf("got %q, %v; want an error and no output", b.String(), err)
 	}

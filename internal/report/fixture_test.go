@@ -5,6 +5,7 @@ import (
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
+	"synclog/internal/summary"
 )
 
 // item is one event of a test fixture and the class of its body.
@@ -13,7 +14,7 @@ type item struct {
 	c  *classify.Class
 }
 
-func feed(s *Summary, items []item) {
+func feed(s *summary.Summary, items []item) {
 	for i := range items {
 		s.Add(&items[i].ev, items[i].c)
 	}
@@ -46,7 +47,7 @@ func bodyOf(c *classify.Class) []byte {
 // 14 under 400 twice, unknown "0" under 500 and 401, an HTML page, a 503
 // with no body, hostile free text, network errors, backoff, and a second
 // input that was cut short.
-func fixture() ([]item, []Input) {
+func fixture() ([]item, []summary.Input) {
 	const (
 		f1   = "error-sync-1757623044413.txt"
 		f2   = "error-sync-1757623999999.txt.gz"
@@ -89,7 +90,7 @@ func fixture() ([]item, []Input) {
 		resp(f2, 3, at(900000), "GET", 503, s406+"/1.5/123456/storage/clients", infra(notInPool)),
 		resp(f2, 7, time.Time{}, "", 0, "", infra("server issue: getVS failed")),
 	}
-	inputs := []Input{
+	inputs := []summary.Input{
 		{Path: f1, Format: "plain", Bytes: 48213, DecodedBytes: 48213, Lines: 612, Records: 590, Complete: true},
 		{Path: f2, Format: "gzip", Bytes: 9120, DecodedBytes: 30211, Lines: 377, Records: 350, LongLines: 1,
 			Complete: false, Error: "gzip: unexpected EOF"},
@@ -98,9 +99,9 @@ func fixture() ([]item, []Input) {
 }
 
 // fixtureSummary returns the Summary of the golden files.
-func fixtureSummary(l Limits) *Summary {
+func fixtureSummary(l summary.Limits) *summary.Summary {
 	items, inputs := fixture()
-	s := NewSummary(l)
+	s := summary.New(l)
 	feed(s, items)
 	for _, in := range inputs {
 		s.AddInput(in)

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"synclog/internal/classify"
+	"synclog/internal/summary"
 )
 
 // ReadJSON rebuilds a Summary from a JSON report written by Render (schema
@@ -51,9 +51,9 @@ import (
 // by stand-in rather than by the original values, so rows of equal count
 // can come in another order than in the report read. Merge unredacted
 // reports and redact the result instead.
-func ReadJSON(r io.Reader, l Limits) (*Summary, error) {
+func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
 	dec := json.NewDecoder(r)
-	var j jsonReport
+	var j view
 	if err := dec.Decode(&j); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("report: read json: empty input, want a synclog JSON report")
@@ -64,19 +64,19 @@ func ReadJSON(r io.Reader, l Limits) (*Summary, error) {
 		return nil, errors.New("report: read json: more data after the report (one report per input)")
 	}
 	switch {
-	case j.Schema == nil:
+	case j.Schema == "":
 		return nil, fmt.Errorf("report: read json: no \"schema\" key: not a synclog JSON report (want %q)", Schema)
-	case *j.Schema != Schema:
-		return nil, fmt.Errorf("report: read json: schema %q, want %q", *j.Schema, Schema)
+	case j.Schema != Schema:
+		return nil, fmt.Errorf("report: read json: schema %q, want %q", j.Schema, Schema)
 	}
-	own := Limits{Samples: j.Limits.Samples, Keys: j.Limits.Keys}
+	own := summary.Limits{Samples: j.Limits.Samples, Keys: j.Limits.Keys}
 	if own.Samples <= 0 {
-		own.Samples = DefaultSamples
+		own.Samples = summary.DefaultSamples
 	}
 	if own.Keys <= 0 {
-		own.Keys = DefaultKeys
+		own.Keys = summary.DefaultKeys
 	}
-	src, err := j.summary(own)
+	src, err := summaryOf(&j, own)
 	if err != nil {
 		return nil, fmt.Errorf("report: read json: %w", err)
 	}
@@ -89,118 +89,16 @@ func ReadJSON(r io.Reader, l Limits) (*Summary, error) {
 	}
 	// Merging into an empty Summary sorts every table by first event,
 	// applies eff and folds what a report listed beyond it.
-	s := NewSummary(eff)
+	s := summary.New(eff)
 	s.Merge(src)
 	s.Redacted = src.Redacted // even when the report holds nothing
 	return s, nil
 }
 
-// The JSON report as read. Sequence numbers are pointers: nil when the
-// report does not give them.
-type (
-	jsonReport struct {
-		Schema           *string       `json:"schema"`
-		Redacted         bool          `json:"redacted"`
-		Inputs           []viewInput   `json:"inputs"`
-		Totals           viewTotals    `json:"totals"`
-		Classes          []jsonClass   `json:"classes"`
-		Escalations      []jsonFinding `json:"escalations"`
-		Reviews          []jsonFinding `json:"reviews"`
-		FailedByStatus   jsonStatuses  `json:"failed_by_status"`
-		FailedByHost     []jsonHost    `json:"failed_by_host"`
-		Timeline         viewTimeline  `json:"timeline"`
-		NoBody503Samples []jsonSample  `json:"no_body_503_samples"`
-		NetworkErrors    []jsonNetErr  `json:"network_errors_by_detail"`
-		Backoff          []jsonBackoff `json:"backoff"`
-		Limits           viewLimits    `json:"limits"`
-		Folded           viewFolded    `json:"folded"`
-		Skipped          []viewSkipped `json:"skipped"`
-		Events           *int64        `json:"events"`
-		// FailedByStatusFirstSeq is nil when absent.
-		FailedByStatusFirstSeq jsonStatuses `json:"failed_by_status_first_seq"`
-	}
-	jsonClass struct {
-		Class          string       `json:"class"`
-		Key            string       `json:"key"`
-		Description    string       `json:"description"`
-		Count          int64        `json:"count"`
-		Statuses       jsonStatuses `json:"statuses"`
-		Other          bool         `json:"other"`
-		FirstSeq       *int64       `json:"first_seq"`
-		StatusFirstSeq jsonStatuses `json:"status_first_seq"`
-	}
-	jsonFinding struct {
-		Key            string       `json:"key"`
-		Description    string       `json:"description"`
-		Count          int64        `json:"count"`
-		FirstSeen      string       `json:"first_seen"`
-		LastSeen       string       `json:"last_seen"`
-		Hosts          []string     `json:"hosts"`
-		Statuses       jsonStatuses `json:"statuses"`
-		Samples        []jsonSample `json:"samples"`
-		Other          bool         `json:"other"`
-		FirstSeq       *int64       `json:"first_seq"`
-		HostFirstSeq   []int64      `json:"host_first_seq"`
-		StatusFirstSeq jsonStatuses `json:"status_first_seq"`
-	}
-	jsonSample struct {
-		File   string `json:"file"`
-		Line   int    `json:"line"`
-		Time   string `json:"time"`
-		Method string `json:"method"`
-		URL    string `json:"url"`
-		Status int    `json:"status"`
-		Seq    *int64 `json:"seq"`
-	}
-	jsonHost struct {
-		Host        string `json:"host"`
-		Count       int64  `json:"count"`
-		Status503   int64  `json:"status_503"`
-		Escalations int64  `json:"escalations"`
-		FirstSeen   string `json:"first_seen"`
-		LastSeen    string `json:"last_seen"`
-		FirstSeq    *int64 `json:"first_seq"`
-	}
-	jsonNetErr struct {
-		Detail       string   `json:"detail"`
-		Count        int64    `json:"count"`
-		Hosts        []string `json:"hosts"`
-		FirstSeq     *int64   `json:"first_seq"`
-		HostFirstSeq []int64  `json:"host_first_seq"`
-	}
-	jsonBackoff struct {
-		Detail     string  `json:"detail"`
-		Count      int64   `json:"count"`
-		MaxSeconds float64 `json:"max_seconds"`
-		FirstSeq   *int64  `json:"first_seq"`
-	}
-)
-
-// jsonStatuses is a statuses object, {"400":3,"other":1}, as read.
-type jsonStatuses map[string]int64
-
-// split returns the statuses of m in ascending order with their values,
-// and the value of "other" (ok false when absent).
-func (m jsonStatuses) split(what string) (st []statusCount, other int64, ok bool, err error) {
-	for k, n := range m {
-		if k == "other" {
-			other, ok = n, true
-			continue
-		}
-		code, err := strconv.Atoi(k)
-		if err != nil {
-			return nil, 0, false, fmt.Errorf("%s: status %q is not a number", what, k)
-		}
-		st = append(st, statusCount{Status: code, Count: n})
-	}
-	slices.SortFunc(st, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
-	return st, other, ok, nil
-}
-
 // builder turns the JSON lists back into tables, tracking the largest
 // sequence number given so that the Summary's own is at least that.
 type builder struct {
-	lim    *Limits
+	lim    *summary.Limits
 	maxSeq int64
 }
 
@@ -224,63 +122,36 @@ func (b *builder) seqs(n int, given func(i int) *int64) []int64 {
 	return out
 }
 
-// put adds key k, first seen at seq, with value v to t. A key listed twice
-// (two values that one stand-in replaced, or two strings that were not
-// UTF-8) is merged into one.
-func put[K cmp.Ordered, V any, P merger[V]](t *Table[K, V, P], k K, seq int64, v *V, l *Limits) {
-	if i, ok := t.idx[k]; ok {
-		P(&t.Ents[i].Val).merge(v, 0, l)
-		t.Ents[i].First = min(t.Ents[i].First, seq)
-		return
-	}
-	if t.idx == nil {
-		t.idx = make(map[K]int)
-	}
-	t.idx[k] = len(t.Ents)
-	t.Ents = append(t.Ents, Entry[K, V]{Key: k, First: seq, Val: *v})
-}
-
-// putOther adds v to t's "(other)" bucket.
-func putOther[K cmp.Ordered, V any, P merger[V]](t *Table[K, V, P], v *V, l *Limits) {
-	P(&t.Other).merge(v, 0, l)
-	t.HasOther = true
-}
-
 // statuses rebuilds a table of statuses and the first sequence number of
 // each from a "statuses" object and its "..._first_seq" companion.
-func (b *builder) statuses(what string, m, firsts jsonStatuses) (Counts[int], error) {
-	var t Counts[int]
-	st, other, hasOther, err := m.split(what)
-	if err != nil {
-		return t, err
-	}
-	fs, _, _, err := firsts.split(what + " first_seq")
-	if err != nil {
-		return t, err
-	}
-	byStatus := make(map[int]int64, len(fs))
-	for _, x := range fs {
+func (b *builder) statuses(st, firsts statusCounts) summary.Counts[int] {
+	var t summary.Counts[int]
+	byStatus := make(map[int]int64, len(firsts))
+	for _, x := range firsts {
 		byStatus[x.Status] = x.Count
 	}
-	seqs := b.seqs(len(st), func(i int) *int64 {
-		if n, ok := byStatus[st[i].Status]; ok {
+	keys := slices.DeleteFunc(slices.Clone(st), func(x statusCount) bool { return x.Other })
+	seqs := b.seqs(len(keys), func(i int) *int64 {
+		if n, ok := byStatus[keys[i].Status]; ok {
 			return &n
 		}
 		return nil
 	})
-	for i, x := range st {
-		put(&t, x.Status, seqs[i], &Count{x.Count}, b.lim)
+	for i, x := range keys {
+		t.Put(x.Status, seqs[i], &summary.Count{N: x.Count}, b.lim)
 	}
-	if hasOther {
-		putOther(&t, &Count{other}, b.lim)
+	for _, x := range st {
+		if x.Other {
+			t.PutOther(&summary.Count{N: x.Count}, b.lim)
+		}
 	}
-	return t, nil
+	return t
 }
 
 // hosts rebuilds a table of host names, "(other)" last when some were
 // folded. The report shows names only, so each counts 1.
-func (b *builder) hosts(names []string, firsts []int64) Counts[string] {
-	var t Counts[string]
+func (b *builder) hosts(names []string, firsts []int64) summary.Counts[string] {
+	var t summary.Counts[string]
 	hasOther := len(names) > 0 && names[len(names)-1] == otherKey
 	if hasOther {
 		names = names[:len(names)-1]
@@ -295,31 +166,46 @@ func (b *builder) hosts(names []string, firsts []int64) Counts[string] {
 		if h == noHost {
 			h = ""
 		}
-		put(&t, h, seqs[i], &Count{1}, b.lim)
+		t.Put(h, seqs[i], &summary.Count{N: 1}, b.lim)
 	}
 	if hasOther {
-		putOther(&t, &Count{1}, b.lim)
+		t.PutOther(&summary.Count{N: 1}, b.lim)
 	}
 	return t
 }
 
 // samples rebuilds a list of samples.
-func (b *builder) samples(what string, xs []jsonSample) ([]Sample, error) {
+func (b *builder) samples(what string, xs []viewSample) ([]summary.Sample, error) {
 	seqs := b.seqs(len(xs), func(i int) *int64 { return xs[i].Seq })
-	out := make([]Sample, 0, len(xs))
+	out := make([]summary.Sample, 0, len(xs))
 	for i, x := range xs {
 		t, err := parseTime(x.Time)
 		if err != nil {
 			return nil, fmt.Errorf("%s: sample %s:%d: %w", what, x.File, x.Line, err)
 		}
-		out = append(out, Sample{Seq: seqs[i], File: x.File, Line: x.Line, Time: t,
+		out = append(out, summary.Sample{Seq: seqs[i], File: x.File, Line: x.Line, Time: t,
 			Method: x.Method, URL: x.URL, Status: x.Status})
 	}
 	return out, nil
 }
 
+// finding rebuilds one row of escalations or reviews.
+func (b *builder) finding(what string, jf *viewFinding) (f summary.Finding, err error) {
+	in := what + " " + strconv.Quote(jf.Key)
+	f = summary.Finding{N: jf.Count, Desc: jf.Description, Hosts: b.hosts(jf.Hosts, jf.HostFirstSeq)}
+	if f.First, err = parseTime(jf.FirstSeen); err != nil {
+		return f, fmt.Errorf("%s: first_seen: %w", in, err)
+	}
+	if f.Last, err = parseTime(jf.LastSeen); err != nil {
+		return f, fmt.Errorf("%s: last_seen: %w", in, err)
+	}
+	f.Statuses = b.statuses(jf.Statuses, jf.StatusFirstSeq)
+	f.Samples, err = b.samples(in, jf.Samples)
+	return f, err
+}
+
 // findings rebuilds the table of escalations or reviews.
-func (b *builder) findings(what string, fs []jsonFinding) (t Table[string, Finding, *Finding], err error) {
+func (b *builder) findings(what string, fs []viewFinding) (t summary.Table[string, summary.Finding, *summary.Finding], err error) {
 	var rows []int // the rows that are keys, not "(other)"
 	for i := range fs {
 		if !fs[i].Other {
@@ -329,26 +215,15 @@ func (b *builder) findings(what string, fs []jsonFinding) (t Table[string, Findi
 	seqs := b.seqs(len(rows), func(i int) *int64 { return fs[rows[i]].FirstSeq })
 	k := 0
 	for i := range fs {
-		jf := &fs[i]
-		in := what + " " + strconv.Quote(jf.Key)
-		f := Finding{N: jf.Count, Desc: jf.Description, Hosts: b.hosts(jf.Hosts, jf.HostFirstSeq)}
-		if f.First, err = parseTime(jf.FirstSeen); err != nil {
-			return t, fmt.Errorf("%s: first_seen: %w", in, err)
-		}
-		if f.Last, err = parseTime(jf.LastSeen); err != nil {
-			return t, fmt.Errorf("%s: last_seen: %w", in, err)
-		}
-		if f.Statuses, err = b.statuses(in, jf.Statuses, jf.StatusFirstSeq); err != nil {
+		f, err := b.finding(what, &fs[i])
+		if err != nil {
 			return t, err
 		}
-		if f.Samples, err = b.samples(in, jf.Samples); err != nil {
-			return t, err
-		}
-		if jf.Other {
-			putOther(&t, &f, b.lim)
+		if fs[i].Other {
+			t.PutOther(&f, b.lim)
 			continue
 		}
-		put(&t, jf.Key, seqs[k], &f, b.lim)
+		t.Put(fs[i].Key, seqs[k], &f, b.lim)
 		k++
 	}
 	return t, nil
@@ -366,147 +241,150 @@ func otherRow(what string, n int, folded int64, name string) (int, error) {
 	return n - 1, nil
 }
 
-// kinds maps the "class" of a class row to its kind.
-var kinds = map[string]classify.Kind{
-	classify.ServerCode.String(): classify.ServerCode,
-	classify.Infra.String():      classify.Infra,
-	classify.Unknown.String():    classify.Unknown,
-}
-
-// summary rebuilds the Summary of j with limits own, lists as listed.
-func (j *jsonReport) summary(own Limits) (*Summary, error) {
-	s := NewSummary(own)
+// summaryOf rebuilds the Summary of the report j with limits own, lists
+// as listed.
+func summaryOf(j *view, own summary.Limits) (*summary.Summary, error) {
+	s := summary.New(own)
 	s.Redacted = j.Redacted
 	b := &builder{lim: &s.Limits}
-	var err error
-
 	for _, in := range j.Inputs {
-		s.AddInput(Input(in))
+		s.AddInput(summary.Input(in))
 	}
 	for _, x := range j.Skipped {
 		s.AddSkipped(x.Path, x.Why)
 	}
 	s.SkippedMore += j.Folded.Skipped
-	t := &j.Totals
-	s.Totals = Totals{
-		responses: t.Responses, failed: t.FailedResponses, bodies: t.Bodies,
-		serverCode: t.ServerCode, infra: t.Infra, unknown: t.Unknown,
-		escalations: t.Escalations, reviews: t.Reviews, noBody503: t.NoBody503,
-		networkErrors: t.NetworkErrors, backoffs: t.Backoffs,
+	s.Totals = summary.Totals(j.Totals)
+	var err error
+	if err = b.classes(s, j.Classes); err != nil {
+		return nil, err
 	}
-
-	// Classes: first_seq is per table (kind), numbered in the order listed
-	// when absent.
-	var rows [3][]int
-	for i := range j.Classes {
-		c := &j.Classes[i]
-		kind, ok := kinds[c.Class]
-		if !ok {
-			return nil, fmt.Errorf("classes: unknown class %q (want infra, server_code or unknown)", c.Class)
-		}
-		if !c.Other {
-			rows[kind] = append(rows[kind], i)
-		}
-	}
-	for kind := range rows {
-		seqs := b.seqs(len(rows[kind]), func(i int) *int64 { return j.Classes[rows[kind][i]].FirstSeq })
-		for k, i := range rows[kind] {
-			c := &j.Classes[i]
-			a := ClassAgg{N: c.Count, Desc: c.Description}
-			if a.Statuses, err = b.statuses("classes "+strconv.Quote(c.Key), c.Statuses, c.StatusFirstSeq); err != nil {
-				return nil, err
-			}
-			put(&s.Classes[kind], c.Key, seqs[k], &a, b.lim)
-		}
-	}
-	for i := range j.Classes {
-		if c := &j.Classes[i]; c.Other {
-			a := ClassAgg{N: c.Count}
-			if a.Statuses, err = b.statuses("classes (other)", c.Statuses, c.StatusFirstSeq); err != nil {
-				return nil, err
-			}
-			putOther(&s.Classes[kinds[c.Class]], &a, b.lim)
-		}
-	}
-
 	if s.Escalated, err = b.findings("escalations", j.Escalations); err != nil {
 		return nil, err
 	}
 	if s.Review, err = b.findings("reviews", j.Reviews); err != nil {
 		return nil, err
 	}
-	if s.FailedStatus, err = b.statuses("failed_by_status", j.FailedByStatus, j.FailedByStatusFirstSeq); err != nil {
+	s.FailedStatus = b.statuses(j.FailedByStatus, j.FailedByStatusFirstSeq)
+	if err = b.nodes(&s.FailedHost, j.FailedByHost, j.Folded.FailedByHost); err != nil {
 		return nil, err
 	}
-
-	hs := j.FailedByHost
-	n, err := otherRow("failed_by_host", len(hs), j.Folded.FailedByHost, lastOf(hs, func(h jsonHost) string { return h.Host }))
-	if err != nil {
+	if s.Timeline, err = timelineFromJSON(&j.Timeline); err != nil {
 		return nil, err
+	}
+	if s.NoBody, err = b.samples("no_body_503_samples", j.NoBody503Samples); err != nil {
+		return nil, err
+	}
+	if err = b.netErrs(&s.NetErrors, j.NetworkErrors, j.Folded.NetworkErrors); err != nil {
+		return nil, err
+	}
+	if err = b.backoffs(&s.Backoff, j.Backoff, j.Folded.Backoff); err != nil {
+		return nil, err
+	}
+	s.Events = b.maxSeq
+	if j.Events != nil {
+		s.Events = max(s.Events, *j.Events)
+		// Events that were neither responses, network errors nor
+		// backoff are counted nowhere else.
+		t := &s.Totals
+		t[summary.OtherEvents] = max(0, *j.Events-t[summary.Responses]-t[summary.NetworkErrors]-t[summary.Backoffs])
+	}
+	return s, nil
+}
+
+// classes rebuilds the class tables: first_seq is per table (kind),
+// numbered in the order listed when absent.
+func (b *builder) classes(s *summary.Summary, cs []viewClass) error {
+	var rows [classify.NumKinds][]int
+	for i := range cs {
+		kind, ok := classify.ParseKind(cs[i].Class)
+		if !ok {
+			return fmt.Errorf("classes: unknown class %q (want infra, server_code or unknown)", cs[i].Class)
+		}
+		cs[i].kind = kind
+		if !cs[i].Other {
+			rows[kind] = append(rows[kind], i)
+		}
+	}
+	for kind := range rows {
+		seqs := b.seqs(len(rows[kind]), func(i int) *int64 { return cs[rows[kind][i]].FirstSeq })
+		for k, i := range rows[kind] {
+			c := &cs[i]
+			a := summary.ClassAgg{N: c.Count, Desc: c.Description, Statuses: b.statuses(c.Statuses, c.StatusFirstSeq)}
+			s.Classes[kind].Put(c.Key, seqs[k], &a, b.lim)
+		}
+	}
+	for i := range cs {
+		if c := &cs[i]; c.Other {
+			a := summary.ClassAgg{N: c.Count, Statuses: b.statuses(c.Statuses, c.StatusFirstSeq)}
+			s.Classes[c.kind].PutOther(&a, b.lim)
+		}
+	}
+	return nil
+}
+
+// nodes rebuilds the table of failed responses by host.
+func (b *builder) nodes(t *summary.Table[string, summary.Node, *summary.Node], hs []viewHost, folded int64) error {
+	n, err := otherRow("failed_by_host", len(hs), folded, lastOf(hs, func(h viewHost) string { return h.Host }))
+	if err != nil {
+		return err
 	}
 	seqs := b.seqs(n, func(i int) *int64 { return hs[i].FirstSeq })
 	for i, h := range hs {
-		a := Node{N: h.Count, N503: h.Status503, Esc: h.Escalations}
+		a := summary.Node{N: h.Count, N503: h.Status503, Esc: h.Escalations}
 		if a.First, err = parseTime(h.FirstSeen); err != nil {
-			return nil, fmt.Errorf("failed_by_host %q: first_seen: %w", h.Host, err)
+			return fmt.Errorf("failed_by_host %q: first_seen: %w", h.Host, err)
 		}
 		if a.Last, err = parseTime(h.LastSeen); err != nil {
-			return nil, fmt.Errorf("failed_by_host %q: last_seen: %w", h.Host, err)
+			return fmt.Errorf("failed_by_host %q: last_seen: %w", h.Host, err)
 		}
 		if i == n {
-			putOther(&s.FailedHost, &a, b.lim)
+			t.PutOther(&a, b.lim)
 			break
 		}
 		name := h.Host
 		if name == noHost {
 			name = ""
 		}
-		put(&s.FailedHost, name, seqs[i], &a, b.lim)
+		t.Put(name, seqs[i], &a, b.lim)
 	}
-	if s.Timeline, err = timelineFromJSON(&j.Timeline); err != nil {
-		return nil, err
-	}
+	return nil
+}
 
-	if s.NoBody, err = b.samples("no_body_503_samples", j.NoBody503Samples); err != nil {
-		return nil, err
+// netErrs rebuilds the table of network errors by detail.
+func (b *builder) netErrs(t *summary.Table[string, summary.NetErr, *summary.NetErr], ne []viewNetErr, folded int64) error {
+	n, err := otherRow("network_errors_by_detail", len(ne), folded, lastOf(ne, func(x viewNetErr) string { return x.Detail }))
+	if err != nil {
+		return err
 	}
-
-	ne := j.NetworkErrors
-	if n, err = otherRow("network_errors_by_detail", len(ne), j.Folded.NetworkErrors, lastOf(ne, func(x jsonNetErr) string { return x.Detail })); err != nil {
-		return nil, err
-	}
-	seqs = b.seqs(n, func(i int) *int64 { return ne[i].FirstSeq })
+	seqs := b.seqs(n, func(i int) *int64 { return ne[i].FirstSeq })
 	for i, x := range ne {
-		a := NetErr{N: x.Count, Hosts: b.hosts(x.Hosts, x.HostFirstSeq)}
+		a := summary.NetErr{N: x.Count, Hosts: b.hosts(x.Hosts, x.HostFirstSeq)}
 		if i == n {
-			putOther(&s.NetErrors, &a, b.lim)
+			t.PutOther(&a, b.lim)
 			break
 		}
-		put(&s.NetErrors, detailKey(x.Detail), seqs[i], &a, b.lim)
+		t.Put(detailKey(x.Detail), seqs[i], &a, b.lim)
 	}
+	return nil
+}
 
-	bo := j.Backoff
-	if n, err = otherRow("backoff", len(bo), j.Folded.Backoff, lastOf(bo, func(x jsonBackoff) string { return x.Detail })); err != nil {
-		return nil, err
+// backoffs rebuilds the table of backoff details.
+func (b *builder) backoffs(t *summary.Table[string, summary.Backoff, *summary.Backoff], bo []viewBackoff, folded int64) error {
+	n, err := otherRow("backoff", len(bo), folded, lastOf(bo, func(x viewBackoff) string { return x.Detail }))
+	if err != nil {
+		return err
 	}
-	seqs = b.seqs(n, func(i int) *int64 { return bo[i].FirstSeq })
+	seqs := b.seqs(n, func(i int) *int64 { return bo[i].FirstSeq })
 	for i, x := range bo {
-		a := Backoff{N: x.Count, Max: x.MaxSeconds}
+		a := summary.Backoff{N: x.Count, Max: x.MaxSeconds}
 		if i == n {
-			putOther(&s.Backoff, &a, b.lim)
+			t.PutOther(&a, b.lim)
 			break
 		}
-		put(&s.Backoff, detailKey(x.Detail), seqs[i], &a, b.lim)
+		t.Put(detailKey(x.Detail), seqs[i], &a, b.lim)
 	}
-
-	s.Events = b.maxSeq
-	if j.Events != nil {
-		s.Events = max(s.Events, *j.Events)
-		// Events that were neither responses, network errors nor
-		// backoff are counted nowhere else.
-		s.Totals.otherEvents = max(0, *j.Events-t.Responses-t.NetworkErrors-t.Backoffs)
-	}
-	return s, nil
+	return nil
 }
 
 // detailKey is the key of a network error or backoff detail as shown.
@@ -539,16 +417,14 @@ func parseTime(s string) (time.Time, error) {
 
 // timelineFromJSON rebuilds the timeline of a report. A report written
 // before timelines existed has none (bucket_seconds 0).
-func timelineFromJSON(v *viewTimeline) (Timeline, error) {
-	tl := Timeline{Untimed: v.Untimed}
+func timelineFromJSON(v *viewTimeline) (summary.Timeline, error) {
+	tl := summary.Timeline{Untimed: v.Untimed}
 	if v.BucketSeconds == 0 && len(v.Buckets) == 0 {
 		return tl, nil
 	}
-	w, ok := widthIndex(v.BucketSeconds)
-	if !ok {
+	if !tl.SetWidth(v.BucketSeconds) {
 		return tl, fmt.Errorf("timeline: bucket_seconds %d is not a width synclog uses", v.BucketSeconds)
 	}
-	tl.w = w
 	for i, x := range v.Buckets {
 		t, err := parseTime(x.Start)
 		if err != nil || t.IsZero() {
@@ -558,7 +434,7 @@ func timelineFromJSON(v *viewTimeline) (Timeline, error) {
 			return tl, fmt.Errorf("timeline: bucket %s: want 0 <= escalations <= status_503 <= failed", x.Start)
 		}
 		if x.Failed > 0 {
-			tl.put(bucketOf(t, widthAt(tl.w)), Tally{Failed: x.Failed, S503: x.Status503, Esc: x.Escalations})
+			tl.PutBucket(t, summary.Tally{Failed: x.Failed, S503: x.Status503, Esc: x.Escalations})
 		}
 	}
 	return tl, nil

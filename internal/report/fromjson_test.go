@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"synclog/internal/classify"
+	"synclog/internal/summary"
 
 	"github.com/google/go-cmp/cmp"
 )
 
 // render returns the report of s in format f.
-func render(t *testing.T, s *Summary, o Options) string {
+func render(t *testing.T, s *summary.Summary, o Options) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Render(&b, s, o); err != nil {
@@ -24,7 +25,7 @@ func render(t *testing.T, s *Summary, o Options) string {
 }
 
 // readJSON is ReadJSON of a string that must read.
-func readJSON(t *testing.T, js string, l Limits) *Summary {
+func readJSON(t *testing.T, js string, l summary.Limits) *summary.Summary {
 	t.Helper()
 	s, err := ReadJSON(strings.NewReader(js), l)
 	if err != nil {
@@ -34,7 +35,7 @@ func readJSON(t *testing.T, js string, l Limits) *Summary {
 }
 
 // roundTrip is ReadJSON(Render(s, json)).
-func roundTrip(t *testing.T, s *Summary, l Limits) *Summary {
+func roundTrip(t *testing.T, s *summary.Summary, l summary.Limits) *summary.Summary {
 	t.Helper()
 	return readJSON(t, render(t, s, Options{Format: "json"}), l)
 }
@@ -45,20 +46,20 @@ var allFormats = []Options{
 
 func TestReadJSONRoundTrip(t *testing.T) {
 	items, inputs := mergeItems()
-	for _, l := range []Limits{{}, {Samples: 1}, {Samples: 2, Keys: 3}, {Samples: 1, Keys: 1}} {
-		for name, s := range map[string]*Summary{
+	for _, l := range []summary.Limits{{}, {Samples: 1}, {Samples: 2, Keys: 3}, {Samples: 1, Keys: 1}} {
+		for name, s := range map[string]*summary.Summary{
 			"fixture":    fixtureSummary(l),
-			"mergeItems": func() *Summary { s := NewSummary(l); feed(s, items); s.AddInput(inputs[0]); return s }(),
-			"empty":      NewSummary(l),
+			"mergeItems": func() *summary.Summary { s := summary.New(l); feed(s, items); s.AddInput(inputs[0]); return s }(),
+			"empty":      summary.New(l),
 		} {
-			back := roundTrip(t, s, Limits{})
+			back := roundTrip(t, s, summary.Limits{})
 			for _, o := range allFormats {
 				if diff := lineDiff("want", render(t, s, o), render(t, back, o)); diff != "" {
 					t.Errorf("%s, limits %+v, %+v: round trip differs:\n%s", name, l, o, diff)
 				}
 			}
 			// Twice is the same.
-			if diff := lineDiff("want", render(t, s, Options{Format: "json"}), render(t, roundTrip(t, back, Limits{}), Options{Format: "json"})); diff != "" {
+			if diff := lineDiff("want", render(t, s, Options{Format: "json"}), render(t, roundTrip(t, back, summary.Limits{}), Options{Format: "json"})); diff != "" {
 				t.Errorf("%s, limits %+v: second round trip differs:\n%s", name, l, diff)
 			}
 		}
@@ -67,8 +68,8 @@ func TestReadJSONRoundTrip(t *testing.T) {
 
 // TestReadJSONGolden reads the golden JSON report back.
 func TestReadJSONGolden(t *testing.T) {
-	want := render(t, fixtureSummary(Limits{}), Options{Format: "text"})
-	s := roundTrip(t, fixtureSummary(Limits{}), Limits{})
+	want := render(t, fixtureSummary(summary.Limits{}), Options{Format: "text"})
+	s := roundTrip(t, fixtureSummary(summary.Limits{}), summary.Limits{})
 	if got := render(t, s, Options{Format: "text"}); got != want {
 		t.Errorf("text of the golden JSON read back differs:\n%s", lineDiff("want", want, got))
 	}
@@ -79,19 +80,19 @@ func TestReadJSONGolden(t *testing.T) {
 // the limits: the JSON keeps every order Merge needs.
 func TestReadJSONMerge(t *testing.T) {
 	items, inputs := mergeItems()
-	for _, l := range []Limits{{}, {Samples: 1}, {Samples: 1, Keys: 2}, {Samples: 2, Keys: 3}} {
+	for _, l := range []summary.Limits{{}, {Samples: 1}, {Samples: 1, Keys: 2}, {Samples: 2, Keys: 3}} {
 		for cut1 := 0; cut1 <= len(items); cut1 += 3 {
 			for _, cut2 := range []int{cut1, (cut1 + len(items)) / 2, len(items)} {
 				parts := [][]item{items[:cut1], items[cut1:cut2], items[cut2:]}
-				direct, viaJSON := NewSummary(l), (*Summary)(nil)
+				direct, viaJSON := summary.New(l), (*summary.Summary)(nil)
 				for i, p := range parts {
-					s := NewSummary(l)
+					s := summary.New(l)
 					feed(s, p)
 					if i < len(inputs) {
 						s.AddInput(inputs[i])
 					}
 					direct.Merge(s)
-					r := roundTrip(t, s, Limits{})
+					r := roundTrip(t, s, summary.Limits{})
 					if viaJSON == nil {
 						viaJSON = r
 					} else {
@@ -147,17 +148,17 @@ func stripSeqs(t *testing.T, js string) string {
 // they give the same text; merged, too, as long as no list overflows.
 func TestReadJSONWithoutSeqs(t *testing.T) {
 	items, inputs := mergeItems()
-	for _, l := range []Limits{{}, {Samples: 1}} {
-		direct, viaJSON := NewSummary(l), NewSummary(l)
+	for _, l := range []summary.Limits{{}, {Samples: 1}} {
+		direct, viaJSON := summary.New(l), summary.New(l)
 		for i, p := range [][]item{items[:7], items[7:20], items[20:]} {
-			s := NewSummary(l)
+			s := summary.New(l)
 			feed(s, p)
 			if i < len(inputs) {
 				s.AddInput(inputs[i])
 			}
 			direct.Merge(s)
 			old := stripSeqs(t, render(t, s, Options{Format: "json"}))
-			r := readJSON(t, old, Limits{})
+			r := readJSON(t, old, summary.Limits{})
 			for _, o := range []Options{{Format: "text"}, {Format: "markdown"}} {
 				if diff := lineDiff("want", render(t, s, o), render(t, r, o)); diff != "" {
 					t.Errorf("limits %+v, part %d: report without seqs read back differs:\n%s", l, i, diff)
@@ -176,11 +177,11 @@ func TestReadJSONWithoutSeqs(t *testing.T) {
 // TestReadJSONLimits checks that l lowers the report's limits, and that a
 // zero or larger field keeps them.
 func TestReadJSONLimits(t *testing.T) {
-	js := render(t, fixtureSummary(Limits{Samples: 3, Keys: 50}), Options{Format: "json"})
-	for _, tc := range []struct{ l, want Limits }{
-		{Limits{}, Limits{Samples: 3, Keys: 50}},
-		{Limits{Samples: 10, Keys: 500}, Limits{Samples: 3, Keys: 50}},
-		{Limits{Samples: 1, Keys: 2}, Limits{Samples: 1, Keys: 2}},
+	js := render(t, fixtureSummary(summary.Limits{Samples: 3, Keys: 50}), Options{Format: "json"})
+	for _, tc := range []struct{ l, want summary.Limits }{
+		{summary.Limits{}, summary.Limits{Samples: 3, Keys: 50}},
+		{summary.Limits{Samples: 10, Keys: 500}, summary.Limits{Samples: 3, Keys: 50}},
+		{summary.Limits{Samples: 1, Keys: 2}, summary.Limits{Samples: 1, Keys: 2}},
 	} {
 		s := readJSON(t, js, tc.l)
 		if s.Limits != tc.want {
@@ -195,9 +196,9 @@ func TestReadJSONLimits(t *testing.T) {
 }
 
 func TestReadJSONRedacted(t *testing.T) {
-	s := fixtureSummary(Limits{})
+	s := fixtureSummary(summary.Limits{})
 	red := render(t, s, Options{Format: "json", Redact: true})
-	r := readJSON(t, red, Limits{})
+	r := readJSON(t, red, summary.Limits{})
 	if !r.Redacted {
 		t.Fatal("a redacted report read back is not marked redacted")
 	}
@@ -210,18 +211,18 @@ func TestReadJSONRedacted(t *testing.T) {
 		t.Errorf("text of a redacted report read back does not say it is redacted:\n%s", got)
 	}
 
-	raw := roundTrip(t, s, Limits{})
+	raw := roundTrip(t, s, summary.Limits{})
 	for _, tc := range []struct {
 		name  string
-		parts []*Summary
+		parts []*summary.Summary
 		want  bool
 	}{
-		{"redacted twice", []*Summary{readJSON(t, red, Limits{}), readJSON(t, red, Limits{})}, true},
-		{"empty then redacted", []*Summary{NewSummary(Limits{}), readJSON(t, red, Limits{})}, true},
-		{"redacted then empty", []*Summary{readJSON(t, red, Limits{}), NewSummary(Limits{})}, true},
-		{"redacted then raw", []*Summary{readJSON(t, red, Limits{}), raw}, false},
-		{"raw then redacted", []*Summary{raw, readJSON(t, red, Limits{})}, false},
-		{"fed then redacted", []*Summary{fixtureSummary(Limits{}), readJSON(t, red, Limits{})}, false},
+		{"redacted twice", []*summary.Summary{readJSON(t, red, summary.Limits{}), readJSON(t, red, summary.Limits{})}, true},
+		{"empty then redacted", []*summary.Summary{summary.New(summary.Limits{}), readJSON(t, red, summary.Limits{})}, true},
+		{"redacted then empty", []*summary.Summary{readJSON(t, red, summary.Limits{}), summary.New(summary.Limits{})}, true},
+		{"redacted then raw", []*summary.Summary{readJSON(t, red, summary.Limits{}), raw}, false},
+		{"raw then redacted", []*summary.Summary{raw, readJSON(t, red, summary.Limits{})}, false},
+		{"fed then redacted", []*summary.Summary{fixtureSummary(summary.Limits{}), readJSON(t, red, summary.Limits{})}, false},
 	} {
 		m := tc.parts[0]
 		for _, p := range tc.parts[1:] {
@@ -236,14 +237,14 @@ func TestReadJSONRedacted(t *testing.T) {
 		}
 	}
 	// An empty redacted report stays redacted.
-	e := readJSON(t, render(t, NewSummary(Limits{}), Options{Format: "json", Redact: true}), Limits{})
+	e := readJSON(t, render(t, summary.New(summary.Limits{}), Options{Format: "json", Redact: true}), summary.Limits{})
 	if !strings.Contains(render(t, e, Options{Format: "json"}), `"redacted": true`) {
 		t.Error("an empty redacted report read back is not redacted")
 	}
 }
 
 func TestReadJSONErrors(t *testing.T) {
-	good := render(t, fixtureSummary(Limits{}), Options{Format: "json"})
+	good := render(t, fixtureSummary(summary.Limits{}), Options{Format: "json"})
 	edit := func(old, new string) string {
 		if !strings.Contains(good, old) {
 			t.Fatalf("%q not in the report", old)
@@ -264,7 +265,7 @@ func TestReadJSONErrors(t *testing.T) {
 		{"wrong type", edit(`"count": 3`, `"count": "3"`), "cannot unmarshal string"},
 		{"folded without other", edit(`"backoff": 0`, `"backoff": 2`), `backoff: 2 events folded but no "(other)" row`},
 	} {
-		_, err := ReadJSON(strings.NewReader(tc.in), Limits{})
+		_, err := ReadJSON(strings.NewReader(tc.in), summary.Limits{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "report: read json: ") {
 			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
 		}
@@ -274,12 +275,12 @@ func TestReadJSONErrors(t *testing.T) {
 // TestReadJSONDuplicateKeys reads a report whose redaction gave two keys one
 // stand-in: they are merged into one row.
 func TestReadJSONDuplicateKeys(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	for i, tok := range []string{"key=abc", "key=def", "key=def"} {
 		it := resp("f", i, fixtureTime(i), "GET", 502, "https://h/x", unknownText(tok))
 		s.Add(&it.ev, it.c)
 	}
-	r := readJSON(t, render(t, s, Options{Format: "json", Redact: true}), Limits{})
+	r := readJSON(t, render(t, s, Options{Format: "json", Redact: true}), summary.Limits{})
 	v := buildView(r)
 	if len(v.Classes) != 1 || v.Classes[0].Count != 3 || v.Classes[0].Key != "key=[redacted]" {
 		t.Errorf("classes = %+v, want one row key=[redacted] ×3", v.Classes)
@@ -287,8 +288,8 @@ func TestReadJSONDuplicateKeys(t *testing.T) {
 }
 
 func TestReadJSONEvents(t *testing.T) {
-	s := fixtureSummary(Limits{})
-	r := roundTrip(t, s, Limits{})
+	s := fixtureSummary(summary.Limits{})
+	r := roundTrip(t, s, summary.Limits{})
 	if r.Events != s.Events || r.Totals != s.Totals {
 		t.Errorf("seq, totals = %d, %+v; want %d, %+v", r.Events, r.Totals, s.Events, s.Totals)
 	}
@@ -304,11 +305,11 @@ func unknownText(s string) *classify.Class {
 }
 
 func TestSkippedJSONAndMerge(t *testing.T) {
-	a := NewSummary(Limits{Keys: 2})
+	a := summary.New(summary.Limits{Keys: 2})
 	a.AddSkipped("logs/.hidden", "hidden")
 	a.AddSkipped("logs/link", "symlink (use --follow)")
 	a.AddSkipped("logs/x.tmp", "excluded") // past Keys: counted only
-	b := NewSummary(Limits{Keys: 2})
+	b := summary.New(summary.Limits{Keys: 2})
 	b.AddSkipped("more/y", "excluded")
 
 	js := render(t, a, Options{Format: "json"})
@@ -322,14 +323,14 @@ func TestSkippedJSONAndMerge(t *testing.T) {
 	if len(got.Skipped) != 2 || got.Skipped[1].Path != "logs/link" || got.Skipped[1].Why != "symlink (use --follow)" || got.Folded.Skipped != 1 {
 		t.Errorf("JSON skipped = %+v, folded %d; want the first two listed, one folded", got.Skipped, got.Folded.Skipped)
 	}
-	if js2 := render(t, roundTrip(t, a, Limits{}), Options{Format: "json"}); js2 != js {
+	if js2 := render(t, roundTrip(t, a, summary.Limits{}), Options{Format: "json"}); js2 != js {
 		t.Errorf("round trip changed the skipped list:\n%s", lineDiff("want", js, js2))
 	}
 	a.Merge(b)
 	if len(a.Skipped) != 2 || a.SkippedMore != 2 {
 		t.Errorf("after Merge: %d kept, %d folded; want 2 kept, 2 folded", len(a.Skipped), a.SkippedMore)
 	}
-	if strings.Contains(render(t, NewSummary(Limits{}), Options{Format: "json"}), `"skipped"`) {
+	if strings.Contains(render(t, summary.New(summary.Limits{}), Options{Format: "json"}), `"skipped"`) {
 		t.Error(`a report with nothing skipped has a "skipped" key; want none, so earlier reports are unchanged`)
 	}
 }

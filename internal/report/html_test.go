@@ -11,6 +11,7 @@ import (
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
+	"synclog/internal/summary"
 )
 
 // htmlPayloads are planted in every log-derived string of hostileSummary.
@@ -26,12 +27,12 @@ var htmlPayloads = []string{
 // report shows: infra keys (escalations and reviews), unknown bodies, class
 // descriptions, hosts, URL paths, methods, file names, network error and
 // backoff details, input paths, errors and warnings.
-func hostileSummary() *Summary { return plantedSummary(htmlPayloads) }
+func hostileSummary() *summary.Summary { return plantedSummary(htmlPayloads) }
 
 // plantedSummary plants each of payloads in every log-derived string of
 // the report.
-func plantedSummary(payloads []string) *Summary {
-	s := NewSummary(Limits{})
+func plantedSummary(payloads []string) *summary.Summary {
+	s := summary.New(summary.Limits{})
 	t0 := time.Date(2025, 11, 24, 9, 14, 5, 0, time.UTC)
 	for i, p := range payloads {
 		at := t0.Add(time.Duration(i) * time.Minute)
@@ -49,7 +50,7 @@ func plantedSummary(payloads []string) *Summary {
 		s.Add(&parse.Event{Kind: parse.KindNetworkError, File: file, Line: 6, Time: at, Method: []byte("GET"),
 			URL: []byte(host), Detail: []byte("net " + p)}, nil)
 		s.Add(&parse.Event{Kind: parse.KindBackoff, File: file, Line: 7, Time: at, Detail: []byte("bo " + p), Seconds: 1}, nil)
-		s.AddInput(Input{Path: file, Format: "plain", Error: "err " + p, Warnings: []string{"warn " + p}})
+		s.AddInput(summary.Input{Path: file, Format: "plain", Error: "err " + p, Warnings: []string{"warn " + p}})
 		s.AddSkipped("skipped-"+p, "why "+p)
 	}
 	return s
@@ -106,7 +107,7 @@ func TestHTMLEscapesLogContent(t *testing.T) {
 // TestHTMLControlCharacters checks that control and bidi characters are
 // shown as escapes, as in the text report.
 func TestHTMLControlCharacters(t *testing.T) {
-	out := render(t, fixtureSummary(Limits{}), Options{Format: "html"})
+	out := render(t, fixtureSummary(summary.Limits{}), Options{Format: "html"})
 	if strings.ContainsAny(out, "\x1b\u202e\r") {
 		t.Error("HTML output holds raw control or bidi characters")
 	}
@@ -119,7 +120,7 @@ func TestHTMLControlCharacters(t *testing.T) {
 // the CSP that forbids loading anything, a title with the verdict, and no
 // script at all.
 func TestHTMLSelfContained(t *testing.T) {
-	s := fixtureSummary(Limits{})
+	s := fixtureSummary(summary.Limits{})
 	out := render(t, s, Options{Format: "html"})
 	v := buildView(s)
 	for _, want := range []string{
@@ -144,7 +145,7 @@ func TestHTMLSelfContained(t *testing.T) {
 // TestHTMLSaysWhatTextSays checks that the HTML report carries the
 // sentences of the text report, in the order of the page.
 func TestHTMLSaysWhatTextSays(t *testing.T) {
-	s := fixtureSummary(Limits{})
+	s := fixtureSummary(summary.Limits{})
 	out := render(t, s, Options{Format: "html"})
 	v := buildView(s)
 	v.Redacted = false
@@ -172,7 +173,7 @@ func TestHTMLSaysWhatTextSays(t *testing.T) {
 }
 
 func TestHTMLEmpty(t *testing.T) {
-	out := render(t, NewSummary(Limits{}), Options{Format: "html"})
+	out := render(t, summary.New(summary.Limits{}), Options{Format: "html"})
 	for _, want := range []string{
 		`<h1 class="ok">OK: nothing to escalate (0 responses, 0 failed).</h1>`,
 		"<p>No failed responses with a time.</p>",
@@ -189,7 +190,7 @@ func TestHTMLEmpty(t *testing.T) {
 }
 
 func TestHTMLUntimed(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	feed(s, []item{resp("f", 1, time.Time{}, "GET", 503, "https://h/1.5/1/x", infra("server issue: getVS failed"))})
 	out := render(t, s, Options{Format: "html"})
 	for _, want := range []string{"<p>No failed responses with a time.</p>", "1 failed response had no time."} {
@@ -207,7 +208,7 @@ var (
 // TestHTMLTimeline checks the SVG against the view's timeline: one group
 // per bucket in order with its counts, and rects whose counts add up.
 func TestHTMLTimeline(t *testing.T) {
-	for _, s := range []*Summary{fixtureSummary(Limits{}), hostileSummary()} {
+	for _, s := range []*summary.Summary{fixtureSummary(summary.Limits{}), hostileSummary()} {
 		v := buildView(s)
 		out := render(t, s, Options{Format: "html"})
 		groups := reBucket.FindAllStringSubmatch(out, -1)
@@ -262,7 +263,7 @@ func TestHTMLTimeline(t *testing.T) {
 }
 
 func TestHTMLRedaction(t *testing.T) {
-	out := render(t, fixtureSummary(Limits{}), Options{Format: "html", Redact: true})
+	out := render(t, fixtureSummary(summary.Limits{}), Options{Format: "html", Redact: true})
 	for _, bad := range []string{"123456", "user:secret@", "NOT REDACTED"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("redacted HTML report holds %q", bad)
@@ -273,7 +274,7 @@ func TestHTMLRedaction(t *testing.T) {
 			t.Errorf("redacted HTML report lacks %q", want)
 		}
 	}
-	out = render(t, fixtureSummary(Limits{}), Options{Format: "html"})
+	out = render(t, fixtureSummary(summary.Limits{}), Options{Format: "html"})
 	for _, want := range []string{"/1.5/123456/", `<p class="note priv">NOT REDACTED`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("unredacted HTML report lacks %q", want)
@@ -291,7 +292,7 @@ func TestHTMLDeterministic(t *testing.T) {
 }
 
 func TestHTMLWriteError(t *testing.T) {
-	if err := Render(failWriter{}, fixtureSummary(Limits{}), Options{Format: "html"}); !errors.Is(err, errWrite) {
+	if err := Render(failWriter{}, fixtureSummary(summary.Limits{}), Options{Format: "html"}); !errors.Is(err, errWrite) {
 		t.Errorf("Render(html) to a failing writer = %v, want %v", err, errWrite)
 	}
 }
@@ -320,7 +321,7 @@ func TestHTMLSkipped(t *testing.T) {
 			t.Errorf("tag from a skipped path: %s", tag)
 		}
 	}
-	if out := render(t, fixtureSummary(Limits{}), Options{Format: "html"}); strings.Contains(out, titleSkipped) {
+	if out := render(t, fixtureSummary(summary.Limits{}), Options{Format: "html"}); strings.Contains(out, titleSkipped) {
 		t.Errorf("report with nothing skipped shows %q", titleSkipped)
 	}
 }

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"synclog/internal/classify"
+	"synclog/internal/summary"
+
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
-
-	"synclog/internal/classify"
 )
 
 // TestMarkdownRendersForTickets renders the Markdown report with a
@@ -20,7 +21,7 @@ import (
 // renders as a table with as many cells per row as headers, the <details>
 // blocks are the report's own, and no log content becomes HTML.
 func TestMarkdownRendersForTickets(t *testing.T) {
-	s := fixtureSummary(Limits{})
+	s := fixtureSummary(summary.Limits{})
 	hostile := []string{
 		`<script>alert(1)</script>`,
 		`"><img src=x onerror=alert(2)>`,
@@ -101,7 +102,7 @@ func TestMarkdownSkipped(t *testing.T) {
 			t.Errorf("rendered Markdown lacks %s", want)
 		}
 	}
-	if src := render(t, fixtureSummary(Limits{}), Options{Format: "markdown"}); strings.Contains(src, titleSkipped) {
+	if src := render(t, fixtureSummary(summary.Limits{}), Options{Format: "markdown"}); strings.Contains(src, titleSkipped) {
 		t.Errorf("report with nothing skipped shows %q", titleSkipped)
 	}
 }

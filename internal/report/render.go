@@ -3,12 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
 	"synclog/internal/redact"
+	"synclog/internal/summary"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -16,10 +18,9 @@ import (
 
 // Options controls Render.
 type Options struct {
-	// Format is "text" (the default when empty), "markdown", "json",
-	// "html" or "csv". CSV lists the failed responses one per row, so it
-	// needs a Summary made with Limits.Rows, and it is streamed: written
-	// in many calls to w.Write.
+	// Format is "text" (the default when empty), "markdown", "json" or
+	// "html" for Render. CSV, which lists the failed responses one per
+	// row, is written by WriteCSV from the Rows a scan kept.
 	Format string
 	// Redact replaces personal data (account ids, e-mails, tokens, IP
 	// addresses) in every log-derived string with stand-ins that are stable
@@ -43,13 +44,13 @@ const (
 )
 
 // Render writes the report of s to w in the format o.Format. The report
-// (but CSV, see Options.Format) is built in memory and written with one
+// is built in memory and written with one
 // call to w.Write, whose error is
 // returned as is. An unknown format is an error and writes nothing.
 // The same Summary and Options always give the same bytes.
-func Render(w io.Writer, s *Summary, o Options) error {
+func Render(w io.Writer, s *summary.Summary, o Options) error {
 	if o.Format == "csv" {
-		return renderCSV(w, s, o)
+		return errors.New("report: csv lists every failed response: write it with WriteCSV from the rows a scan kept (a summary, or a JSON report, holds no rows)")
 	}
 	var b bytes.Buffer
 	v := buildView(s)
@@ -87,13 +88,13 @@ func Render(w io.Writer, s *Summary, o Options) error {
 // verdict returns the first line of the report.
 func verdict(v *view) string {
 	t := &v.Totals
-	if t.Escalations > 0 {
+	if t[summary.Escalations] > 0 {
 		return fmt.Sprintf("ESCALATE: %s in HTTP 503 — contact Services Operations.",
-			plural(t.Escalations, "response carries an infra string", "responses carry infra strings"))
+			plural(t[summary.Escalations], "response carries an infra string", "responses carry infra strings"))
 	}
-	s := fmt.Sprintf("OK: nothing to escalate (%s, %d failed", plural(t.Responses, "response", "responses"), t.FailedResponses)
-	if t.Reviews > 0 {
-		s += fmt.Sprintf("; %d to review", t.Reviews)
+	s := fmt.Sprintf("OK: nothing to escalate (%s, %d failed", plural(t[summary.Responses], "response", "responses"), t[summary.Failed])
+	if t[summary.Reviews] > 0 {
+		s += fmt.Sprintf("; %d to review", t[summary.Reviews])
 	}
 	return s + ")."
 }
@@ -120,7 +121,7 @@ type note struct {
 // and whether personal data was redacted.
 func notes(v *view) []note {
 	var out []note
-	if n := v.Totals.NoBody503; n > 0 {
+	if n := v.Totals[summary.NoBody503]; n > 0 {
 		out = append(out, note{noteCaveat, fmt.Sprintf("Note: %s no body in the log, so %s not be checked (see %q).",
 			plural(n, "HTTP 503 response had", "HTTP 503 responses had"), pick(n, "it could", "they could"), titleNoBody)})
 	}
@@ -231,19 +232,13 @@ func seconds(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // totalsRows lists the totals as (name, value) rows.
 func totalsRows(t *viewTotals) [][2]string {
-	return [][2]string{
-		{"responses", i64(t.Responses)},
-		{"failed_responses", i64(t.FailedResponses)},
-		{"bodies", i64(t.Bodies)},
-		{"server_code", i64(t.ServerCode)},
-		{"infra", i64(t.Infra)},
-		{"unknown", i64(t.Unknown)},
-		{"escalations", i64(t.Escalations)},
-		{"reviews", i64(t.Reviews)},
-		{"no_body_503", i64(t.NoBody503)},
-		{"network_errors", i64(t.NetworkErrors)},
-		{"backoffs", i64(t.Backoffs)},
+	var rows [][2]string
+	for i, k := range totalKeys {
+		if k != "" {
+			rows = append(rows, [2]string{k, i64(t[i])})
+		}
 	}
+	return rows
 }
 
 // ANSI colours of the text format.

@@ -14,6 +14,7 @@ import (
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
+	"synclog/internal/summary"
 )
 
 // go test ./internal/report -update
@@ -31,7 +32,7 @@ func TestGolden(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Render(&b, fixtureSummary(Limits{}), Options{Format: tc.format}); err != nil {
+			if err := Render(&b, fixtureSummary(summary.Limits{}), Options{Format: tc.format}); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, filepath.Join("testdata", tc.file), b.Bytes())
@@ -108,7 +109,7 @@ func TestLineDiff(t *testing.T) {
 
 func TestRenderUnknownFormat(t *testing.T) {
 	var b bytes.Buffer
-	err := Render(&b, NewSummary(Limits{}), Options{Format: "yaml"})
+	err := Render(&b, summary.New(summary.Limits{}), Options{Format: "yaml"})
 	if err == nil || !strings.Contains(err.Error(), `"yaml"`) {
 		t.Errorf("Render(yaml) error = %v, want an unknown format error", err)
 	}
@@ -119,7 +120,7 @@ func TestRenderUnknownFormat(t *testing.T) {
 
 func TestRenderDefaultIsText(t *testing.T) {
 	var a, b bytes.Buffer
-	s := fixtureSummary(Limits{})
+	s := fixtureSummary(summary.Limits{})
 	if err := Render(&a, s, Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -139,14 +140,14 @@ func (failWriter) Write([]byte) (int, error) { return 0, errWrite }
 
 func TestRenderWriteError(t *testing.T) {
 	for _, f := range []string{"text", "markdown", "json"} {
-		if err := Render(failWriter{}, fixtureSummary(Limits{}), Options{Format: f}); !errors.Is(err, errWrite) {
+		if err := Render(failWriter{}, fixtureSummary(summary.Limits{}), Options{Format: f}); !errors.Is(err, errWrite) {
 			t.Errorf("Render(%s) to a failing writer = %v, want %v", f, err, errWrite)
 		}
 	}
 }
 
 func TestRenderEmpty(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	var b bytes.Buffer
 	if err := Render(&b, s, Options{Format: "text"}); err != nil {
 		t.Fatal(err)
@@ -177,12 +178,12 @@ func TestRenderEmpty(t *testing.T) {
 func TestRenderDeterministic(t *testing.T) {
 	for _, f := range []string{"text", "markdown", "json"} {
 		var a, b bytes.Buffer
-		if err := Render(&a, fixtureSummary(Limits{}), Options{Format: f}); err != nil {
+		if err := Render(&a, fixtureSummary(summary.Limits{}), Options{Format: f}); err != nil {
 			t.Fatal(err)
 		}
 		for range 20 {
 			b.Reset()
-			if err := Render(&b, fixtureSummary(Limits{}), Options{Format: f}); err != nil {
+			if err := Render(&b, fixtureSummary(summary.Limits{}), Options{Format: f}); err != nil {
 				t.Fatal(err)
 			}
 			if a.String() != b.String() {
@@ -194,7 +195,7 @@ func TestRenderDeterministic(t *testing.T) {
 
 func TestColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "1") // Render must not look at the environment
-	s := fixtureSummary(Limits{})
+	s := fixtureSummary(summary.Limits{})
 	var plain, color bytes.Buffer
 	if err := Render(&plain, s, Options{Format: "text"}); err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func TestColor(t *testing.T) {
 	if !strings.Contains(color.String(), colorEsc+"server issue: database not in pool") {
 		t.Error("Color: true escalation rows are not red")
 	}
-	ok := NewSummary(Limits{})
+	ok := summary.New(summary.Limits{})
 	color.Reset()
 	if err := Render(&color, ok, Options{Color: true}); err != nil {
 		t.Fatal(err)
@@ -223,7 +224,7 @@ func TestColor(t *testing.T) {
 
 func TestWidth(t *testing.T) {
 	var b bytes.Buffer
-	if err := Render(&b, fixtureSummary(Limits{}), Options{Width: 120}); err != nil {
+	if err := Render(&b, fixtureSummary(summary.Limits{}), Options{Width: 120}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -301,7 +302,7 @@ func TestMarkdownEscape(t *testing.T) {
 // table: every row of every table has as many unescaped pipes as its header.
 func TestMarkdownCells(t *testing.T) {
 	var b bytes.Buffer
-	if err := Render(&b, fixtureSummary(Limits{}), Options{Format: "markdown"}); err != nil {
+	if err := Render(&b, fixtureSummary(summary.Limits{}), Options{Format: "markdown"}); err != nil {
 		t.Fatal(err)
 	}
 	pipes := func(l string) int {
@@ -334,7 +335,7 @@ func TestMarkdownCells(t *testing.T) {
 }
 
 func TestJSONInvalidUTF8(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	bad := &classify.Class{Kind: classify.Infra, Key: "server issue: \xff\xfe bad", Description: "\xc3"}
 	ev := parse.Event{Kind: parse.KindResponse, File: "f\xff.txt", Line: 1, Method: []byte("G\x00T"), Status: 503,
 		URL: []byte("https://h\xff\xfe.example/\x1b[2J\u2028\u202e\u0085\ufeff</script>"), HasBody: true}
@@ -343,7 +344,7 @@ func TestJSONInvalidUTF8(t *testing.T) {
 	ev.Kind = parse.KindNetworkError
 	ev.Detail = []byte("\xff\x00")
 	s.Add(&ev, nil)
-	s.AddInput(Input{Path: "\xff\xfe", Format: "plain", Error: "\xff"})
+	s.AddInput(summary.Input{Path: "\xff\xfe", Format: "plain", Error: "\xff"})
 	var b bytes.Buffer
 	if err := Render(&b, s, Options{Format: "json"}); err != nil {
 		t.Fatal(err)
@@ -375,8 +376,8 @@ func TestJSONInvalidUTF8(t *testing.T) {
 // skippedSummary is the fixture with entries a folder walk passed over:
 // paths with a control character and Markdown and HTML syntax, and one
 // entry beyond Limits.Keys.
-func skippedSummary() *Summary {
-	s := fixtureSummary(Limits{Keys: 3})
+func skippedSummary() *summary.Summary {
+	s := fixtureSummary(summary.Limits{Keys: 3})
 	s.AddSkipped("logs/\x1b[31mred.log", "hidden")
 	s.AddSkipped("logs/a|b*c_d.log", "excluded")
 	s.AddSkipped("logs/<img src=x onerror=alert(1)>.log", "symlink (use --follow)")
@@ -403,7 +404,7 @@ func TestTextSkipped(t *testing.T) {
 	if i, j := strings.Index(out, "\n"+titleSkipped+"\n"), strings.Index(out, "\n"+titleTotals+"\n"); i < strings.Index(out, "\n"+titleInputs+"\n") || i > j {
 		t.Errorf("%q is not between the inputs and the totals", titleSkipped)
 	}
-	if out := render(t, fixtureSummary(Limits{}), Options{Format: "text"}); strings.Contains(out, titleSkipped) {
+	if out := render(t, fixtureSummary(summary.Limits{}), Options{Format: "text"}); strings.Contains(out, titleSkipped) {
 		t.Errorf("report with nothing skipped shows %q", titleSkipped)
 	}
 }

@@ -14,13 +14,16 @@ import (
 
 	"synclog/internal/classify"
 	"synclog/internal/parse"
+	"synclog/internal/summary"
 )
 
-// rowLog keeps one row per failed response, in event order, for the CSV
-// format (Limits.Rows). Rows are kept in a compact binary form in memory
+// Rows keeps one row per failed response, in event order, for the CSV
+// format: a sink fed beside the Summary when CSV is asked for, and merged
+// in input order like it (see WriteCSV). The zero value is empty and ready
+// to use; Close releases it. Rows are kept in a compact binary form in memory
 // and moved to an unlinked temporary file past spillBytes, so that memory
 // stays bounded however many responses failed.
-type rowLog struct {
+type Rows struct {
 	buf     []byte
 	f       *os.File // spilled rows; nil when none
 	spilled int64    // bytes written to f
@@ -29,7 +32,7 @@ type rowLog struct {
 	err     error    // first error writing f
 }
 
-// spillBytes is how many bytes of rows a rowLog holds in memory.
+// spillBytes is how many bytes of rows a Rows holds in memory.
 const spillBytes = 1 << 20
 
 // row is one failed response as the CSV format lists it.
@@ -48,8 +51,16 @@ type row struct {
 // noBodyClass is the class of a failed response that had no body in the log.
 const noBodyClass = "no_body"
 
+// Add records ev if it is a failed response (HTTP status 400 or more);
+// c is the class of its body, nil when it had none, as for Summary.Add.
+func (l *Rows) Add(ev *parse.Event, c *classify.Class) {
+	if ev.Kind == parse.KindResponse && ev.Status >= 400 {
+		l.add(ev, c, summary.KindOf(c), summary.Escalates(ev.Status, c))
+	}
+}
+
 // add appends the row of a failed response.
-func (l *rowLog) add(ev *parse.Event, c *classify.Class, kind classify.Kind, esc bool) {
+func (l *Rows) add(ev *parse.Event, c *classify.Class, kind classify.Kind, esc bool) {
 	b := l.buf
 	start := len(b)
 	b = append(b, 0, 0, 0, 0) // record length, filled in below
@@ -68,7 +79,7 @@ func (l *rowLog) add(ev *parse.Event, c *classify.Class, kind classify.Kind, esc
 		class = kind.String()
 		key = []byte(c.Key)
 		if c.Key == "" {
-			key = cutUTF8(c.Text, maxKeyBytes)
+			key = summary.CutUTF8(c.Text, summary.MaxKeyBytes)
 		}
 	}
 	b = append(b, flags)
@@ -77,7 +88,7 @@ func (l *rowLog) add(ev *parse.Event, c *classify.Class, kind classify.Kind, esc
 	b = binary.AppendUvarint(b, uint64(max(ev.Status, 0)))
 	b = appendField(b, []byte(ev.File))
 	b = appendField(b, ev.Method)
-	b = appendField(b, []byte(urlString(ev.URL)))
+	b = appendField(b, []byte(summary.URLString(ev.URL)))
 	b = appendField(b, []byte(class))
 	b = appendField(b, key)
 	binary.LittleEndian.PutUint32(b[start:], uint32(len(b)-start-4))
@@ -93,7 +104,7 @@ func appendField(b, s []byte) []byte {
 
 // maybeSpill moves the rows in memory to the temporary file once they pass
 // spillBytes.
-func (l *rowLog) maybeSpill() {
+func (l *Rows) maybeSpill() {
 	if len(l.buf) < spillBytes || l.err != nil {
 		return
 	}
@@ -118,7 +129,7 @@ func (l *rowLog) maybeSpill() {
 }
 
 // each calls fn with every row in order, line numbers shifted.
-func (l *rowLog) each(fn func(*row) error) error {
+func (l *Rows) each(fn func(*row) error) error {
 	if l.err != nil {
 		return l.err
 	}
@@ -195,8 +206,14 @@ func decodeRow(b []byte, x *row) error {
 	return nil
 }
 
-// merge appends o's rows to l's. o is not changed.
-func (l *rowLog) merge(o *rowLog) {
+// Merge appends o's rows to l's, as Summary.Merge does. o is not changed.
+func (l *Rows) Merge(o *Rows) {
+	if o == l { // each would read what the merge appends
+		c := &Rows{}
+		defer c.Close()
+		c.Merge(l)
+		o = c
+	}
 	if l.err != nil {
 		return
 	}
@@ -221,7 +238,7 @@ func (l *rowLog) merge(o *rowLog) {
 
 // addRow appends x, as add does for an event; x.line is final (l.shift
 // is taken off, since each adds it back).
-func (l *rowLog) addRow(x *row) {
+func (l *Rows) addRow(x *row) {
 	ev := parse.Event{Time: x.time, File: x.file, Line: x.line - l.shift, Method: []byte(x.method),
 		Status: x.status, URL: []byte(x.url)}
 	if x.class == noBodyClass {
@@ -229,15 +246,19 @@ func (l *rowLog) addRow(x *row) {
 		return
 	}
 	c := classify.Class{Key: x.key}
-	kind, ok := kinds[x.class]
+	kind, ok := classify.ParseKind(x.class)
 	if !ok {
 		kind = classify.Unknown
 	}
 	l.add(&ev, &c, kind, x.esc)
 }
 
-// close releases the temporary file.
-func (l *rowLog) close() {
+// ShiftLines adds delta to the line number of every row, as
+// Summary.ShiftLines does.
+func (l *Rows) ShiftLines(delta int) { l.shift += delta }
+
+// Close releases the temporary file. l is empty afterwards.
+func (l *Rows) Close() {
 	if l.f != nil {
 		l.f.Close()
 		l.f = nil
@@ -269,7 +290,7 @@ func (x *row) csvFields(redactURL, redactString func(string) string) []string {
 // splitURL splits u into its host (as hostOf gives it) and the rest: the
 // path, query and fragment. A URL with no host is all path.
 func splitURL(u string) (host, path string) {
-	h := hostOf([]byte(u))
+	h := summary.HostOf([]byte(u))
 	if h == nil {
 		return "", u
 	}

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strconv"
+
+	"synclog/internal/summary"
 )
 
 // doc is the report as format-neutral sections, built once from a view by
@@ -162,7 +164,7 @@ const titleSkipped = "Not read: passed over by the folder walk"
 func docOf(v *view) *doc {
 	d := &doc{
 		Verdict:  verdict(v),
-		Escalate: v.Totals.Escalations > 0,
+		Escalate: v.Totals[summary.Escalations] > 0,
 		When:     whenLine(v),
 		Notes:    notes(v),
 		Timeline: &v.Timeline,
@@ -250,7 +252,7 @@ func failedSections(v *view) (status, nodes *section) {
 	const none = "No failed responses (HTTP status 400 or more)."
 	status = &section{Title: titleStatus, Empty: none}
 	nodes = &section{Title: titleNodes, Empty: none}
-	if v.Totals.FailedResponses == 0 {
+	if v.Totals[summary.Failed] == 0 {
 		return status, nodes
 	}
 	st := &grid{Title: titleStatus, Fold: foldLong, Cols: []column{numCol("Status"), colCount}}
@@ -280,7 +282,7 @@ func failedSections(v *view) (status, nodes *section) {
 }
 
 func noBodySection(v *view) *section {
-	n := v.Totals.NoBody503
+	n := v.Totals[summary.NoBody503]
 	s := &section{Title: titleNoBody, Empty: "None.", Fold: foldAlways}
 	if n == 0 {
 		return s
@@ -300,7 +302,7 @@ func netSection(v *view) *section {
 	if len(v.NetworkErrors) == 0 {
 		return s
 	}
-	s.Count = i64(v.Totals.NetworkErrors)
+	s.Count = i64(v.Totals[summary.NetworkErrors])
 	t := &grid{Cols: []column{{Head: "Detail", Wrap: true, Style: "m k"}, colCount, colHosts}}
 	for _, x := range v.NetworkErrors {
 		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Detail), number(x.Count), logList(x.Hosts)}})
@@ -315,7 +317,7 @@ func backoffSection(v *view) *section {
 	if len(v.Backoff) == 0 {
 		return s
 	}
-	s.Count = i64(v.Totals.Backoffs)
+	s.Count = i64(v.Totals[summary.Backoffs])
 	t := &grid{Cols: []column{{Head: "Detail", Wrap: true, Style: "m"}, colCount, numCol("Max seconds")}}
 	for _, x := range v.Backoff {
 		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(x.Detail), number(x.Count), plain(seconds(x.MaxSeconds))}})

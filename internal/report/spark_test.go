@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"synclog/internal/summary"
 )
 
 func TestSparkline(t *testing.T) {
@@ -35,7 +37,7 @@ func TestBucketText(t *testing.T) {
 // TestTextSparkline checks that the text report draws the timeline only
 // on a terminal wide enough for one column per bucket.
 func TestTextSparkline(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	base := time.Date(2025, 9, 11, 20, 0, 0, 0, time.UTC)
 	for i := range 50 {
 		feed(s, []item{resp("f.log", i+1, base.Add(time.Duration(i*i)*time.Second), "GET", 503, "https://n1.example/", infra("server issue: pool exhausted"))})

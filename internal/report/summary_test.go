@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"synclog/internal/classify"
+	"synclog/internal/summary"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestEscalationRule(t *testing.T) {
@@ -31,14 +32,14 @@ func TestEscalationRule(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := NewSummary(Limits{})
+			s := summary.New(summary.Limits{})
 			it := resp("f", 1, time.Time{}, "GET", tc.status, "https://h/x", tc.c)
 			s.Add(&it.ev, it.c)
 			if got := s.Escalations(); got != tc.escalations {
 				t.Errorf("Escalations() = %d, want %d", got, tc.escalations)
 			}
 			v := buildView(s)
-			if got := int(v.Totals.Reviews); got != tc.reviews {
+			if got := int(v.Totals[summary.Reviews]); got != tc.reviews {
 				t.Errorf("reviews = %d, want %d", got, tc.reviews)
 			}
 			if got := len(v.Escalations) + len(v.Reviews); tc.findingKey != "" && got != 1 {
@@ -61,7 +62,7 @@ func TestEscalationRule(t *testing.T) {
 }
 
 func TestClassRowsMergeStatuses(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	key := "server issue: database not in pool"
 	feed(s, []item{
 		resp("f", 1, time.Time{}, "GET", 503, "https://a/x", infra(key)),
@@ -86,7 +87,7 @@ func TestClassRowsMergeStatuses(t *testing.T) {
 }
 
 func TestClassOrder(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	unk := func(text string) *classify.Class {
 		return &classify.Class{Kind: classify.Unknown, Text: []byte(text)}
 	}
@@ -109,7 +110,7 @@ func TestClassOrder(t *testing.T) {
 }
 
 func TestUnknownTextKeyCut(t *testing.T) {
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	long := strings.Repeat("x", 119) + "é and more" // é straddles byte 120
 	it := resp("f", 1, time.Time{}, "GET", 500, "", &classify.Class{Kind: classify.Unknown, Text: []byte(long)})
 	s.Add(&it.ev, it.c)
@@ -120,7 +121,7 @@ func TestUnknownTextKeyCut(t *testing.T) {
 }
 
 func TestKeysCap(t *testing.T) {
-	s := NewSummary(Limits{Keys: 3})
+	s := summary.New(summary.Limits{Keys: 3})
 	for i := range 6 {
 		for range i + 1 { // text i seen i+1 times
 			it := resp("f", i, time.Time{}, "GET", 500, fmt.Sprintf("https://h%d/", i),
@@ -153,7 +154,7 @@ func TestKeysCap(t *testing.T) {
 }
 
 func TestNestedCaps(t *testing.T) {
-	s := NewSummary(Limits{Keys: 2, Samples: 2})
+	s := summary.New(summary.Limits{Keys: 2, Samples: 2})
 	for i := range 5 {
 		it := resp("f", i+1, time.UnixMilli(int64(1000*(5-i))), "GET", 503, fmt.Sprintf("https://h%d/", i), infra("server issue: pool exhausted"))
 		s.Add(&it.ev, it.c)
@@ -174,14 +175,14 @@ func TestSamplesCap(t *testing.T) {
 	tests := []struct {
 		limit, events, want int
 	}{
-		{0, 7, DefaultSamples},
+		{0, 7, summary.DefaultSamples},
 		{1, 7, 1},
 		{3, 2, 2},
 		{3, 3, 3},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.limit, "/", tc.events), func(t *testing.T) {
-			s := NewSummary(Limits{Samples: tc.limit})
+			s := summary.New(summary.Limits{Samples: tc.limit})
 			for i := range tc.events {
 				a := resp("f", i+1, time.Time{}, "GET", 503, "https://h/", infra("server issue: pool exhausted"))
 				b := resp("f", 100+i, time.Time{}, "GET", 503, "https://h/", nil)
@@ -195,28 +196,30 @@ func TestSamplesCap(t *testing.T) {
 			if got := len(v.NoBody503Samples); got != tc.want {
 				t.Errorf("no-body samples = %d, want %d", got, tc.want)
 			}
-			if v.Escalations[0].Count != int64(tc.events) || v.Totals.NoBody503 != int64(tc.events) {
-				t.Errorf("counts = %d, %d; want %d", v.Escalations[0].Count, v.Totals.NoBody503, tc.events)
+			if v.Escalations[0].Count != int64(tc.events) || v.Totals[summary.NoBody503] != int64(tc.events) {
+				t.Errorf("counts = %d, %d; want %d", v.Escalations[0].Count, v.Totals[summary.NoBody503], tc.events)
 			}
 		})
 	}
 }
 
 func TestCounts(t *testing.T) {
-	v := buildView(fixtureSummary(Limits{}))
+	v := buildView(fixtureSummary(summary.Limits{}))
 	want := viewTotals{
-		Responses: 14, FailedResponses: 12, Bodies: 12, ServerCode: 2, Infra: 6, Unknown: 4,
-		Escalations: 4, Reviews: 2, NoBody503: 1, NetworkErrors: 3, Backoffs: 3,
+		summary.Responses: 14, summary.Failed: 12, summary.Bodies: 12,
+		summary.ServerCode: 2, summary.Infra: 6, summary.UnknownBodies: 4,
+		summary.Escalations: 4, summary.Reviews: 2, summary.NoBody503: 1,
+		summary.NetworkErrors: 3, summary.Backoffs: 3,
 	}
 	if diff := cmp.Diff(want, v.Totals); diff != "" {
 		t.Errorf("totals (-want +got):\n%s", diff)
 	}
-	if got := v.Totals.ServerCode + v.Totals.Infra + v.Totals.Unknown; got != v.Totals.Bodies {
-		t.Errorf("server_code+infra+unknown = %d, want bodies %d", got, v.Totals.Bodies)
+	if got := v.Totals[summary.ServerCode] + v.Totals[summary.Infra] + v.Totals[summary.UnknownBodies]; got != v.Totals[summary.Bodies] {
+		t.Errorf("server_code+infra+unknown = %d, want bodies %d", got, v.Totals[summary.Bodies])
 	}
 }
 
-func renderJSON(t *testing.T, s *Summary) string {
+func renderJSON(t *testing.T, s *summary.Summary) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Render(&b, s, Options{Format: "json"}); err != nil {
@@ -226,7 +229,7 @@ func renderJSON(t *testing.T, s *Summary) string {
 }
 
 // mergeItems is the fixture plus more keys than tight limits allow.
-func mergeItems() ([]item, []Input) {
+func mergeItems() ([]item, []summary.Input) {
 	items, inputs := fixture()
 	for i := range 8 {
 		items = append(items,
@@ -238,9 +241,9 @@ func mergeItems() ([]item, []Input) {
 
 // forEachSplit calls f with one summary fed every item and with the
 // summaries of 3 consecutive parts merged in order, for many cut points.
-func forEachSplit(t *testing.T, l Limits, items []item, inputs []Input, f func(one, merged *Summary, cut1, cut2 int)) {
+func forEachSplit(t *testing.T, l summary.Limits, items []item, inputs []summary.Input, f func(one, merged *summary.Summary, cut1, cut2 int)) {
 	t.Helper()
-	one := NewSummary(l)
+	one := summary.New(l)
 	feed(one, items)
 	for _, in := range inputs {
 		one.AddInput(in)
@@ -248,9 +251,9 @@ func forEachSplit(t *testing.T, l Limits, items []item, inputs []Input, f func(o
 	for cut1 := 0; cut1 <= len(items); cut1++ {
 		for _, cut2 := range []int{cut1, (cut1 + len(items)) / 2, len(items)} {
 			parts := [][]item{items[:cut1], items[cut1:cut2], items[cut2:]}
-			merged := NewSummary(l)
+			merged := summary.New(l)
 			for i, p := range parts {
-				s := NewSummary(l)
+				s := summary.New(l)
 				feed(s, p)
 				if i < len(inputs) {
 					s.AddInput(inputs[i])
@@ -271,8 +274,8 @@ func forEachSplit(t *testing.T, l Limits, items []item, inputs []Input, f func(o
 // part holds more than Limits.Keys keys in one map.
 func TestMerge(t *testing.T) {
 	items, inputs := mergeItems()
-	for _, l := range []Limits{{}, {Samples: 1}, {Samples: 2, Keys: 20}} {
-		forEachSplit(t, l, items, inputs, func(one, merged *Summary, cut1, cut2 int) {
+	for _, l := range []summary.Limits{{}, {Samples: 1}, {Samples: 2, Keys: 20}} {
+		forEachSplit(t, l, items, inputs, func(one, merged *summary.Summary, cut1, cut2 int) {
 			if diff := cmp.Diff(renderJSON(t, one), renderJSON(t, merged)); diff != "" {
 				t.Fatalf("limits %+v, cuts %d,%d: merged summary differs (-one +merged):\n%s", l, cut1, cut2, diff)
 			}
@@ -293,7 +296,7 @@ func TestMergeFolded(t *testing.T) {
 		StatusSum                         int64
 		FailedHosts                       []string
 	}
-	shapeOf := func(s *Summary) shape {
+	shapeOf := func(s *summary.Summary) shape {
 		v := buildView(s)
 		sh := shape{Totals: v.Totals}
 		for _, c := range v.Classes {
@@ -329,8 +332,8 @@ func TestMergeFolded(t *testing.T) {
 		slices.Sort(sh.FailedHosts)
 		return sh
 	}
-	for _, l := range []Limits{{Samples: 1, Keys: 2}, {Samples: 2, Keys: 3}} {
-		forEachSplit(t, l, items, inputs, func(one, merged *Summary, cut1, cut2 int) {
+	for _, l := range []summary.Limits{{Samples: 1, Keys: 2}, {Samples: 2, Keys: 3}} {
+		forEachSplit(t, l, items, inputs, func(one, merged *summary.Summary, cut1, cut2 int) {
 			if diff := cmp.Diff(shapeOf(one), shapeOf(merged)); diff != "" {
 				t.Fatalf("limits %+v, cuts %d,%d: merged summary differs (-one +merged):\n%s", l, cut1, cut2, diff)
 			}
@@ -342,9 +345,9 @@ func TestMergeFolded(t *testing.T) {
 // the one merged into it.
 func TestMergeNoAliasing(t *testing.T) {
 	items, _ := fixture()
-	o := NewSummary(Limits{})
+	o := summary.New(summary.Limits{})
 	feed(o, items)
-	s := NewSummary(Limits{})
+	s := summary.New(summary.Limits{})
 	s.Merge(o)
 	want := renderJSON(t, s)
 	feed(o, items)
@@ -355,7 +358,7 @@ func TestMergeNoAliasing(t *testing.T) {
 
 func TestMergeSelf(t *testing.T) {
 	items, _ := fixture()
-	s, twice := NewSummary(Limits{}), NewSummary(Limits{})
+	s, twice := summary.New(summary.Limits{}), summary.New(summary.Limits{})
 	feed(s, items)
 	feed(twice, items)
 	feed(twice, items)
@@ -365,78 +368,10 @@ func TestMergeSelf(t *testing.T) {
 	}
 }
 
-func TestHostOf(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"https://scl2-sync405.services.mozilla.com/1.1/u/info/collections", "scl2-sync405.services.mozilla.com"},
-		{"https://scl2-sync405.services.mozilla.com:443/1.1/u", "scl2-sync405.services.mozilla.com"},
-		{"HTTPS://h:443/", "h"},
-		{"https://h:8443/x", "h:8443"},
-		{"http://10.8.0.6:8000/1.0/sync/1.5", "10.8.0.6:8000"},
-		{"http://h:80/x", "h"},
-		{"http://h:443/x", "h:443"},
-		{"https://user:pw@h.example/x", "h.example"},
-		{"https://u@x:p@h.example:443?q=1", "h.example"},
-		{"https://[::1]:8000/x", "[::1]:8000"},
-		{"https://[::1]:443/x", "[::1]"},
-		{"https://h.example#frag", "h.example"},
-		{"https://h.example", "h.example"},
-		{"https://scl2-sync4…", "scl2-sync4…"},
-		{"//h.example/x", "h.example"},
-		{"/1.5/123/storage/bookmarks", ""},
-		{"", ""},
-		{"not a url", ""},
-		{"1://h/", ""},
-		{"wss://push.services.mozilla.com:443/", "push.services.mozilla.com"},
-	}
-	for _, tc := range tests {
-		if got := string(hostOf([]byte(tc.in))); got != tc.want {
-			t.Errorf("hostOf(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestURLString(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"https://user:secret@h.example:8443/1.5/1?x=a@b", "https://h.example:8443/1.5/1?x=a@b"},
-		{"https://h.example/a@b", "https://h.example/a@b"},
-		{"https://h.example", "https://h.example"},
-		{"/1.5/1/storage", "/1.5/1/storage"},
-		{"", ""},
-	}
-	for _, tc := range tests {
-		if got := urlString([]byte(tc.in)); got != tc.want {
-			t.Errorf("urlString(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestCutUTF8(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"abc", 5, "abc"},
-		{"abcdef", 3, "abc"},
-		{"ab€", 4, "ab"},  // € is 3 bytes
-		{"ab€", 5, "ab€"}, // fits
-		{"a\x80\x80\x80\x80\x80", 3, "a\x80\x80"},
-	}
-	for _, tc := range tests {
-		if got := string(cutUTF8([]byte(tc.in), tc.n)); got != tc.want {
-			t.Errorf("cutUTF8(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
-	}
-}
-
 // warm returns a Summary that has seen the keys of the benchmark events,
 // and those events.
-func warm() (*Summary, []item) {
-	s := NewSummary(Limits{})
+func warm() (*summary.Summary, []item) {
+	s := summary.New(summary.Limits{})
 	items := []item{
 		resp("f", 1, time.UnixMilli(1757623044413), "GET", 200, "https://scl2-sync405.services.mozilla.com/1.5/1/info/collections", nil),
 		resp("f", 2, time.UnixMilli(1757623044413), "GET", 503, "https://scl2-sync405.services.mozilla.com/1.5/1/storage/tabs", nil),

@@ -5,16 +5,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"synclog/internal/classify"
+	"synclog/internal/summary"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // wantTimeline is the timeline a report must show for failed responses at
 // times ts (503 when is503[i], escalated when esc[i]), computed from its
 // definition rather than by coarsening: the first width of the ladder at
-// which the times fall in at most maxStoredBuckets buckets and span fewer
-// than maxShownBuckets.
+// which the times fall in at most summary.MaxStoredBuckets buckets and span fewer
+// than summary.MaxShownBuckets.
 func wantTimeline(ts []time.Time, is503, esc []bool) viewTimeline {
 	v := viewTimeline{Buckets: []viewBucket{}}
 	var timed []int
@@ -30,7 +31,7 @@ func wantTimeline(ts []time.Time, is503, esc []bool) viewTimeline {
 		return v
 	}
 	for w := 0; ; w++ {
-		width := widthAt(w)
+		width := summary.BucketWidth(w)
 		keys := map[int64]bool{}
 		lo, hi := int64(0), int64(0)
 		for n, i := range timed {
@@ -46,7 +47,7 @@ func wantTimeline(ts []time.Time, is503, esc []bool) viewTimeline {
 				hi = k
 			}
 		}
-		if len(keys) > maxStoredBuckets || hi-lo >= maxShownBuckets {
+		if len(keys) > summary.MaxStoredBuckets || hi-lo >= summary.MaxShownBuckets {
 			continue
 		}
 		v.BucketSeconds = width
@@ -122,7 +123,7 @@ func TestTimeline(t *testing.T) {
 		}
 		want := wantTimeline(ts, is503, esc)
 
-		one := NewSummary(Limits{})
+		one := summary.New(summary.Limits{})
 		feed(one, items)
 		got := buildView(one).Timeline
 		if d := cmp.Diff(want, got); d != "" {
@@ -130,74 +131,19 @@ func TestTimeline(t *testing.T) {
 		}
 
 		// In pieces, merged, and read back from JSON and merged.
-		merged, fromJSON := NewSummary(Limits{}), NewSummary(Limits{})
+		merged, fromJSON := summary.New(summary.Limits{}), summary.New(summary.Limits{})
 		for lo := 0; lo < n; {
 			hi := min(n, lo+1+r.IntN(n/3))
-			part := NewSummary(Limits{})
+			part := summary.New(summary.Limits{})
 			feed(part, items[lo:hi])
 			merged.Merge(part)
-			fromJSON.Merge(roundTrip(t, part, Limits{}))
+			fromJSON.Merge(roundTrip(t, part, summary.Limits{}))
 			lo = hi
 		}
-		for name, s := range map[string]*Summary{"merged": merged, "from json": fromJSON} {
+		for name, s := range map[string]*summary.Summary{"merged": merged, "from json": fromJSON} {
 			if d := cmp.Diff(want, buildView(s).Timeline); d != "" {
 				t.Errorf("span %v: %s (-want +got):\n%s", span, name, d)
 			}
-		}
-	}
-}
-
-// TestTimelineShownBounds checks the edge of maxShownBuckets: a span of
-// exactly that many buckets is shown at the finer width, one more is not.
-func TestTimelineShownBounds(t *testing.T) {
-	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		last  time.Duration
-		width int64
-		n     int
-	}{
-		{(maxShownBuckets - 1) * time.Second, 1, maxShownBuckets},
-		{maxShownBuckets * time.Second, 5, maxShownBuckets/5 + 1},
-	} {
-		var tl Timeline
-		tl.add(base, false, false)
-		tl.add(base.Add(tc.last), false, false)
-		w, _, counts := tl.shown()
-		if w != tc.width || len(counts) != tc.n {
-			t.Errorf("last at +%v: width %d, %d buckets; want %d, %d", tc.last, w, len(counts), tc.width, tc.n)
-		}
-	}
-}
-
-// TestTimelineStored checks that a timeline holds at most
-// maxStoredBuckets buckets however many distinct seconds it sees.
-func TestTimelineStored(t *testing.T) {
-	var tl Timeline
-	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range 100000 {
-		tl.add(base.Add(time.Duration(i)*time.Second), i%2 == 0, false)
-		if len(tl.buckets) > maxStoredBuckets {
-			t.Fatalf("after %d events: %d buckets", i+1, len(tl.buckets))
-		}
-	}
-	if w := widthAt(tl.w); w != 300 {
-		t.Errorf("100000 s in at most %d buckets: width %d s, want 300", maxStoredBuckets, w)
-	}
-}
-
-func TestWidthIndex(t *testing.T) {
-	for i := range 20 {
-		w := widthAt(i)
-		if j, ok := widthIndex(w); !ok || j != i {
-			t.Errorf("widthIndex(%d) = %d, %v; want %d", w, j, ok, i)
-		}
-		if i > 0 && w%widthAt(i-1) != 0 {
-			t.Errorf("width %d does not divide %d", widthAt(i-1), w)
-		}
-	}
-	for _, w := range []int64{0, -1, 2, 7, 61, 86401} {
-		if _, ok := widthIndex(w); ok {
-			t.Errorf("widthIndex(%d) accepted", w)
 		}
 	}
 }

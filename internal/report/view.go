@@ -1,15 +1,17 @@
 package report
 
 import (
-	"synclog/internal/redact"
-
 	"bytes"
 	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"synclog/internal/classify"
+	"synclog/internal/redact"
+	"synclog/internal/summary"
 )
 
 // Schema is the value of the "schema" key of the JSON report; it changes
@@ -23,6 +25,7 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // Names shown for empty or folded keys.
 const (
+	otherKey = "(other)" // the bucket of keys beyond Limits.Keys
 	noHost   = "(no host)"
 	noDetail = "(no detail)"
 )
@@ -56,7 +59,7 @@ type view struct {
 	// every key and sample carries the sequence number of its first event
 	// ("first_seq", "seq"), so that merged reports keep the keys and
 	// samples that one run over every input would keep.
-	Events                 int64        `json:"events"`
+	Events                 *int64       `json:"events"`
 	FailedByStatusFirstSeq statusCounts `json:"failed_by_status_first_seq"`
 }
 
@@ -83,18 +86,56 @@ type viewInput struct {
 	Warnings              []string `json:"warnings"`
 }
 
-type viewTotals struct {
-	Responses       int64 `json:"responses"`
-	FailedResponses int64 `json:"failed_responses"`
-	Bodies          int64 `json:"bodies"`
-	ServerCode      int64 `json:"server_code"`
-	Infra           int64 `json:"infra"`
-	Unknown         int64 `json:"unknown"`
-	Escalations     int64 `json:"escalations"`
-	Reviews         int64 `json:"reviews"`
-	NoBody503       int64 `json:"no_body_503"`
-	NetworkErrors   int64 `json:"network_errors"`
-	Backoffs        int64 `json:"backoffs"`
+// viewTotals is the summary's totals. In JSON it is an object keyed by
+// totalKeys, in that order.
+type viewTotals summary.Totals
+
+// totalKeys names each total in JSON and in the text and Markdown totals
+// tables; a total without a name (OtherEvents) is not shown.
+var totalKeys = [summary.NumTotals]string{
+	summary.Responses:     "responses",
+	summary.Failed:        "failed_responses",
+	summary.Bodies:        "bodies",
+	summary.ServerCode:    "server_code",
+	summary.Infra:         "infra",
+	summary.UnknownBodies: "unknown",
+	summary.Escalations:   "escalations",
+	summary.Reviews:       "reviews",
+	summary.NoBody503:     "no_body_503",
+	summary.NetworkErrors: "network_errors",
+	summary.Backoffs:      "backoffs",
+}
+
+// MarshalJSON encodes t as an object keyed by totalKeys.
+func (t *viewTotals) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, k := range totalKeys {
+		if k == "" {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, t[i], 10)
+	}
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads the object MarshalJSON writes; keys it does not
+// know are ignored, like any unknown key of the report.
+func (t *viewTotals) UnmarshalJSON(data []byte) error {
+	var m map[string]int64
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	for i, k := range totalKeys {
+		if k != "" {
+			t[i] = m[k]
+		}
+	}
+	return nil
 }
 
 type viewClass struct {
@@ -106,7 +147,7 @@ type viewClass struct {
 	Other       bool         `json:"other,omitempty"` // the "(other)" bucket
 	// FirstSeq is 0 for the "(other)" bucket; StatusFirstSeq has no
 	// "other" entry.
-	FirstSeq       int64        `json:"first_seq"`
+	FirstSeq       *int64       `json:"first_seq"`
 	StatusFirstSeq statusCounts `json:"status_first_seq"`
 	kind           classify.Kind
 }
@@ -121,7 +162,7 @@ type viewFinding struct {
 	Statuses    statusCounts `json:"statuses"`
 	Samples     []viewSample `json:"samples"`
 	Other       bool         `json:"other,omitempty"`
-	FirstSeq    int64        `json:"first_seq"`
+	FirstSeq    *int64       `json:"first_seq"`
 	// HostFirstSeq is aligned with Hosts ("(other)" has none).
 	HostFirstSeq   []int64      `json:"host_first_seq"`
 	StatusFirstSeq statusCounts `json:"status_first_seq"`
@@ -134,7 +175,7 @@ type viewSample struct {
 	Method string `json:"method"`
 	URL    string `json:"url"`
 	Status int    `json:"status"`
-	Seq    int64  `json:"seq"`
+	Seq    *int64 `json:"seq"`
 }
 
 // viewHost is one host (storage node) of failed responses: how many, the
@@ -146,7 +187,7 @@ type viewHost struct {
 	Escalations int64  `json:"escalations"`
 	FirstSeen   string `json:"first_seen"`
 	LastSeen    string `json:"last_seen"`
-	FirstSeq    int64  `json:"first_seq"`
+	FirstSeq    *int64 `json:"first_seq"`
 }
 
 // viewTimeline is failed responses over time: every bucket of
@@ -173,7 +214,7 @@ type viewNetErr struct {
 	Detail       string   `json:"detail"`
 	Count        int64    `json:"count"`
 	Hosts        []string `json:"hosts"`
-	FirstSeq     int64    `json:"first_seq"`
+	FirstSeq     *int64   `json:"first_seq"`
 	HostFirstSeq []int64  `json:"host_first_seq"`
 }
 
@@ -181,7 +222,7 @@ type viewBackoff struct {
 	Detail     string  `json:"detail"`
 	Count      int64   `json:"count"`
 	MaxSeconds float64 `json:"max_seconds"`
-	FirstSeq   int64   `json:"first_seq"`
+	FirstSeq   *int64  `json:"first_seq"`
 }
 
 // viewFolded counts, per list, the events folded into its "(other)" entry
@@ -236,6 +277,33 @@ func (c statusCounts) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// UnmarshalJSON reads the object MarshalJSON writes, in any key order.
+func (c *statusCounts) UnmarshalJSON(data []byte) error {
+	var m map[string]int64
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	out := make(statusCounts, 0, len(m))
+	var other *statusCount
+	for k, n := range m {
+		if k == "other" {
+			other = &statusCount{Other: true, Count: n}
+			continue
+		}
+		code, err := strconv.Atoi(k)
+		if err != nil {
+			return fmt.Errorf("status %q is not a number", k)
+		}
+		out = append(out, statusCount{Status: code, Count: n})
+	}
+	slices.SortFunc(out, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
+	if other != nil {
+		out = append(out, *other)
+	}
+	*c = out
+	return nil
+}
+
 // String formats c for text and Markdown: "?×1 400×3 (other)×2", where "?"
 // is an unknown status.
 func (c statusCounts) String() string {
@@ -259,33 +327,23 @@ func (c statusCounts) String() string {
 }
 
 // buildView turns s into its sorted, display-ready form.
-func buildView(s *Summary) *view {
-	t := &s.Totals
+func buildView(s *summary.Summary) *view {
 	v := &view{
-		Schema:  Schema,
-		Verdict: "ok",
-		Inputs:  make([]viewInput, 0, len(s.Inputs)),
-		Totals: viewTotals{
-			Responses:       t.responses,
-			FailedResponses: t.failed,
-			Bodies:          t.bodies,
-			ServerCode:      t.serverCode,
-			Infra:           t.infra,
-			Unknown:         t.unknown,
-			Escalations:     t.escalations,
-			Reviews:         t.reviews,
-			NoBody503:       t.noBody503,
-			NetworkErrors:   t.networkErrors,
-			Backoffs:        t.backoffs,
-		},
-		Classes:                []viewClass{},
+		Schema:                 Schema,
+		Verdict:                "ok",
+		Inputs:                 make([]viewInput, 0, len(s.Inputs)),
+		Totals:                 viewTotals(s.Totals),
+		Classes:                classesOf(&s.Classes),
+		Escalations:            findingsOf(&s.Escalated),
+		Reviews:                findingsOf(&s.Review),
 		FailedByStatus:         statusesOf(&s.FailedStatus),
-		FailedByHost:           []viewHost{},
+		FailedByHost:           nodesOf(&s.FailedHost),
+		Timeline:               timelineOf(&s.Timeline),
 		NoBody503Samples:       samplesOf(s.NoBody),
-		NetworkErrors:          []viewNetErr{},
-		Backoff:                []viewBackoff{},
+		NetworkErrors:          netErrsOf(&s.NetErrors),
+		Backoff:                backoffsOf(&s.Backoff),
 		Limits:                 viewLimits{Samples: s.Limits.Samples, Keys: s.Limits.Keys},
-		Events:                 s.Events,
+		Events:                 seqOf(s.Events),
 		FailedByStatusFirstSeq: statusSeqsOf(&s.FailedStatus),
 		Folded: viewFolded{
 			Escalations:    s.Escalated.Other.N,
@@ -297,7 +355,7 @@ func buildView(s *Summary) *view {
 			Skipped:        s.SkippedMore,
 		},
 	}
-	if t.escalations > 0 {
+	if s.Totals[summary.Escalations] > 0 {
 		v.Verdict = "escalate"
 	}
 	for _, in := range s.Inputs {
@@ -307,32 +365,42 @@ func buildView(s *Summary) *view {
 		}
 		v.Inputs = append(v.Inputs, vi)
 	}
-
 	for _, x := range s.Skipped {
 		v.Skipped = append(v.Skipped, viewSkipped(x))
 	}
-
 	for k := range s.Classes {
+		v.Folded.Classes += s.Classes[k].Other.N
+	}
+	return v
+}
+
+// seqOf is a sequence number as the view holds it.
+func seqOf(n int64) *int64 { return &n }
+
+// classesOf lists the class rows: infra, server code, unknown; within a
+// class "(other)" last, then count descending, then key.
+func classesOf(cs *[classify.NumKinds]summary.Table[string, summary.ClassAgg, *summary.ClassAgg]) []viewClass {
+	out := []viewClass{}
+	for k := range cs {
 		kind := classify.Kind(k)
-		ct := &s.Classes[k]
+		ct := &cs[k]
 		for i := range ct.Ents {
 			e := &ct.Ents[i]
-			v.Classes = append(v.Classes, viewClass{
+			out = append(out, viewClass{
 				Class: kind.String(), Key: e.Key, Description: e.Val.Desc,
 				Count: e.Val.N, Statuses: statusesOf(&e.Val.Statuses), kind: kind,
-				FirstSeq: e.First, StatusFirstSeq: statusSeqsOf(&e.Val.Statuses),
+				FirstSeq: seqOf(e.First), StatusFirstSeq: statusSeqsOf(&e.Val.Statuses),
 			})
 		}
 		if ct.HasOther {
-			v.Folded.Classes += ct.Other.N
-			v.Classes = append(v.Classes, viewClass{
+			out = append(out, viewClass{
 				Class: kind.String(), Key: otherKey, Count: ct.Other.N,
 				Statuses: statusesOf(&ct.Other.Statuses), Other: true, kind: kind,
-				StatusFirstSeq: statusSeqsOf(&ct.Other.Statuses),
+				FirstSeq: seqOf(0), StatusFirstSeq: statusSeqsOf(&ct.Other.Statuses),
 			})
 		}
 	}
-	slices.SortFunc(v.Classes, func(a, b viewClass) int {
+	slices.SortFunc(out, func(a, b viewClass) int {
 		return cmp.Or(
 			cmp.Compare(kindRank(a.kind), kindRank(b.kind)),
 			cmpBool(a.Other, b.Other),
@@ -340,63 +408,77 @@ func buildView(s *Summary) *view {
 			cmp.Compare(a.Key, b.Key),
 		)
 	})
+	return out
+}
 
-	v.Escalations = findingsOf(&s.Escalated)
-	v.Reviews = findingsOf(&s.Review)
-
-	for i := range s.FailedHost.Ents {
-		e := &s.FailedHost.Ents[i]
-		v.FailedByHost = append(v.FailedByHost, hostOfNode(hostName(e.Key), &e.Val, e.First))
+// nodesOf lists the hosts of failed responses: count descending, then
+// name, "(other)" last.
+func nodesOf(t *summary.Table[string, summary.Node, *summary.Node]) []viewHost {
+	out := []viewHost{}
+	for i := range t.Ents {
+		e := &t.Ents[i]
+		out = append(out, hostOfNode(hostName(e.Key), &e.Val, e.First))
 	}
-	slices.SortFunc(v.FailedByHost, func(a, b viewHost) int {
+	slices.SortFunc(out, func(a, b viewHost) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Host, b.Host))
 	})
-	if s.FailedHost.HasOther {
-		v.FailedByHost = append(v.FailedByHost, hostOfNode(otherKey, &s.FailedHost.Other, 0))
+	if t.HasOther {
+		out = append(out, hostOfNode(otherKey, &t.Other, 0))
 	}
-	v.Timeline = timelineOf(&s.Timeline)
+	return out
+}
 
-	for i := range s.NetErrors.Ents {
-		e := &s.NetErrors.Ents[i]
-		d := e.Key
-		if d == "" {
-			d = noDetail
-		}
+// netErrsOf lists the network error details: count descending, then
+// detail, "(other)" last.
+func netErrsOf(t *summary.Table[string, summary.NetErr, *summary.NetErr]) []viewNetErr {
+	out := []viewNetErr{}
+	for i := range t.Ents {
+		e := &t.Ents[i]
 		hosts, seqs := hostsOf(&e.Val.Hosts)
-		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: d, Count: e.Val.N, Hosts: hosts, FirstSeq: e.First, HostFirstSeq: seqs})
+		out = append(out, viewNetErr{Detail: detailName(e.Key), Count: e.Val.N, Hosts: hosts, FirstSeq: seqOf(e.First), HostFirstSeq: seqs})
 	}
-	slices.SortFunc(v.NetworkErrors, func(a, b viewNetErr) int {
+	slices.SortFunc(out, func(a, b viewNetErr) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
 	})
-	if s.NetErrors.HasOther {
-		hosts, seqs := hostsOf(&s.NetErrors.Other.Hosts)
-		v.NetworkErrors = append(v.NetworkErrors, viewNetErr{Detail: otherKey, Count: s.NetErrors.Other.N, Hosts: hosts, HostFirstSeq: seqs})
+	if t.HasOther {
+		hosts, seqs := hostsOf(&t.Other.Hosts)
+		out = append(out, viewNetErr{Detail: otherKey, Count: t.Other.N, Hosts: hosts, FirstSeq: seqOf(0), HostFirstSeq: seqs})
 	}
-
-	for i := range s.Backoff.Ents {
-		e := &s.Backoff.Ents[i]
-		d := e.Key
-		if d == "" {
-			d = noDetail
-		}
-		v.Backoff = append(v.Backoff, viewBackoff{Detail: d, Count: e.Val.N, MaxSeconds: e.Val.Max, FirstSeq: e.First})
-	}
-	slices.SortFunc(v.Backoff, func(a, b viewBackoff) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
-	})
-	if s.Backoff.HasOther {
-		v.Backoff = append(v.Backoff, viewBackoff{Detail: otherKey, Count: s.Backoff.Other.N, MaxSeconds: s.Backoff.Other.Max})
-	}
-	return v
+	return out
 }
 
-func hostOfNode(name string, a *Node, first int64) viewHost {
+// backoffsOf lists the backoff details: count descending, then detail,
+// "(other)" last.
+func backoffsOf(t *summary.Table[string, summary.Backoff, *summary.Backoff]) []viewBackoff {
+	out := []viewBackoff{}
+	for i := range t.Ents {
+		e := &t.Ents[i]
+		out = append(out, viewBackoff{Detail: detailName(e.Key), Count: e.Val.N, MaxSeconds: e.Val.Max, FirstSeq: seqOf(e.First)})
+	}
+	slices.SortFunc(out, func(a, b viewBackoff) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Detail, b.Detail))
+	})
+	if t.HasOther {
+		out = append(out, viewBackoff{Detail: otherKey, Count: t.Other.N, MaxSeconds: t.Other.Max, FirstSeq: seqOf(0)})
+	}
+	return out
+}
+
+// detailName is a network error or backoff detail as shown.
+func detailName(d string) string {
+	if d == "" {
+		return noDetail
+	}
+	return d
+}
+
+func hostOfNode(name string, a *summary.Node, first int64) viewHost {
 	return viewHost{Host: name, Count: a.N, Status503: a.N503, Escalations: a.Esc,
-		FirstSeen: formatTime(a.First), LastSeen: formatTime(a.Last), FirstSeq: first}
+		FirstSeen: formatTime(a.First), LastSeen: formatTime(a.Last), FirstSeq: seqOf(first)}
 }
 
-func timelineOf(tl *Timeline) viewTimeline {
-	w, start, counts := tl.shown()
+func timelineOf(tl *summary.Timeline) viewTimeline {
+	w, start, counts := tl.Shown()
 	v := viewTimeline{BucketSeconds: w, Buckets: make([]viewBucket, len(counts)), Untimed: tl.Untimed}
 	for i, c := range counts {
 		v.Buckets[i] = viewBucket{
@@ -431,11 +513,11 @@ func cmpBool(a, b bool) int {
 
 // findingsOf lists the infra keys of t: count descending, then key, the
 // "(other)" bucket last.
-func findingsOf(t *Table[string, Finding, *Finding]) []viewFinding {
+func findingsOf(t *summary.Table[string, summary.Finding, *summary.Finding]) []viewFinding {
 	out := make([]viewFinding, 0, len(t.Ents)+1)
 	for i := range t.Ents {
 		f := findingOf(t.Ents[i].Key, &t.Ents[i].Val)
-		f.FirstSeq = t.Ents[i].First
+		f.FirstSeq = seqOf(t.Ents[i].First)
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b viewFinding) int {
@@ -449,7 +531,7 @@ func findingsOf(t *Table[string, Finding, *Finding]) []viewFinding {
 	return out
 }
 
-func findingOf(key string, f *Finding) viewFinding {
+func findingOf(key string, f *summary.Finding) viewFinding {
 	hosts, seqs := hostsOf(&f.Hosts)
 	return viewFinding{
 		Key:            key,
@@ -462,14 +544,15 @@ func findingOf(key string, f *Finding) viewFinding {
 		Samples:        samplesOf(f.Samples),
 		HostFirstSeq:   seqs,
 		StatusFirstSeq: statusSeqsOf(&f.Statuses),
+		FirstSeq:       seqOf(0),
 	}
 }
 
 // hostsOf lists the hosts of t sorted, "(other)" last when some were
 // folded, and the first sequence number of each kept host in the same order.
-func hostsOf(t *Counts[string]) ([]string, []int64) {
+func hostsOf(t *summary.Counts[string]) ([]string, []int64) {
 	ents := slices.Clone(t.Ents)
-	slices.SortStableFunc(ents, func(a, b Entry[string, Count]) int {
+	slices.SortStableFunc(ents, func(a, b summary.Entry[string, summary.Count]) int {
 		return cmp.Compare(hostName(a.Key), hostName(b.Key))
 	})
 	out := make([]string, 0, len(ents)+1)
@@ -493,7 +576,7 @@ func hostName(h string) string {
 }
 
 // statusesOf lists the statuses of t in ascending order, "(other)" last.
-func statusesOf(t *Counts[int]) statusCounts {
+func statusesOf(t *summary.Counts[int]) statusCounts {
 	out := make(statusCounts, 0, len(t.Ents)+1)
 	for i := range t.Ents {
 		out = append(out, statusCount{Status: t.Ents[i].Key, Count: t.Ents[i].Val.N})
@@ -507,7 +590,7 @@ func statusesOf(t *Counts[int]) statusCounts {
 
 // statusSeqsOf lists the statuses of t in ascending order, each with the
 // sequence number of its first event as Count; the "(other)" bucket has none.
-func statusSeqsOf(t *Counts[int]) statusCounts {
+func statusSeqsOf(t *summary.Counts[int]) statusCounts {
 	out := make(statusCounts, 0, len(t.Ents))
 	for i := range t.Ents {
 		out = append(out, statusCount{Status: t.Ents[i].Key, Count: t.Ents[i].First})
@@ -517,12 +600,12 @@ func statusSeqsOf(t *Counts[int]) statusCounts {
 }
 
 // samplesOf lists samples in event order.
-func samplesOf(ss []Sample) []viewSample {
+func samplesOf(ss []summary.Sample) []viewSample {
 	out := make([]viewSample, 0, len(ss))
 	for _, x := range ss {
 		out = append(out, viewSample{
 			File: x.File, Line: x.Line, Time: formatTime(x.Time),
-			Method: x.Method, URL: x.URL, Status: x.Status, Seq: x.Seq,
+			Method: x.Method, URL: x.URL, Status: x.Status, Seq: seqOf(x.Seq),
 		})
 	}
 	return out

@@ -10,23 +10,24 @@ import (
 
 	"synclog/internal/classify"
 	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // mergeRun scans paths with limits l and returns the summary.
-func mergeRun(t *testing.T, paths []string, l report.Limits) *report.Summary {
+func mergeRun(t *testing.T, paths []string, l summary.Limits) *summary.Summary {
 	t.Helper()
 	cl, err := classify.New(classify.DefaultEntries())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, errs := Run(context.Background(), paths, Options{Classifier: cl, Limits: l, Jobs: 2})
+	sum, _, errs := Run(context.Background(), paths, Options{Classifier: cl, Limits: l, Jobs: 2})
 	if len(errs) > 0 {
 		t.Fatalf("Run: %v", errs)
 	}
 	return sum
 }
 
-func mergeRender(t *testing.T, s *report.Summary, o report.Options) string {
+func mergeRender(t *testing.T, s *summary.Summary, o report.Options) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := report.Render(&b, s, o); err != nil {
@@ -35,9 +36,9 @@ func mergeRender(t *testing.T, s *report.Summary, o report.Options) string {
 	return b.String()
 }
 
-func mergeRead(t *testing.T, js string) *report.Summary {
+func mergeRead(t *testing.T, js string) *summary.Summary {
 	t.Helper()
-	s, err := report.ReadJSON(strings.NewReader(js), report.Limits{})
+	s, err := report.ReadJSON(strings.NewReader(js), summary.Limits{})
 	if err != nil {
 		t.Fatalf("ReadJSON: %v", err)
 	}
@@ -80,16 +81,16 @@ func TestMergeJSONReports(t *testing.T) {
 		"2-3 files": chunks(2, 3),
 		"3-2 files": chunks(3, 2),
 	}
-	for _, l := range []report.Limits{{}, {Samples: 1, Keys: 2}, {Samples: 2, Keys: 4}} {
+	for _, l := range []summary.Limits{{}, {Samples: 1, Keys: 2}, {Samples: 2, Keys: 4}} {
 		one := mergeRun(t, paths, l)
 		for name, shards := range shardings {
 			// Tight limits: a shard that folds keys into "(other)" keeps them
 			// there (see report.Summary.Merge), so only per-file shards, which
 			// Run merges the very same way, are exact.
-			if l != (report.Limits{}) && name != "per file" {
+			if l != (summary.Limits{}) && name != "per file" {
 				continue
 			}
-			var merged *report.Summary
+			var merged *summary.Summary
 			for _, sh := range shards {
 				s := mergeRead(t, mergeRender(t, mergeRun(t, sh, l), report.Options{Format: "json"}))
 				if merged == nil {
@@ -112,7 +113,7 @@ func TestMergeJSONReports(t *testing.T) {
 // the summary of the fixture logs, unredacted and redacted.
 func TestReadJSONFixtures(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join(logs, "*.log*"))
-	s := mergeRun(t, paths, report.Limits{})
+	s := mergeRun(t, paths, summary.Limits{})
 	back := mergeRead(t, mergeRender(t, s, report.Options{Format: "json"}))
 	for _, o := range mergeFormats {
 		if want, got := mergeRender(t, s, o), mergeRender(t, back, o); want != got {

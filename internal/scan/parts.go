@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"synclog/internal/parse"
-	"synclog/internal/report"
 )
 
 // Parts of a large plain file are scanned on several cores at once.
@@ -27,7 +26,7 @@ const (
 // to agree with a scan in one piece (no record start near a split point, a
 // part's state at its start differing from the previous part's state
 // there, a read error): then the caller scans the file in one piece.
-func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, o Options) (sum *report.Summary, st parse.Stats, ok bool) {
+func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, o Options) (sum *sink, st parse.Stats, ok bool) {
 	bounds, ok := partBounds(f, size, n)
 	if !ok {
 		return nil, st, false
@@ -54,13 +53,13 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 	if ctx.Err() != nil || !partsAgree(parts) {
 		return nil, st, false
 	}
-	sum, st = joinParts(parts, o.Limits)
+	sum, st = joinParts(parts, &o)
 	return sum, st, true
 }
 
 // part is one part of a file scanned in parts.
 type part struct {
-	sum  *report.Summary
+	sum  *sink
 	res  parse.WindowResult
 	end  parse.Stats
 	err  error
@@ -109,7 +108,7 @@ func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, 
 		w.To = to - p.from
 	}
 	ex.SetWindow(w)
-	p.sum = report.NewSummary(o.Limits)
+	p.sum = newSink(&o)
 	for ex.Next() {
 		add(p.sum, ex.Event(), &o)
 	}
@@ -133,8 +132,8 @@ func partsAgree(parts []part) bool {
 
 // joinParts merges the parts' summaries in order, their lines renumbered
 // as the file's own, and adds up their counts.
-func joinParts(parts []part, l report.Limits) (*report.Summary, parse.Stats) {
-	sum := report.NewSummary(l)
+func joinParts(parts []part, o *Options) (*sink, parse.Stats) {
+	sum := newSink(o)
 	var st parse.Stats
 	line := int64(1) // the file's own number of each part's first line
 	for k := range parts {

@@ -22,19 +22,24 @@ func render(t *testing.T, paths []string, opt Options) string {
 // renderAs scans paths with opt and returns the report in format.
 func renderAs(t *testing.T, format string, paths []string, opt Options) string {
 	t.Helper()
-	opt.Limits.Rows = format == "csv"
+	opt.Rows = format == "csv"
 	cl, err := classify.New(classify.DefaultEntries())
 	if err != nil {
 		t.Fatal(err)
 	}
 	opt.Classifier = cl
-	sum, errs := Run(context.Background(), paths, opt)
+	sum, rows, errs := Run(context.Background(), paths, opt)
 	if len(errs) > 0 {
 		t.Fatalf("Run: %v", errs)
 	}
-	defer sum.Close()
 	var b bytes.Buffer
-	if err := report.Render(&b, sum, report.Options{Format: format, Redact: false}); err != nil {
+	if format == "csv" {
+		defer rows.Close()
+		err = report.WriteCSV(&b, rows, report.Options{})
+	} else {
+		err = report.Render(&b, sum, report.Options{Format: format})
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

@@ -11,15 +11,15 @@ import (
 	"strings"
 
 	"synclog/internal/parse"
-	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // scanOne scans one input into sum; its Input row is recorded whatever
 // happens. The plan: open the input; scan a large plain file in parts;
 // else decode it as one stream (scanStream), read as a tar archive or as
 // one log.
-func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, o Options) (err error) {
-	in := report.Input{Path: path, Format: parse.Plain.String()}
+func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *sink, o Options) (err error) {
+	in := summary.Input{Path: path, Format: parse.Plain.String()}
 	defer func() {
 		in.Complete = err == nil
 		if err != nil {
@@ -140,7 +140,7 @@ var compressedNames = map[string]parse.Format{".gz": parse.Gzip, ".tgz": parse.G
 // checkName compares what in's name promises with the detected format: a
 // 0-byte file named as compressed is EMPTY (an aborted write, most
 // likely); any other mismatch is read by its content, with a warning.
-func checkName(in *report.Input, format parse.Format, op *parse.Opener) error {
+func checkName(in *summary.Input, format parse.Format, op *parse.Opener) error {
 	ext := strings.ToLower(filepath.Ext(in.Path))
 	want, ok := compressedNames[ext]
 	if !ok || want == format {

@@ -15,6 +15,7 @@ import (
 	"synclog/internal/classify"
 	"synclog/internal/parse"
 	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // Options configures Run.
@@ -26,7 +27,10 @@ type Options struct {
 	// Opener sets the decompression limits.
 	Opener parse.OpenerOptions
 	// Limits bounds the Summary.
-	Limits report.Limits
+	Limits summary.Limits
+	// Rows keeps the failed responses one per row, for the CSV format,
+	// beside the Summary (see report.Rows).
+	Rows bool
 	// Stdin is read for the path "-".
 	Stdin io.Reader
 	// Jobs is how many inputs are scanned at once (at least 1); a plain
@@ -91,7 +95,7 @@ const StdinName = "<stdin>"
 // scanned at once, each into a summary of its own; the summaries are merged
 // in input order, so the result does not depend on Jobs. Run stops early,
 // returning ctx.Err() among the errors, when ctx is cancelled.
-func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []error) {
+func Run(ctx context.Context, paths []string, o Options) (*summary.Summary, *report.Rows, []error) {
 	jobs := min(max(o.Jobs, 1), max(len(paths), 1))
 	ops := make([]*parse.Opener, 0, jobs)
 	for range jobs {
@@ -100,7 +104,8 @@ func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []err
 			for _, op := range ops {
 				op.Close()
 			}
-			return report.NewSummary(o.Limits), []error{err}
+			k := newSink(&o)
+			return k.sum, k.rows, []error{err}
 		}
 		ops = append(ops, op)
 	}
@@ -127,7 +132,7 @@ func Run(ctx context.Context, paths []string, o Options) (*report.Summary, []err
 	}()
 	wg.Wait()
 	close(r.ahead)
-	return sum, errs
+	return sum.sum, sum.rows, errs
 }
 
 // runner hands the inputs of one Run to its workers and merges their
@@ -143,7 +148,7 @@ type runner struct {
 
 // result is one input's scan; done is closed once it is filled in.
 type result struct {
-	sum  *report.Summary
+	sum  *sink
 	err  error
 	done chan struct{}
 }
@@ -154,7 +159,7 @@ func (r *runner) work(op *parse.Opener) {
 	ex := parse.NewExtractor(nil, "", r.o.Parse)
 	for i := range r.next {
 		res := &r.results[i]
-		res.sum = report.NewSummary(r.o.Limits)
+		res.sum = newSink(&r.o)
 		if err := r.ctx.Err(); err != nil {
 			res.err = err
 		} else {
@@ -179,8 +184,8 @@ func (r *runner) feed() {
 
 // collect merges the inputs' summaries in input order as they finish and
 // gathers their errors; it stops at the first input that was cancelled.
-func (r *runner) collect() (*report.Summary, []error) {
-	sum := report.NewSummary(r.o.Limits)
+func (r *runner) collect() (*sink, []error) {
+	sum := newSink(&r.o)
 	var errs []error
 	for i := range r.results {
 		res := &r.results[i]
@@ -201,7 +206,7 @@ func (r *runner) collect() (*report.Summary, []error) {
 }
 
 // setStats records an input's counts, and warns of cut lines.
-func setStats(in *report.Input, raw int64, st parse.Stats, o Options) {
+func setStats(in *summary.Input, raw int64, st parse.Stats, o Options) {
 	in.Bytes, in.DecodedBytes = raw, st.Bytes
 	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
 	if st.LongLines > 0 {
@@ -217,7 +222,7 @@ func setStats(in *report.Input, raw int64, st parse.Stats, o Options) {
 // add classifies ev's body when it is an error's (the body of a 2xx or
 // 3xx response is data) and adds ev to sum, unless its log time lies
 // outside [Since, Until) (an event without a time is always kept).
-func add(sum *report.Summary, ev *parse.Event, o *Options) {
+func add(sum *sink, ev *parse.Event, o *Options) {
 	if !ev.Time.IsZero() && (!o.Since.IsZero() && ev.Time.Before(o.Since) || !o.Until.IsZero() && !ev.Time.Before(o.Until)) {
 		return
 	}

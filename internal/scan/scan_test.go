@@ -86,7 +86,7 @@ func scanJSON(t *testing.T, paths ...string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, errs := Run(context.Background(), paths, Options{Classifier: cl})
+	sum, _, errs := Run(context.Background(), paths, Options{Classifier: cl})
 	if len(errs) > 0 {
 		t.Fatalf("Run: %v", errs)
 	}
@@ -286,8 +286,7 @@ func TestRunFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, errs := Run(context.Background(), paths, Options{Classifier: cl, Jobs: 2})
-	defer sum.Close()
+	_, _, errs := Run(context.Background(), paths, Options{Classifier: cl, Jobs: 2})
 	var got []parse.Fault
 	for _, err := range errs {
 		var pe *parse.Error

@@ -8,15 +8,15 @@ import (
 	"io"
 
 	"synclog/internal/parse"
-	"synclog/internal/report"
 	"synclog/internal/state"
+	"synclog/internal/summary"
 )
 
 // scanStream decodes src through op and reads it as a tar archive or as
 // one log. Decompression runs ahead on a goroutine of its own (a
 // Prefetch); the events go to sum through a verified sink, as checksums
 // verify them.
-func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *report.Summary, in *report.Input, o Options) error {
+func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, o Options) error {
 	dec, format, err := op.Open(src.r)
 	in.Format = format.String()
 	if err != nil {
@@ -70,7 +70,7 @@ func resumeOf(pf *parse.Prefetch, r Resumer) resumePoint {
 
 // readArchive reads the tar archive r: each member is an input of its own.
 // Archives do not grow: one read before is read whole.
-func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *report.Summary, in *report.Input, rp resumePoint, o Options) error {
+func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *sink, in *summary.Input, rp resumePoint, o Options) error {
 	in.Format = "tar"
 	if format != parse.Plain {
 		in.Format += "+" + format.String()
@@ -90,7 +90,7 @@ func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verif
 
 // readLog reads the log r from rp.offset on and returns the counts of
 // what it read, and the error that ended it.
-func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *report.Input, rp resumePoint, o Options) (parse.Stats, error) {
+func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, rp resumePoint, o Options) (parse.Stats, error) {
 	ex.Reset(r, in.Path)
 	if rp.offset > 0 {
 		ex.SetWindow(parse.Window{From: rp.offset, To: -1})
@@ -120,7 +120,7 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *report.Input, rp
 }
 
 // warnIntegrity warns of what the decoder passed over or could not check.
-func warnIntegrity(in *report.Input, inf parse.Integrity) {
+func warnIntegrity(in *summary.Input, inf parse.Integrity) {
 	if inf.TrailingBytes > 0 {
 		what := "bytes of trailing garbage"
 		if inf.TrailingZeros {

@@ -8,7 +8,7 @@ import (
 	"io"
 
 	"synclog/internal/parse"
-	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // isTar reports whether head, the first 512 decoded bytes of an input, is
@@ -22,7 +22,7 @@ func isTar(head []byte) bool {
 // "archive:member/path", and may itself be compressed. A member that
 // cannot be read whole is reported in its row and the next one is read; an
 // error of the archive stream itself ends the scan and is returned.
-func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.Event), sum *report.Summary, o Options) error {
+func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.Event), sum *sink, o Options) error {
 	tr := tar.NewReader(r)
 	var op *parse.Opener
 	defer func() {
@@ -47,7 +47,7 @@ func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.
 				return err
 			}
 		}
-		in := report.Input{Path: archive + ":" + hdr.Name}
+		in := summary.Input{Path: archive + ":" + hdr.Name}
 		dec, format, err := op.Open(tr)
 		in.Format = format.String()
 		if err == nil {

@@ -2,7 +2,7 @@ package scan
 
 import (
 	"synclog/internal/parse"
-	"synclog/internal/report"
+	"synclog/internal/summary"
 )
 
 // verified is the sink of one decoded input's events. They gather in a
@@ -15,15 +15,15 @@ import (
 // v.marked, v.commit): checksum and marked then run on the decoding
 // goroutine, add, commit and finish on the caller's.
 type verified struct {
-	sum     *report.Summary
-	pending *report.Summary
+	sum     *sink
+	pending *sink
 	n       int64 // events in pending
 	o       *Options
 	checked bool // a checksum verified all data decoded so far (decoding goroutine)
 }
 
-func newVerified(sum *report.Summary, o *Options) *verified {
-	return &verified{sum: sum, pending: report.NewSummary(o.Limits), o: o}
+func newVerified(sum *sink, o *Options) *verified {
+	return &verified{sum: sum, pending: newSink(o), o: o}
 }
 
 // add classifies ev and adds it to the pending events.
@@ -50,15 +50,15 @@ func (v *verified) commit() {
 	if v.n > 0 {
 		v.sum.Merge(v.pending)
 		v.pending.Close()
-		v.pending, v.n = report.NewSummary(v.o.Limits), 0
+		v.pending, v.n = newSink(v.o), 0
 	}
 }
 
 // finish ends the input. The pending events are committed, unless fault
 // is Corrupt: then they are only counted, in in's unverified fields.
-func (v *verified) finish(in *report.Input, fault parse.Fault) {
+func (v *verified) finish(in *summary.Input, fault parse.Fault) {
 	if fault == parse.Corrupt {
-		in.UnverifiedEvents, in.UnverifiedEscalations = v.n, int64(v.pending.Escalations())
+		in.UnverifiedEvents, in.UnverifiedEscalations = v.n, int64(v.pending.sum.Escalations())
 	} else if v.n > 0 {
 		v.sum.Merge(v.pending)
 	}

@@ -186,7 +186,7 @@ func TestTruthMatchesParser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sum, errs := scan.Run(context.Background(), []string{path}, scan.Options{Classifier: cl})
+			sum, _, errs := scan.Run(context.Background(), []string{path}, scan.Options{Classifier: cl})
 			if len(errs) > 0 {
 				t.Fatalf("scan: %v", errs)
 			}

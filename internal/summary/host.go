@@ -1,17 +1,17 @@
-package report
+package summary
 
 import (
 	"bytes"
 	"unicode/utf8"
 )
 
-// hostOf returns the host of URL u, with its port unless the port is the
+// HostOf returns the host of URL u, with its port unless the port is the
 // scheme's default (80 for http/ws, 443 for https/wss); userinfo is
 // dropped. It returns nil when u has no "scheme://" or "//" prefix (a
 // relative URL, or no URL at all). The result is a sub-slice of u, so that
-// a map lookup m[string(hostOf(u))] costs no allocation; hostOf does not use
+// a map lookup m[string(HostOf(u))] costs no allocation; HostOf does not use
 // net/url, does not validate the host, and keeps its case.
-func hostOf(u []byte) []byte {
+func HostOf(u []byte) []byte {
 	var scheme, rest []byte
 	if i := bytes.Index(u, []byte("://")); i > 0 && isScheme(u[:i]) {
 		scheme, rest = u[:i], u[i+3:]
@@ -51,9 +51,9 @@ func isScheme(b []byte) bool {
 	return len(b) > 0
 }
 
-// cutUTF8 returns b cut to at most n bytes, at a UTF-8 boundary when b is
+// CutUTF8 returns b cut to at most n bytes, at a UTF-8 boundary when b is
 // valid UTF-8 there.
-func cutUTF8(b []byte, n int) []byte {
+func CutUTF8(b []byte, n int) []byte {
 	if len(b) <= n {
 		return b
 	}
@@ -65,9 +65,9 @@ func cutUTF8(b []byte, n int) []byte {
 	return b[:n]
 }
 
-// urlString returns u as a string without its userinfo ("user:password@"),
+// URLString returns u as a string without its userinfo ("user:password@"),
 // which must not end up in a report pasted into a ticket.
-func urlString(u []byte) string {
+func URLString(u []byte) string {
 	i := bytes.Index(u, []byte("://"))
 	if i < 0 {
 		return string(u)

@@ -1,4 +1,4 @@
-package report
+package summary
 
 import (
 	"cmp"
@@ -117,6 +117,29 @@ func (t *Table[K, V, P]) fold(l *Limits, limit int) {
 	for i := range t.Ents {
 		t.idx[t.Ents[i].Key] = i
 	}
+}
+
+// Put adds key k, first seen at event first, with value v, to t as it is
+// rebuilt from a report; a key put twice is merged into one. Unlike the
+// tables Add fills, t may hold more than Limits.Keys keys, in any order,
+// until it is merged into a Summary (Summary.Merge folds and sorts).
+func (t *Table[K, V, P]) Put(k K, first int64, v *V, l *Limits) {
+	if i, ok := t.idx[k]; ok {
+		P(&t.Ents[i].Val).merge(v, 0, l)
+		t.Ents[i].First = min(t.Ents[i].First, first)
+		return
+	}
+	if t.idx == nil {
+		t.idx = make(map[K]int)
+	}
+	t.idx[k] = len(t.Ents)
+	t.Ents = append(t.Ents, Entry[K, V]{Key: k, First: first, Val: *v})
+}
+
+// PutOther adds v to t's "(other)" bucket, as Put adds a key.
+func (t *Table[K, V, P]) PutOther(v *V, l *Limits) {
+	P(&t.Other).merge(v, 0, l)
+	t.HasOther = true
 }
 
 // Count is a plain counter, the value of a capped table of counts.

@@ -1,4 +1,4 @@
-package report
+package summary
 
 import (
 	"maps"
@@ -10,7 +10,7 @@ import (
 // Buckets are aligned on the Unix epoch and their width is taken from
 // bucketWidths, where each width divides the next, so that two timelines
 // merge exactly: the finer one is coarsened to the other's width. When a
-// Timeline holds more than maxStoredBuckets non-empty buckets it moves to
+// Timeline holds more than MaxStoredBuckets non-empty buckets it moves to
 // the next width.
 type Timeline struct {
 	w       int // index into bucketWidths
@@ -29,7 +29,7 @@ func (t Tally) plus(o Tally) Tally {
 }
 
 // bucketWidths are the widths a timeline can have, in seconds: each divides
-// the next. Past four weeks they grow fourfold (see widthAt).
+// the next. Past four weeks they grow fourfold (see BucketWidth).
 var bucketWidths = []int64{
 	1, 5, 10, 30, // seconds
 	60, 5 * 60, 10 * 60, 30 * 60, // minutes
@@ -37,8 +37,8 @@ var bucketWidths = []int64{
 	86400, 7 * 86400, 28 * 86400, // days
 }
 
-// widthAt returns the width of index i, in seconds.
-func widthAt(i int) int64 {
+// BucketWidth returns the width of index i, in seconds.
+func BucketWidth(i int) int64 {
 	if i < len(bucketWidths) {
 		return bucketWidths[i]
 	}
@@ -52,7 +52,7 @@ func widthAt(i int) int64 {
 // widthIndex returns the index of width w, or false when w is not one.
 func widthIndex(w int64) (int, bool) {
 	for i := 0; i < 64; i++ {
-		switch x := widthAt(i); {
+		switch x := BucketWidth(i); {
 		case x == w:
 			return i, true
 		case x > w || x <= 0:
@@ -66,8 +66,8 @@ func widthIndex(w int64) (int, bool) {
 // buckets a report shows (it picks the finest width that shows the whole
 // span in that many).
 const (
-	maxStoredBuckets = 1024
-	maxShownBuckets  = 120
+	MaxStoredBuckets = 1024
+	MaxShownBuckets  = 120
 )
 
 // bucketOf returns the bucket of t at width w (floor division, so that
@@ -90,7 +90,7 @@ func (tl *Timeline) add(t time.Time, is503, esc bool) {
 	if esc {
 		x.Esc = 1
 	}
-	tl.put(bucketOf(t, widthAt(tl.w)), x)
+	tl.put(bucketOf(t, BucketWidth(tl.w)), x)
 }
 
 func (tl *Timeline) put(k int64, x Tally) {
@@ -102,9 +102,25 @@ func (tl *Timeline) put(k int64, x Tally) {
 	if ok {
 		return
 	}
-	for len(tl.buckets) > maxStoredBuckets {
+	for len(tl.buckets) > MaxStoredBuckets {
 		tl.coarsen(tl.w + 1)
 	}
+}
+
+// SetWidth empties tl and gives it buckets width seconds wide, as a report
+// shows them; it reports false for a width synclog does not use. With
+// PutBucket, it rebuilds a Timeline from a report.
+func (tl *Timeline) SetWidth(width int64) bool {
+	w, ok := widthIndex(width)
+	if ok {
+		tl.w, tl.buckets = w, nil
+	}
+	return ok
+}
+
+// PutBucket adds x to the bucket that holds time t.
+func (tl *Timeline) PutBucket(t time.Time, x Tally) {
+	tl.put(bucketOf(t, BucketWidth(tl.w)), x)
 }
 
 // coarsen moves tl to width index w (at least its own).
@@ -112,7 +128,7 @@ func (tl *Timeline) coarsen(w int) {
 	if w <= tl.w {
 		return
 	}
-	f := widthAt(w) / widthAt(tl.w)
+	f := BucketWidth(w) / BucketWidth(tl.w)
 	old := tl.buckets
 	tl.w, tl.buckets = w, make(map[int64]Tally, len(old))
 	for k, x := range old {
@@ -128,10 +144,10 @@ func (tl *Timeline) merge(o *Timeline) {
 		return
 	}
 	tl.coarsen(o.w)
-	ow := widthAt(o.w)
+	ow := BucketWidth(o.w)
 	for _, k := range slices.Sorted(maps.Keys(o.buckets)) {
 		// put may coarsen tl: take the key at tl's width each time.
-		tl.put(floorDiv(k*ow, widthAt(tl.w)), o.buckets[k])
+		tl.put(floorDiv(k*ow, BucketWidth(tl.w)), o.buckets[k])
 	}
 }
 
@@ -144,19 +160,19 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// shown returns the timeline as a report shows it: the finest width (at
+// Shown returns the timeline as a report shows it: the finest width (at
 // least tl's own) at which the span from the first to the last non-empty
-// bucket fits in maxShownBuckets, and every bucket of that span, empty ones
+// bucket fits in MaxShownBuckets, and every bucket of that span, empty ones
 // included. It returns a nil slice when no failed response had a time.
-func (tl *Timeline) shown() (width int64, start time.Time, counts []Tally) {
+func (tl *Timeline) Shown() (width int64, start time.Time, counts []Tally) {
 	if len(tl.buckets) == 0 {
-		return widthAt(tl.w), time.Time{}, nil
+		return BucketWidth(tl.w), time.Time{}, nil
 	}
 	c := Timeline{w: tl.w, buckets: tl.buckets}
 	for {
 		lo, hi := bounds(c.buckets)
-		if hi-lo < maxShownBuckets {
-			width = widthAt(c.w)
+		if hi-lo < MaxShownBuckets {
+			width = BucketWidth(c.w)
 			counts = make([]Tally, hi-lo+1)
 			for k, x := range c.buckets {
 				counts[k-lo] = x

@@ -1,6 +1,9 @@
-// Package report aggregates the events found in Sync logs into a Summary and
-// renders it as text, Markdown or JSON, escalations first.
-package report
+// Package summary aggregates the events found in Sync logs into a Summary in
+// bounded memory: totals, tables of keys capped at Limits.Keys, samples, a
+// timeline and the inputs read. Summaries of separate inputs merge in input
+// order into the Summary of one run over all of them. It does no IO and
+// knows nothing of report formats (see package report).
+package summary
 
 import (
 	"cmp"
@@ -17,12 +20,9 @@ const (
 	DefaultKeys    = 200
 )
 
-// maxKeyBytes is how much of a free-text key (an unknown body, a network
+// MaxKeyBytes is how much of a free-text key (an unknown body, a network
 // error detail) is kept, cut at a UTF-8 boundary.
-const maxKeyBytes = 120
-
-// otherKey names the bucket that holds the keys beyond Limits.Keys.
-const otherKey = "(other)"
+const MaxKeyBytes = 120
 
 // Limits bounds the memory of a Summary whatever the size of the input.
 type Limits struct {
@@ -36,10 +36,6 @@ type Limits struct {
 	// the report says how many were folded (see Merge for how folding and
 	// merging combine). Zero or less means DefaultKeys.
 	Keys int
-	// Rows keeps one row per failed response, for the CSV format (see
-	// RenderCSV). Rows past a small buffer go to an unlinked temporary
-	// file, so memory stays bounded.
-	Rows bool
 }
 
 // Input is the statistics of one input file.
@@ -69,43 +65,56 @@ type Input struct {
 	Warnings []string
 }
 
-// Totals holds the counters of a Summary.
-type Totals struct {
-	responses, failed, bodies            int64
-	serverCode, infra, unknown           int64
-	escalations, reviews, noBody503      int64
-	networkErrors, backoffs, otherEvents int64
+// A Total names one counter of a Summary; Totals holds them all. Adding a
+// counter is a constant here and its increment in Add; the report formats
+// that show it name it too.
+type Total int
+
+const (
+	Responses     Total = iota // HTTP responses, any status
+	Failed                     // responses with status 400 or more
+	Bodies                     // responses whose body was classified
+	ServerCode                 // bodies of class server_code
+	Infra                      // bodies of class infra
+	UnknownBodies              // bodies of class unknown
+	Escalations                // infra values in an HTTP 503 (see Escalates)
+	Reviews                    // infra values in any other status
+	NoBody503                  // HTTP 503 responses with no body in the log
+	NetworkErrors              // requests that got no HTTP response
+	Backoffs                   // backoff headers and notices
+	OtherEvents                // events of any other kind
+	NumTotals                  // the number of totals
+)
+
+// Totals holds the counters of a Summary, indexed by Total.
+type Totals [NumTotals]int64
+
+// kindTotal is the Total of the bodies of each class.
+var kindTotal = [classify.NumKinds]Total{
+	classify.ServerCode: ServerCode, classify.Infra: Infra, classify.Unknown: UnknownBodies,
 }
 
-func (t *Totals) add(o *Totals) {
-	t.responses += o.responses
-	t.failed += o.failed
-	t.bodies += o.bodies
-	t.serverCode += o.serverCode
-	t.infra += o.infra
-	t.unknown += o.unknown
-	t.escalations += o.escalations
-	t.reviews += o.reviews
-	t.noBody503 += o.noBody503
-	t.networkErrors += o.networkErrors
-	t.backoffs += o.backoffs
-	t.otherEvents += o.otherEvents
+// Escalates reports whether a response of HTTP status status whose body
+// has class c (nil when it had none or was not classified) must go to
+// Services Operations: an infra value in a 503. It is the one place that
+// rule is written.
+func Escalates(status int, c *classify.Class) bool {
+	return status == 503 && c != nil && c.Kind == classify.Infra
 }
 
 // Summary aggregates events and input statistics in bounded memory (see
-// Limits). The zero value is not usable: call NewSummary.
+// Limits). The zero value is not usable: call New.
 // A Summary is not safe for concurrent use.
 type Summary struct {
 	Limits Limits
 	Events int64 // events added, the sequence number of the last one
 	Totals Totals
 
-	Classes           [3]Table[string, ClassAgg, *ClassAgg] // by classify.Kind
-	Escalated, Review Table[string, Finding, *Finding]      // infra in 503, infra elsewhere
+	Classes           [classify.NumKinds]Table[string, ClassAgg, *ClassAgg] // by classify.Kind
+	Escalated, Review Table[string, Finding, *Finding]                      // infra in 503, infra elsewhere
 	FailedStatus      Counts[int]
 	FailedHost        Table[string, Node, *Node]
 	Timeline          Timeline // failed responses over time
-	rows              *rowLog  // nil unless Limits.Rows
 	NoBody            []Sample // 503 responses with no body
 	NetErrors         Table[string, NetErr, *NetErr]
 	Backoff           Table[string, Backoff, *Backoff]
@@ -117,9 +126,9 @@ type Summary struct {
 	Redacted bool
 }
 
-// NewSummary returns an empty Summary that keeps at most l's samples and
+// New returns an empty Summary that keeps at most l's samples and
 // keys (zero fields take the defaults).
-func NewSummary(l Limits) *Summary {
+func New(l Limits) *Summary {
 	if l.Samples <= 0 {
 		l.Samples = DefaultSamples
 	}
@@ -127,30 +136,19 @@ func NewSummary(l Limits) *Summary {
 		l.Keys = DefaultKeys
 	}
 	s := &Summary{Limits: l}
-	if l.Rows {
-		s.rows = &rowLog{}
-	}
 	return s
-}
-
-// Close releases the temporary file that Limits.Rows may have needed. The
-// Summary still renders, without rows, after Close.
-func (s *Summary) Close() {
-	if s.rows != nil {
-		s.rows.close()
-	}
 }
 
 // Escalations returns the number of responses that carry an infra string
 // in an HTTP 503: the ones to escalate to Services Operations.
-func (s *Summary) Escalations() int { return int(s.Totals.escalations) }
+func (s *Summary) Escalations() int { return int(s.Totals[Escalations]) }
 
 // Reviews returns the number of responses with an infra value outside a
 // 503, and Unknown the number of classified bodies of the unknown class.
-func (s *Summary) Reviews() int { return int(s.Totals.reviews) }
+func (s *Summary) Reviews() int { return int(s.Totals[Reviews]) }
 
 // Unknown returns the number of classified bodies of the unknown class.
-func (s *Summary) Unknown() int { return int(s.Totals.unknown) }
+func (s *Summary) Unknown() int { return int(s.Totals[UnknownBodies]) }
 
 // AddInput records the statistics of one input file. Call it once per
 // input, in input order.
@@ -182,70 +180,72 @@ func (s *Summary) Add(ev *parse.Event, c *classify.Class) {
 	case parse.KindResponse:
 		s.addResponse(ev, c)
 	case parse.KindNetworkError:
-		s.Totals.networkErrors++
-		a := slotBytes(&s.NetErrors, cutUTF8(ev.Detail, maxKeyBytes), s.Events, s.Limits.Keys)
+		s.Totals[NetworkErrors]++
+		a := slotBytes(&s.NetErrors, CutUTF8(ev.Detail, MaxKeyBytes), s.Events, s.Limits.Keys)
 		a.N++
-		slotBytes(&a.Hosts, hostOf(ev.URL), s.Events, s.Limits.Keys).inc()
+		slotBytes(&a.Hosts, HostOf(ev.URL), s.Events, s.Limits.Keys).inc()
 	case parse.KindBackoff:
-		s.Totals.backoffs++
-		a := slotBytes(&s.Backoff, cutUTF8(ev.Detail, maxKeyBytes), s.Events, s.Limits.Keys)
+		s.Totals[Backoffs]++
+		a := slotBytes(&s.Backoff, CutUTF8(ev.Detail, MaxKeyBytes), s.Events, s.Limits.Keys)
 		a.add(ev.Seconds)
 	default:
-		s.Totals.otherEvents++
+		s.Totals[OtherEvents]++
 	}
 }
 
 func (s *Summary) addResponse(ev *parse.Event, c *classify.Class) {
-	s.Totals.responses++
+	s.Totals[Responses]++
+	esc := Escalates(ev.Status, c)
 	if ev.Status >= 400 {
-		s.Totals.failed++
-		kind := classify.Unknown
-		if c != nil && (c.Kind == classify.ServerCode || c.Kind == classify.Infra) {
-			kind = c.Kind
-		}
-		is503 := ev.Status == 503
-		esc := is503 && c != nil && kind == classify.Infra
-		s.FailedStatus.slot(ev.Status, s.Events, s.Limits.Keys).inc()
-		slotBytes(&s.FailedHost, hostOf(ev.URL), s.Events, s.Limits.Keys).add(ev.Time, is503, esc)
-		s.Timeline.add(ev.Time, is503, esc)
-		if s.rows != nil {
-			s.rows.add(ev, c, kind, esc)
-		}
+		s.addFailed(ev, esc)
 	}
 	if ev.Status == 503 && !ev.HasBody {
-		s.Totals.noBody503++
+		s.Totals[NoBody503]++
 		addSample(&s.NoBody, ev, s.Events, s.Limits.Samples)
 	}
 	if c == nil {
 		return
 	}
-	s.Totals.bodies++
-	kind := c.Kind
-	switch kind {
-	case classify.ServerCode:
-		s.Totals.serverCode++
-	case classify.Infra:
-		s.Totals.infra++
-	default:
-		kind = classify.Unknown
-		s.Totals.unknown++
-	}
+	s.Totals[Bodies]++
+	kind := KindOf(c)
+	s.Totals[kindTotal[kind]]++
 	ca := keySlotOf(&s.Classes[kind], c, s.Events, s.Limits.Keys)
 	ca.N++
 	if ca.Desc == "" {
 		ca.Desc = c.Description
 	}
 	ca.Statuses.slot(ev.Status, s.Events, s.Limits.Keys).inc()
-
-	if kind != classify.Infra {
-		return
+	if kind == classify.Infra {
+		s.addInfra(ev, c, esc)
 	}
+}
+
+// KindOf is c's kind as the report counts it, Unknown for a body with no class.
+func KindOf(c *classify.Class) classify.Kind {
+	if c == nil || c.Kind >= classify.NumKinds {
+		return classify.Unknown
+	}
+	return c.Kind
+}
+
+// addFailed records a response of status 400 or more in the tables of
+// failed responses.
+func (s *Summary) addFailed(ev *parse.Event, esc bool) {
+	s.Totals[Failed]++
+	is503 := ev.Status == 503
+	s.FailedStatus.slot(ev.Status, s.Events, s.Limits.Keys).inc()
+	slotBytes(&s.FailedHost, HostOf(ev.URL), s.Events, s.Limits.Keys).add(ev.Time, is503, esc)
+	s.Timeline.add(ev.Time, is503, esc)
+}
+
+// addInfra records an infra value: escalated when esc, else to review.
+func (s *Summary) addInfra(ev *parse.Event, c *classify.Class, esc bool) {
 	t := &s.Review
-	if ev.Status == 503 {
+	if esc {
 		t = &s.Escalated
-		s.Totals.escalations++
+		s.Totals[Escalations]++
 	} else {
-		s.Totals.reviews++
+		s.Totals[Reviews]++
 	}
 	f := keySlotOf(t, c, s.Events, s.Limits.Keys)
 	f.N++
@@ -253,18 +253,18 @@ func (s *Summary) addResponse(ev *parse.Event, c *classify.Class) {
 		f.Desc = c.Description
 	}
 	f.First, f.Last = minTime(f.First, ev.Time), maxTime(f.Last, ev.Time)
-	slotBytes(&f.Hosts, hostOf(ev.URL), s.Events, s.Limits.Keys).inc()
+	slotBytes(&f.Hosts, HostOf(ev.URL), s.Events, s.Limits.Keys).inc()
 	f.Statuses.slot(ev.Status, s.Events, s.Limits.Keys).inc()
 	addSample(&f.Samples, ev, s.Events, s.Limits.Samples)
 }
 
 // keySlotOf returns the slot of c's key in t: c.Key, or for unknown free text
-// (Key == "") the text itself cut to maxKeyBytes.
+// (Key == "") the text itself cut to MaxKeyBytes.
 func keySlotOf[V any, P merger[V]](t *Table[string, V, P], c *classify.Class, seq int64, limit int) *V {
 	if c.Key != "" {
 		return t.slot(c.Key, seq, limit)
 	}
-	return slotBytes(t, cutUTF8(c.Text, maxKeyBytes), seq, limit)
+	return slotBytes(t, CutUTF8(c.Text, MaxKeyBytes), seq, limit)
 }
 
 // Merge adds o into s, as if every event and input added to o had been
@@ -278,7 +278,7 @@ func keySlotOf[V any, P merger[V]](t *Table[string, V, P], c *classify.Class, se
 // s stays marked redacted (see ReadJSON) only if both were, or one is empty.
 func (s *Summary) Merge(o *Summary) {
 	if o == s {
-		c := NewSummary(s.Limits)
+		c := New(s.Limits)
 		c.Merge(s)
 		o = c
 	}
@@ -291,7 +291,9 @@ func (s *Summary) Merge(o *Summary) {
 	}
 	off := s.Events
 	l := &s.Limits
-	s.Totals.add(&o.Totals)
+	for i := range s.Totals {
+		s.Totals[i] += o.Totals[i]
+	}
 	for i := range s.Classes {
 		s.Classes[i].merge(&o.Classes[i], off, l, l.Keys)
 	}
@@ -300,9 +302,6 @@ func (s *Summary) Merge(o *Summary) {
 	s.FailedStatus.merge(&o.FailedStatus, off, l, l.Keys)
 	s.FailedHost.merge(&o.FailedHost, off, l, l.Keys)
 	s.Timeline.merge(&o.Timeline)
-	if s.rows != nil && o.rows != nil {
-		s.rows.merge(o.rows)
-	}
 	s.NoBody = mergeSamples(s.NoBody, o.NoBody, off, l.Samples)
 	s.NetErrors.merge(&o.NetErrors, off, l, l.Keys)
 	s.Backoff.merge(&o.Backoff, off, l, l.Keys)
@@ -430,7 +429,7 @@ func addSample(dst *[]Sample, ev *parse.Event, seq int64, limit int) {
 		Line:   ev.Line,
 		Time:   ev.Time,
 		Method: string(ev.Method),
-		URL:    urlString(ev.URL),
+		URL:    URLString(ev.URL),
 		Status: ev.Status,
 	})
 }
@@ -481,9 +480,6 @@ func (s *Summary) ShiftLines(delta int) {
 		shift(t.Other.Samples)
 	}
 	shift(s.NoBody)
-	if s.rows != nil {
-		s.rows.shift += delta
-	}
 }
 
 // Incomplete returns the number of inputs that could not be read whole.
