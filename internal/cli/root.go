@@ -69,8 +69,8 @@ func newScanCmd(s *streams, runF func(context.Context, *scanOptions) error) *cob
 		Use:   "scan [flags] [PATH...]",
 		Short: "Scan Sync logs and report what to escalate",
 		Long: `Scan reads each PATH (a file, or - for standard input; with no PATH, standard
-input when it is not a terminal), detects gzip and zstd from the first bytes,
-and prints one report over all of them.
+input when it is not a terminal), detects gzip, zstd and bzip2 from the first
+bytes, and prints one report over all of them.
 
 Exit status: 0 nothing to escalate; 1 escalations found (an infra string in an
 HTTP 503); 2 usage error, or an input that could not be read whole (the report

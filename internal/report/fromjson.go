@@ -28,7 +28,7 @@ import (
 // merges exact unless a list overflows Limits.Keys (then the merge keeps
 // the busiest keys of each report rather than the first seen).
 //
-// l bounds the result like NewSummary's; a zero field takes the report's
+// l bounds the result like summary.New's; a zero field takes the report's
 // own limit ("limits"), and a field above it is lowered to it, since a
 // report holds no more samples or keys than its limits. Lists over l are
 // folded or cut as Merge does.

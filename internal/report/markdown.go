@@ -9,21 +9,7 @@ import (
 // Markdown format escapes cells. Log-derived strings go through Safe
 // first, so that a cell stays on one line; everything goes through
 // mdEscape, so that log content cannot open HTML or Markdown constructs.
-func mdCell(c cell) string {
-	switch c.Kind {
-	case cellTime:
-		return mdEscape(dash(c.Text))
-	case cellLog:
-		return md(c.Text)
-	case cellLogList:
-		out := make([]string, len(c.List))
-		for i, s := range c.List {
-			out[i] = md(s)
-		}
-		return strings.Join(out, ", ")
-	}
-	return mdEscape(c.Text)
-}
+func mdCell(c cell) string { return cellString(c, md, mdEscape, ", ") }
 
 // mdTable writes t as a pipe table.
 func mdTable(b *bytes.Buffer, t *grid) {

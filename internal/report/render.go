@@ -43,10 +43,10 @@ const (
 	bodyHint   = "Bodies are logged only when services.sync.log.logger.network.resources is set to Trace; set it in about:config to capture them next time."
 )
 
-// Render writes the report of s to w in the format o.Format. The report
-// is built in memory and written with one
-// call to w.Write, whose error is
-// returned as is. An unknown format is an error and writes nothing.
+// Render writes the report of s to w in the format o.Format. The report is
+// built in memory and written with one call to w.Write, whose error is
+// returned as is. An unknown format, or "csv" (see WriteCSV), is an error
+// and writes nothing.
 // The same Summary and Options always give the same bytes.
 func Render(w io.Writer, s *summary.Summary, o Options) error {
 	if o.Format == "csv" {
@@ -367,19 +367,25 @@ func line(b *bytes.Buffer, s string) {
 // textCell is c as shown in a text table: the one place where the text
 // format escapes log-derived strings (Safe), a list taking a line each.
 func textCell(c cell) string {
+	return cellString(c, Safe, func(s string) string { return s }, "\n")
+}
+
+// cellString is c with logEsc applied to log-derived strings and other to
+// the rest (a time shows "-" when there is none), a list joined with sep.
+func cellString(c cell, logEsc, other func(string) string, sep string) string {
 	switch c.Kind {
 	case cellTime:
-		return dash(c.Text)
+		return other(dash(c.Text))
 	case cellLog:
-		return Safe(c.Text)
+		return logEsc(c.Text)
 	case cellLogList:
 		out := make([]string, len(c.List))
 		for i, s := range c.List {
-			out[i] = Safe(s)
+			out[i] = logEsc(s)
 		}
-		return strings.Join(out, "\n")
+		return strings.Join(out, sep)
 	}
-	return c.Text
+	return other(c.Text)
 }
 
 // textTable writes t as a text table: headers in capitals, marked rows

@@ -14,7 +14,8 @@ import (
 // BOM U+FEFF, and bytes that are not UTF-8 (`\xff`). Backslashes are left
 // alone, so the escapes are for reading, not for decoding. s is returned
 // unchanged (and not copied) when nothing needs escaping. Every string that
-// came from a log goes through Safe before text or Markdown output.
+// came from a log goes through Safe before text, Markdown, HTML or CSV
+// output (each format applies it where it writes a log cell; see docOf).
 func Safe(s string) string {
 	i := 0
 	for i < len(s) {

@@ -30,10 +30,10 @@ const (
 	noDetail = "(no detail)"
 )
 
-// view is the report as data: every list sorted, every string as it will be
-// shown (before escaping for text or Markdown). It is the JSON output, and
-// the text and Markdown renderers read it too, so that the three formats
-// agree.
+// view is the report as data and its one schema: every list sorted, every
+// string as it will be shown (before each format escapes it). It is what
+// the JSON format writes and what ReadJSON reads back, and docOf builds the
+// sections of text, Markdown and HTML from it, so that every format agrees.
 type view struct {
 	Schema           string        `json:"schema"`
 	Verdict          string        `json:"verdict"` // "escalate" or "ok"

@@ -85,7 +85,7 @@ func TestMergeJSONReports(t *testing.T) {
 		one := mergeRun(t, paths, l)
 		for name, shards := range shardings {
 			// Tight limits: a shard that folds keys into "(other)" keeps them
-			// there (see report.Summary.Merge), so only per-file shards, which
+			// there (see summary.Summary.Merge), so only per-file shards, which
 			// Run merges the very same way, are exact.
 			if l != (summary.Limits{}) && name != "per file" {
 				continue

@@ -1,6 +1,6 @@
 // Package scan runs the pipeline over a list of inputs: open and
 // decompress each, extract its events, classify the bodies and aggregate
-// everything into one report.Summary.
+// everything into one summary.Summary (and report.Rows when CSV is asked for).
 package scan
 
 import (
