@@ -24,7 +24,7 @@ type Options struct {
 // Stats counts what an Extractor has read from the current input.
 type Stats struct {
 	LineStats
-	Records int64 // log records (lines that start with a time, logger and level)
+	Records int64 // log records: lines that start a record of the input's layout
 }
 
 // What a response's lines have said so far; a line of a kind already seen
@@ -63,18 +63,20 @@ type response struct {
 //
 // An Extractor is not safe for concurrent use.
 type Extractor struct {
-	opt   Options
-	lr    *LineReader
-	name  string
-	line  int64
-	recs  int64
-	h     header
-	done  bool
-	err   error
-	ev    *Event
-	queue [3]*Event
-	nq    int
-	qi    int
+	opt    Options
+	lr     *LineReader
+	name   string
+	line   int64
+	recs   int64
+	h      header
+	layout Layout // of the current input, detected from its first record
+	year   int    // of logcat times (0: the current year); see SetYear
+	done   bool
+	err    error
+	ev     *Event
+	queue  [3]*Event
+	nq     int
+	qi     int
 
 	resp [3]response // the pending response is resp[cur]
 	cur  int
@@ -224,6 +226,7 @@ func (e *Extractor) Reset(r io.Reader, name string) {
 	e.lr.Reset(r)
 	e.name = name
 	e.line, e.recs, e.done, e.err, e.ev = 0, 0, false, nil, nil
+	e.layout, e.year = LayoutNone, 0
 	e.nq, e.qi = 0, 0
 	e.win, e.ws = Window{}, windowState{}
 	for i := range e.resp {
@@ -266,10 +269,10 @@ func (e *Extractor) Next() bool {
 			e.done = true
 			continue
 		}
-		if parseHeader(line, &e.h) {
+		if e.header(line) {
 			e.recs++
 			e.closeBody()
-			e.record()
+			e.dispatch()
 		} else if e.body.active && !e.body.discard {
 			e.appendBody([]byte{'\n'})
 			e.appendBody(line)

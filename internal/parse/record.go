@@ -246,6 +246,6 @@ func levelOf(b []byte) Level {
 // StartsRecord reports whether line (without its newline) starts a log
 // record, rather than continuing the one before it.
 func StartsRecord(line []byte) bool {
-	var h header
-	return parseHeader(line, &h)
+	var e Extractor
+	return e.header(line)
 }
