@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -173,6 +174,9 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		}
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
 	}
+	if msg := noRecords(sum); msg != "" {
+		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(msg))
+	}
 	// The state moves on only once the report is out: a run that dies
 	// before reads the same lines again, it never skips any.
 	saveState := func() error {
@@ -299,4 +303,34 @@ func progressOf(bar *progressBar) scan.Progress {
 		return nil
 	}
 	return bar
+}
+
+// noRecords returns the line that says no input held a Sync record at all,
+// naming the inputs that are not Sync logs, or "" when some input held
+// one (or none was unrecognised: empty inputs, nothing new since --state).
+func noRecords(sum *summary.Summary) string {
+	var names []string
+	for _, in := range sum.Inputs {
+		if in.Records > 0 {
+			return ""
+		}
+		if in.State == parse.Unrecognised.String() {
+			names = append(names, in.Path)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	list := strings.Join(names[:min(len(names), 3)], ", ")
+	if len(names) > 3 {
+		list += fmt.Sprintf(" and %d more", len(names)-3)
+	}
+	return fmt.Sprintf("no Sync log records found in %d %s (%s)", len(names), pick(len(names), "input", "inputs"), list)
+}
+
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

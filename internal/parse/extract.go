@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -25,6 +26,7 @@ type Options struct {
 type Stats struct {
 	LineStats
 	Records int64 // log records: lines that start a record of the input's layout
+	Layout  Layout
 }
 
 // What a response's lines have said so far; a line of a kind already seen
@@ -71,6 +73,8 @@ type Extractor struct {
 	h      header
 	layout Layout // of the current input, detected from its first record
 	year   int    // of logcat times (0: the current year); see SetYear
+	first  []byte // the input's first line, cut to firstLineBytes
+	giveUp int64  // see GiveUpAfter; 0: never
 	done   bool
 	err    error
 	ev     *Event
@@ -226,7 +230,7 @@ func (e *Extractor) Reset(r io.Reader, name string) {
 	e.lr.Reset(r)
 	e.name = name
 	e.line, e.recs, e.done, e.err, e.ev = 0, 0, false, nil, nil
-	e.layout, e.year = LayoutNone, 0
+	e.layout, e.year, e.first, e.giveUp = LayoutNone, 0, e.first[:0], 0
 	e.nq, e.qi = 0, 0
 	e.win, e.ws = Window{}, windowState{}
 	for i := range e.resp {
@@ -265,6 +269,15 @@ func (e *Extractor) Next() bool {
 			continue
 		}
 		e.line++
+		if e.line == 1 {
+			e.first = append(e.first[:0], line[:min(len(line), firstLineBytes)]...)
+		}
+		if e.recs == 0 && e.giveUp > 0 && e.lr.stats.Bytes > e.giveUp && !e.header(line) {
+			e.err = &Error{File: e.name, Fault: Unrecognised, Line: e.line, Offset: -1,
+				Err: fmt.Errorf("%w in its first %d bytes; first line: %s", ErrUnrecognised, e.giveUp, strconv.Quote(string(e.first)))}
+			e.done = true
+			continue
+		}
 		if e.ws.set && e.edges(start, pre) {
 			e.done = true
 			continue
@@ -289,7 +302,29 @@ func (e *Extractor) Event() *Event { return e.ev }
 func (e *Extractor) Err() error { return e.err }
 
 // Stats returns the counts for the current input.
-func (e *Extractor) Stats() Stats { return Stats{LineStats: e.lr.Stats(), Records: e.recs} }
+func (e *Extractor) Stats() Stats {
+	return Stats{LineStats: e.lr.Stats(), Records: e.recs, Layout: e.layout}
+}
+
+// firstLineBytes is how much of an input's first line FirstLine keeps.
+const firstLineBytes = 80
+
+// FirstLine returns the first line of the current input (at most 80
+// bytes of it), to name an input that is not a Sync log. It is valid until
+// the next Reset.
+func (e *Extractor) FirstLine() []byte { return e.first }
+
+// GiveUpAfter makes the Extractor end the current input with an
+// Unrecognised error when its first n bytes hold no record, so that an
+// endless stream that is not a Sync log (a device, a FIFO) is not read for
+// ever; call it after Reset. n <= 0 turns it off.
+func (e *Extractor) GiveUpAfter(n int64) { e.giveUp = max(n, 0) }
+
+// NoRecords returns the cause to give for an input read whole that held
+// bytes but no record (its Fault is Unrecognised), naming its first line.
+func (e *Extractor) NoRecords() error {
+	return fmt.Errorf("%w; first line: %s", ErrUnrecognised, strconv.Quote(string(e.first)))
+}
 
 var (
 	pMesg        = []byte("mesg: ")
@@ -816,5 +851,6 @@ func (s Stats) Sub(t Stats) Stats {
 			Partial:        s.Partial,
 		},
 		Records: s.Records - t.Records,
+		Layout:  s.Layout,
 	}
 }

@@ -28,10 +28,14 @@ const (
 	Unsupported
 	// Unreadable: reading the input itself failed (not its decoding).
 	Unreadable
+	// Unrecognised: the input was read but held no record of any Sync log
+	// layout (see Layout): it is not a Sync log.
+	Unrecognised
 )
 
 // String returns the name used in messages and reports: "TRUNCATED",
-// "CORRUPT", "EMPTY", "LIMIT", "UNSUPPORTED" or "UNREADABLE", and "" for
+// "CORRUPT", "EMPTY", "LIMIT", "UNSUPPORTED", "UNREADABLE" or
+// "UNRECOGNISED", and "" for
 // the zero Fault.
 func (f Fault) String() string {
 	switch f {
@@ -47,6 +51,8 @@ func (f Fault) String() string {
 		return "UNSUPPORTED"
 	case Unreadable:
 		return "UNREADABLE"
+	case Unrecognised:
+		return "UNRECOGNISED"
 	}
 	return ""
 }
@@ -79,11 +85,17 @@ func faultOf(err error) Fault {
 		return Truncated
 	case errors.Is(err, ErrRatio):
 		return Limit
+	case errors.Is(err, ErrUnrecognised):
+		return Unrecognised
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
 		return Unsupported
 	}
 	return Corrupt
 }
+
+// ErrUnrecognised is the cause of an Unrecognised fault: the input held no
+// record of any Sync log layout.
+var ErrUnrecognised = errors.New("no Sync log records recognised")
 
 // Error is a read or decompression error, positioned in the input.
 type Error struct {
@@ -105,17 +117,21 @@ type Error struct {
 
 // Error formats e as
 // "name": FAULT at compressed offset ~C (decompressed offset D, line L): cause; kept L lines
+// ("; kept ..." is left out for an Unrecognised input).
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", strconv.Quote(e.File), e.kind())
 	switch {
-	case e.Offset < 0:
+	case e.Offset < 0, e.kind() == Unrecognised:
 	case e.Format == Plain:
 		fmt.Fprintf(&b, " at byte offset %d", e.Offset)
 	default:
 		fmt.Fprintf(&b, " at %s offset ~%d (decompressed offset %d)", e.Format, e.Offset, e.Decoded)
 	}
-	fmt.Fprintf(&b, ": %v; kept %d lines", e.Err, e.Line)
+	fmt.Fprintf(&b, ": %v", e.Err)
+	if e.kind() != Unrecognised { // nothing of it is kept
+		fmt.Fprintf(&b, "; kept %d lines", e.Line)
+	}
 	return b.String()
 }
 

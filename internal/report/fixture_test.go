@@ -91,8 +91,8 @@ func fixture() ([]item, []summary.Input) {
 		resp(f2, 7, time.Time{}, "", 0, "", infra("server issue: getVS failed")),
 	}
 	inputs := []summary.Input{
-		{Path: f1, Format: "plain", Bytes: 48213, DecodedBytes: 48213, Lines: 612, Records: 590, Complete: true},
-		{Path: f2, Format: "gzip", Bytes: 9120, DecodedBytes: 30211, Lines: 377, Records: 350, LongLines: 1,
+		{Path: f1, Format: "plain", Layout: "desktop", Bytes: 48213, DecodedBytes: 48213, Lines: 612, Records: 590, Complete: true},
+		{Path: f2, Format: "gzip", Layout: "desktop", Bytes: 9120, DecodedBytes: 30211, Lines: 377, Records: 350, LongLines: 1,
 			Complete: false, Error: "gzip: unexpected EOF"},
 	}
 	return items, inputs

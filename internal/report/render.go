@@ -92,7 +92,13 @@ func verdict(v *view) string {
 		return fmt.Sprintf("ESCALATE: %s in HTTP 503 — contact Services Operations.",
 			plural(t[summary.Escalations], "response carries an infra string", "responses carry infra strings"))
 	}
-	s := fmt.Sprintf("OK: nothing to escalate (%s, %d failed", plural(t[summary.Responses], "response", "responses"), t[summary.Failed])
+	s := "OK: nothing to escalate"
+	if bad := incompleteInputs(v); bad > 0 {
+		// Not OK: what was not read (or is no Sync log) may hold one.
+		s = fmt.Sprintf("NOT OK: %d of %s not read whole or not a Sync log; nothing to escalate in the rest",
+			bad, plural(int64(len(v.Inputs)), "input", "inputs"))
+	}
+	s += fmt.Sprintf(" (%s, %d failed", plural(t[summary.Responses], "response", "responses"), t[summary.Failed])
 	if t[summary.Reviews] > 0 {
 		s += fmt.Sprintf("; %d to review", t[summary.Reviews])
 	}
@@ -126,7 +132,7 @@ func notes(v *view) []note {
 			plural(n, "HTTP 503 response had", "HTTP 503 responses had"), pick(n, "it could", "they could"), titleNoBody)})
 	}
 	if bad := incompleteInputs(v); bad > 0 {
-		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %d of %s could not be read whole; this report covers what was read (see %q).",
+		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %d of %s could not be read whole or is not a Sync log; this report covers the rest (see %q).",
 			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs)})
 	}
 	if v.Redacted {

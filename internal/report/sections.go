@@ -337,7 +337,7 @@ func inputsSection(v *view) *section {
 		s.Count += fmt.Sprintf(", %d not read whole", bad)
 	}
 	t := &grid{Cols: []column{
-		{Head: "File", Wrap: true, Style: "m p"}, {Head: "Format"}, numCol("Bytes"), numCol("Decoded"),
+		{Head: "File", Wrap: true, Style: "m p"}, {Head: "Format"}, {Head: "Layout"}, numCol("Bytes"), numCol("Decoded"),
 		numCol("Lines"), numCol("Records"), numCol("Long lines"), {Head: "Read", Wrap: true, Style: "state k"},
 	}}
 	for _, in := range v.Inputs {
@@ -346,7 +346,7 @@ func inputsSection(v *view) *section {
 			mk = markIncomplete
 		}
 		t.Rows = append(t.Rows, gridRow{Mark: mk, Cells: []cell{
-			logText(in.Path), logText(in.Format), number(in.Bytes), number(in.DecodedBytes),
+			logText(in.Path), logText(in.Format), logText(dash(in.Layout)), number(in.Bytes), number(in.DecodedBytes),
 			number(in.Lines), number(in.Records), number(in.LongLines), logText(inputState(in)),
 		}})
 	}

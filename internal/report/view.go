@@ -36,7 +36,7 @@ const (
 // sections of text, Markdown and HTML from it, so that every format agrees.
 type view struct {
 	Schema           string        `json:"schema"`
-	Verdict          string        `json:"verdict"` // "escalate" or "ok"
+	Verdict          string        `json:"verdict"` // "escalate", "incomplete" or "ok"
 	Redacted         bool          `json:"redacted"`
 	Inputs           []viewInput   `json:"inputs"`
 	Totals           viewTotals    `json:"totals"`
@@ -72,6 +72,7 @@ type viewLimits struct {
 type viewInput struct {
 	Path         string `json:"path"`
 	Format       string `json:"format"`
+	Layout       string `json:"layout"`
 	Bytes        int64  `json:"bytes"`
 	DecodedBytes int64  `json:"decoded_bytes"`
 	Lines        int64  `json:"lines"`
@@ -357,6 +358,8 @@ func buildView(s *summary.Summary) *view {
 	}
 	if s.Totals[summary.Escalations] > 0 {
 		v.Verdict = "escalate"
+	} else if s.Incomplete() > 0 {
+		v.Verdict = "incomplete" // an input not read whole, or not a Sync log
 	}
 	for _, in := range s.Inputs {
 		vi := viewInput(in)

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"os"
@@ -26,7 +27,7 @@ const (
 // to agree with a scan in one piece (no record start near a split point, a
 // part's state at its start differing from the previous part's state
 // there, a read error): then the caller scans the file in one piece.
-func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, o Options) (sum *sink, st parse.Stats, ok bool) {
+func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, year int, o Options) (sum *sink, st parse.Stats, ok bool) {
 	bounds, ok := partBounds(f, size, n)
 	if !ok {
 		return nil, st, false
@@ -47,7 +48,7 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 		if k < n-1 {
 			to = bounds[k+1]
 		}
-		wg.Go(func() { p.scan(f, size, bounds[k], to, name, tr, o) })
+		wg.Go(func() { p.scan(f, size, bounds[k], to, name, tr, year, o) })
 	}
 	wg.Wait()
 	if ctx.Err() != nil || !partsAgree(parts) {
@@ -97,12 +98,13 @@ func prerollFrom(f *os.File, bounds []int64, k int) int64 {
 
 // scan reads the file from p.from and reports what lies in [start, to)
 // (to < 0: to the end) into p.
-func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, o Options) {
+func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, year int, o Options) {
 	var r io.Reader = io.NewSectionReader(f, p.from, size-p.from)
 	if tr != nil {
 		r = progressReader{r, tr}
 	}
 	ex := parse.NewExtractor(r, name, o.Parse)
+	ex.SetYear(year)
 	w := parse.Window{From: start - p.from, To: -1}
 	if to >= 0 {
 		w.To = to - p.from
@@ -183,6 +185,7 @@ func addStats(a, b parse.Stats) parse.Stats {
 	a.LongLines += b.LongLines
 	a.CRLF += b.CRLF
 	a.Records += b.Records
+	a.Layout = cmp.Or(a.Layout, b.Layout)
 	a.NoFinalNewline, a.Partial = b.NoFinalNewline, b.Partial
 	return a
 }

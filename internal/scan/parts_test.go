@@ -93,7 +93,7 @@ func TestPartsMatchOnePiece(t *testing.T) {
 		}
 		fi, _ := f.Stat()
 		for _, n := range []int{2, 3, 7} {
-			if _, _, ok := scanParts(context.Background(), f, fi.Size(), n, name, nil, Options{Classifier: cl}); !ok {
+			if _, _, ok := scanParts(context.Background(), f, fi.Size(), n, name, nil, 0, Options{Classifier: cl}); !ok {
 				t.Errorf("%s: %d parts did not agree", filepath.Base(name), n)
 			}
 		}
@@ -134,7 +134,7 @@ func TestPartsFallBack(t *testing.T) {
 	}
 	defer f.Close()
 	cl, _ := classify.New(classify.DefaultEntries())
-	if _, _, ok := scanParts(context.Background(), f, int64(b.Len()), 2, name, nil, Options{Classifier: cl}); ok {
+	if _, _, ok := scanParts(context.Background(), f, int64(b.Len()), 2, name, nil, 0, Options{Classifier: cl}); ok {
 		t.Fatal("scanParts agreed, though the parts' states differ at the split")
 	}
 	want := render(t, []string{name}, Options{Jobs: 1})

@@ -37,11 +37,17 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	defer func() { src.close(err) }()
 	in.Path = src.name
 	if src.splittable(&o) {
-		if psum, st, ok := scanParts(ctx, src.f, src.size, o.Jobs, src.name, src.tr, o); ok {
-			sum.Merge(psum)
+		if psum, st, ok := scanParts(ctx, src.f, src.size, o.Jobs, src.name, src.tr, src.year, o); ok {
+			if st.Records > 0 {
+				sum.Merge(psum)
+				psum.Close()
+				setStats(&in, src.size, st, o)
+				warnYear(&in, st.Layout, src.year, false)
+				return nil
+			}
+			// No record: read it again as one stream, which names its
+			// first line.
 			psum.Close()
-			setStats(&in, src.size, st, o)
-			return nil
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -57,6 +63,7 @@ type source struct {
 	f       *os.File    // the file; nil for standard input
 	regular bool        // f is a regular file...
 	size    int64       // ... of this size (else 0)
+	year    int         // of f's modification time (0: standard input)
 	tr      Tracker     // nil without Options.Progress
 	stop    func() bool // undoes the close on cancellation; nil if none
 }
@@ -77,6 +84,7 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 		if s.regular = fi.Mode().IsRegular(); s.regular {
 			s.size = fi.Size()
 		}
+		s.year = fi.ModTime().UTC().Year()
 	}
 	if c, ok := s.r.(io.Closer); ok {
 		s.stop = context.AfterFunc(ctx, func() { c.Close() })

@@ -209,6 +209,7 @@ func (r *runner) collect() (*sink, []error) {
 func setStats(in *summary.Input, raw int64, st parse.Stats, o Options) {
 	in.Bytes, in.DecodedBytes = raw, st.Bytes
 	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
+	in.Layout = st.Layout.String()
 	if st.LongLines > 0 {
 		what := "lines over the limit of %d bytes were cut"
 		if st.LongLines == 1 {

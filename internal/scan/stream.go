@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"synclog/internal/parse"
 	"synclog/internal/state"
@@ -39,8 +40,11 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 		in.Bytes = op.Offset()
 	} else {
 		var st parse.Stats
-		st, rerr = readLog(pf, ex, v, in, rp, o)
+		st, rerr = readLog(pf, ex, v, in, rp, src, o)
 		setStats(in, op.Offset(), st, o)
+		if rerr == nil && rp.offset == 0 && st.Records == 0 && st.Bytes > 0 {
+			rerr = ex.NoRecords() // not a Sync log (an empty one is just empty)
+		}
 	}
 	warnIntegrity(in, op.Integrity())
 	if pe := (*parse.Error)(nil); errors.As(rerr, &pe) {
@@ -90,8 +94,12 @@ func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verif
 
 // readLog reads the log r from rp.offset on and returns the counts of
 // what it read, and the error that ended it.
-func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, rp resumePoint, o Options) (parse.Stats, error) {
+func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, rp resumePoint, src *source, o Options) (parse.Stats, error) {
 	ex.Reset(r, in.Path)
+	ex.SetYear(src.year)
+	if !src.regular {
+		ex.GiveUpAfter(giveUpBytes)
+	}
 	if rp.offset > 0 {
 		ex.SetWindow(parse.Window{From: rp.offset, To: -1})
 	}
@@ -116,7 +124,26 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 		}
 		in.Warnings = append(in.Warnings, fmt.Sprintf("incremental: read from decoded offset %d (--state)", rp.offset))
 	}
+	warnYear(in, st.Layout, src.year, src.f == nil)
 	return st, err
+}
+
+// giveUpBytes is how much of a stream that is not a regular file (a pipe,
+// a device) is read in search of a first record before it is given up as
+// not a Sync log.
+const giveUpBytes = 64 << 20
+
+// warnYear says where the year of a logcat input's times came from, since
+// logcat logs none.
+func warnYear(in *summary.Input, l parse.Layout, year int, stdin bool) {
+	if l != parse.LayoutLogcat {
+		return
+	}
+	from := "the file's modification time"
+	if stdin || year == 0 {
+		year, from = time.Now().Year(), "the current year"
+	}
+	in.Warnings = append(in.Warnings, fmt.Sprintf("logcat times carry no year: %d used (%s)", year, from))
 }
 
 // warnIntegrity warns of what the decoder passed over or could not check.

@@ -52,11 +52,16 @@ func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.
 		in.Format = format.String()
 		if err == nil {
 			ex.Reset(dec, in.Path)
+			ex.SetYear(hdr.ModTime.UTC().Year())
 			for ex.Next() {
 				emit(ex.Event())
 			}
-			setStats(&in, hdr.Size, ex.Stats(), o)
-			err = ex.Err()
+			st := ex.Stats()
+			setStats(&in, hdr.Size, st, o)
+			warnYear(&in, st.Layout, hdr.ModTime.UTC().Year(), false)
+			if err = ex.Err(); err == nil && st.Records == 0 && st.Bytes > 0 {
+				err = ex.NoRecords() // not a Sync log
+			}
 		}
 		if err != nil {
 			var pe *parse.Error

@@ -41,7 +41,10 @@ type Limits struct {
 // Input is the statistics of one input file.
 type Input struct {
 	Path   string // name as given on the command line
-	Format string // "plain", "gzip" or "zstd"
+	Format string // "plain", "gzip", "zstd" or "bzip2"
+	// Layout is the record layout found ("desktop", "logcat", "ios",
+	// "access", "mozlog"); "" when no record was recognised.
+	Layout string
 	// Bytes is how many bytes were read from the file; DecodedBytes how
 	// many came out of the decompressor (equal to Bytes for plain input).
 	Bytes        int64
