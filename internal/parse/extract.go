@@ -85,6 +85,8 @@ type Extractor struct {
 	resp [3]response // the pending response is resp[cur]
 	cur  int
 
+	fennecReq fennecRequest // Fennec's "HTTP GET <url>", for the response that follows (logcat.go)
+
 	win Window
 	ws  windowState
 
@@ -164,6 +166,9 @@ func (e *Extractor) state() string {
 	if b.active {
 		body = fmt.Sprintf("%v %d %q %q %v %d", b.discard, b.kind, b.method, b.buf, b.cut, e.line-b.line)
 	}
+	if r := &e.fennecReq; len(r.url) > 0 {
+		body += fmt.Sprintf("|%q %q", r.method, r.url)
+	}
 	return pending + "|" + body
 }
 
@@ -237,6 +242,7 @@ func (e *Extractor) Reset(r io.Reader, name string) {
 		e.resp[i].active = false
 	}
 	e.body.active = false
+	e.fennecReq = fennecRequest{method: e.fennecReq.method[:0], url: e.fennecReq.url[:0]}
 }
 
 // Next advances to the next Event and reports whether there is one. At the
