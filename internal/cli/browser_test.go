@@ -127,6 +127,12 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if err != nil || !slices.ContainsFunc(paths, func(p string) bool { return filepath.Base(p) == "hostile.log" }) {
 		t.Fatalf("fixtures %v (%v): want hostile.log among them", paths, err)
 	}
+	// hostile.log first: the report keeps the first few samples of each
+	// list, and the other fixtures' bodyless 503s must not push its
+	// payloads out of them.
+	i := slices.IndexFunc(paths, func(p string) bool { return filepath.Base(p) == "hostile.log" })
+	hostile := paths[i]
+	paths = append([]string{hostile}, slices.Delete(paths, i, i+1)...)
 	dir := t.TempDir()
 	reportPath := filepath.Join(dir, "report.html")
 	synclog := func(args ...string) []byte {
