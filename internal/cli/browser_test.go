@@ -127,6 +127,12 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if err != nil || !slices.ContainsFunc(paths, func(p string) bool { return filepath.Base(p) == "hostile.log" }) {
 		t.Fatalf("fixtures %v (%v): want hostile.log among them", paths, err)
 	}
+	// hostile.log first: the report keeps the first few samples of each
+	// list, and the payloads must be among them however many failures the
+	// other fixtures hold.
+	i := slices.IndexFunc(paths, func(p string) bool { return filepath.Base(p) == "hostile.log" })
+	hostile := paths[i]
+	paths = append([]string{hostile}, slices.Delete(paths, i, i+1)...)
 	dir := t.TempDir()
 	reportPath := filepath.Join(dir, "report.html")
 	synclog := func(args ...string) []byte {
