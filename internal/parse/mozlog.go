@@ -201,11 +201,19 @@ func skipJSON(b []byte, i int) (int, bool) {
 	}
 	switch c := b[i]; {
 	case c == '"':
+		// The first quote not escaped: one preceded by an even run of
+		// backslashes.
 		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
+			q := bytes.IndexByte(b[j:], '"')
+			if q < 0 {
+				return 0, false
+			}
+			j += q
+			n := 0
+			for k := j - 1; k > i && b[k] == '\\'; k-- {
+				n++
+			}
+			if n%2 == 0 {
 				return j + 1, true
 			}
 		}

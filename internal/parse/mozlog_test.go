@@ -138,3 +138,34 @@ func TestUnescapeJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestSkipJSON(t *testing.T) {
+	tests := []struct {
+		in  string
+		end int // -1: not a value
+	}{
+		{`"a"x`, 3},
+		{`"a\"b"x`, 6},
+		{`"a\\"x`, 5},
+		{`"a\\\"b"x`, 8},
+		{`"\\\\"x`, 6},
+		{`"abc`, -1},
+		{`"a\"`, -1},
+		{`{"a":"}"}x`, 9},
+		{`[1,{"b":[2]},"]"]x`, 17},
+		{`{"a":1`, -1},
+		{`-12.5e3,`, 7},
+		{`true}`, 4},
+		{`nul`, -1},
+		{`x`, -1},
+	}
+	for _, tc := range tests {
+		end, ok := skipJSON([]byte(tc.in), 0)
+		if !ok {
+			end = -1
+		}
+		if end != tc.end {
+			t.Errorf("skipJSON(%q) = %d, want %d", tc.in, end, tc.end)
+		}
+	}
+}
