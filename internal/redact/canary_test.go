@@ -21,6 +21,8 @@ var canaries = []string{
 	"ca11ab1eca11ab1e",                               // access_token
 	"Q0FOQVJZLXRva2Vuc2VydmVyLWtleS1kby1ub3QtbGVhaw", // tokenserver key
 	"Q0FOQVJZ",                                       // base64 "CANARY": also the X-KeyID and the token signature
+	"203.0.113.77",                                   // client address (access.log)
+	"2001:db8::42",                                   // IPv6 client address (access.log)
 }
 
 // survivors are strings operators need; redaction must keep them.

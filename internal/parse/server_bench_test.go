@@ -1,0 +1,66 @@
+package parse
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// accessSample and mozlogSample repeat the server-side fixtures: every
+// line shape each handler reads, statuses with and without a body.
+func serverSample(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "logs", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bytes.Repeat(b, 400)
+}
+
+// BenchmarkExtractServer measures the access log and MozLog handlers on
+// a log already in memory.
+func BenchmarkExtractServer(b *testing.B) {
+	for _, name := range []string{"access.log", "mozlog.log"} {
+		b.Run(strings.TrimSuffix(name, ".log"), func(b *testing.B) {
+			data := serverSample(b, name)
+			r := bytes.NewReader(data)
+			e := NewExtractor(r, name, Options{})
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				r.Reset(data)
+				e.Reset(r, name)
+				for e.Next() {
+					sinkEvents++
+				}
+			}
+		})
+	}
+}
+
+// TestExtractServerZeroAllocs checks that, once warm, the server-side
+// handlers allocate nothing per line.
+func TestExtractServerZeroAllocs(t *testing.T) {
+	for _, name := range []string{"access.log", "mozlog.log"} {
+		data := serverSample(t, name)
+		r := bytes.NewReader(data)
+		e := NewExtractor(r, name, Options{})
+		n := 0
+		run := func() {
+			r.Reset(data)
+			e.Reset(r, name)
+			for n = 0; e.Next(); n++ {
+			}
+		}
+		run()
+		if n == 0 {
+			t.Fatalf("%s: no events", name)
+		}
+		if allocs := testing.AllocsPerRun(5, run); allocs != 0 {
+			t.Errorf("%s: allocs per run of %d lines = %v, want 0", name, bytes.Count(data, []byte("\n")), allocs)
+		}
+	}
+}
