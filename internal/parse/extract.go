@@ -145,8 +145,8 @@ func (e *Extractor) SetWindow(w Window) {
 // WindowResult returns what e learnt at the edges of its Window.
 func (e *Extractor) WindowResult() WindowResult { return e.ws.WindowResult }
 
-// state describes the pending response and body record, for comparing two
-// Extractors at the same line.
+// state describes the layout, the pending response and body record, for
+// comparing two Extractors at the same line.
 func (e *Extractor) state() string {
 	p := &e.resp[e.cur]
 	b := &e.body
@@ -160,7 +160,10 @@ func (e *Extractor) state() string {
 	if b.active {
 		body = fmt.Sprintf("%v %d %q %q %v %d", b.discard, b.kind, b.method, b.buf, b.cut, e.line-b.line)
 	}
-	return pending + "|" + body
+	// The layout too: a part that starts inside a stretch of lines that
+	// another layout reads as its own (a desktop body holding an access
+	// log line, say) does not read the rest as the whole input would.
+	return e.layout.String() + "|" + pending + "|" + body
 }
 
 // emit reports whether an event that begins at line is returned.
