@@ -28,7 +28,10 @@ type Stats struct {
 }
 
 // What a response's lines have said so far; a line of a kind already seen
-// starts a new response.
+// starts a new response. The bits above seenBody mean something only
+// within one layout (these are desktop's; logcat.go, ios.go and sync15.go
+// have theirs): an input is read in one layout, and statusLine and family,
+// which read these, run on desktop inputs only.
 const (
 	seenMesg     = 1 << iota // Sync.Resource "mesg: GET fail 503 <url>"
 	seenResource             // Sync.Resource "GET fail 503 <url>"

@@ -23,8 +23,11 @@ var (
 
 // seenSwift marks a response begun by the Swift client's "Status code: N."
 // line. Such a line always begins a response of its own (a second one is
-// a retry), so no other line merges into it.
-const seenSwift = 1 << 15
+// a retry), so no other line merges into it. The bits of response.seen
+// are full; those above seenBody mean something only within a layout,
+// and this one is used by no other line of an iOS input (sync15's bits
+// lie above it; Fennec's, which share it, never see an iOS input).
+const seenSwift = 1 << 10
 
 // parseIOS reports whether line starts a Firefox iOS app log record,
 // filling h. The bracketed level and the "[File.swift:N]" field are both
