@@ -30,7 +30,10 @@ type Stats struct {
 }
 
 // What a response's lines have said so far; a line of a kind already seen
-// starts a new response.
+// starts a new response. The bits above seenBody mean something only
+// within one layout (these are desktop's; logcat.go, ios.go and sync15.go
+// have theirs): an input is read in one layout, and statusLine and family,
+// which read these, run on desktop inputs only.
 const (
 	seenMesg     = 1 << iota // Sync.Resource "mesg: GET fail 503 <url>"
 	seenResource             // Sync.Resource "GET fail 503 <url>"
@@ -39,9 +42,11 @@ const (
 	seenREST                 // Services.Common.RESTRequest "GET <url> 503"
 	seenToken                // "Got token response: 503"
 	seenBody                 // a response that began with its body
+	seenAuth                 // Sync.SyncAuthManager "Token server returned 401, retrying ..."
+	seenHawk                 // Hawk "(Response) /oauth/token: code: 200 - Status text: OK"
 
 	familyResource = seenMesg | seenResource | seenWarn | seenEngine
-	familyREST     = seenREST | seenToken
+	familyREST     = seenREST | seenToken | seenAuth | seenHawk
 )
 
 // Body record kinds whose body may run over continuation lines.
@@ -151,8 +156,8 @@ func (e *Extractor) SetWindow(w Window) {
 // WindowResult returns what e learnt at the edges of its Window.
 func (e *Extractor) WindowResult() WindowResult { return e.ws.WindowResult }
 
-// state describes the pending response and body record, for comparing two
-// Extractors at the same line.
+// state describes the layout, the pending response and body record, for
+// comparing two Extractors at the same line.
 func (e *Extractor) state() string {
 	p := &e.resp[e.cur]
 	b := &e.body
@@ -169,7 +174,10 @@ func (e *Extractor) state() string {
 	if r := &e.fennecReq; len(r.url) > 0 {
 		body += fmt.Sprintf("|%q %q", r.method, r.url)
 	}
-	return pending + "|" + body
+	// The layout too: a part that starts inside a stretch of lines that
+	// another layout reads as its own (a desktop body holding an access
+	// log line, say) does not read the rest as the whole input would.
+	return e.layout.String() + "|" + pending + "|" + body
 }
 
 // emit reports whether an event that begins at line is returned.
@@ -355,6 +363,9 @@ var (
 	pHTTP        = []byte("http://")
 	pHTTPS       = []byte("https://")
 	pNSError     = []byte("NS_ERROR_")
+	pTokenServer = []byte("Token server returned ")
+	pHawkResp    = []byte("(Response) ")
+	pHawkCode    = []byte(": code: ")
 	ellipsis     = []byte("…")
 )
 
@@ -405,6 +416,23 @@ func (e *Extractor) record() {
 	case 'U':
 		if bytes.HasPrefix(m, pUploading) {
 			e.stringBody(m[len(pUploading):])
+			return
+		}
+	case 'T':
+		// Sync.SyncAuthManager: "Token server returned 401, retrying
+		// token fetch with fresh credentials".
+		if bytes.HasPrefix(m, pTokenServer) {
+			if v := m[len(pTokenServer):]; digits(v) == 3 {
+				if st, ok := status(v[:3]); ok {
+					e.flushStale()
+					e.statusLine(seenAuth, nil, st, nil)
+				}
+			}
+			return
+		}
+	case '(':
+		if bytes.HasPrefix(m, pHawkResp) {
+			e.hawkResponse(m[len(pHawkResp):])
 			return
 		}
 	}
@@ -506,6 +534,46 @@ func (e *Extractor) methodLine(m []byte, mesg bool) bool {
 		}
 	}
 	return false
+}
+
+// hawkResponse handles Hawk's "(Response) <path>: code: <status> -
+// Status text: <text>", which repeats the RESTRequest line logged just
+// before it ("POST <url> <status>"): the same response. With no such
+// line pending (RESTRequest logged above Debug), it is a response of its
+// own, its URL the path as logged.
+func (e *Extractor) hawkResponse(m []byte) {
+	i := bytes.Index(m, pHawkCode)
+	if i <= 0 {
+		return
+	}
+	path, v := m[:i], m[i+len(pHawkCode):]
+	if digits(v) != 3 {
+		return
+	}
+	st, ok := status(v[:3])
+	if !ok {
+		return
+	}
+	e.flushStale()
+	if p := &e.resp[e.cur]; p.active && bytes.HasSuffix(p.url, path) {
+		path = p.url // the full URL of the same request, as RESTRequest logged it
+	}
+	e.statusLine(seenHawk, nil, st, path)
+}
+
+// sameExchange is how soon after a response's first line a line that
+// repeats it without naming its URL (Hawk's "(Response)", the tokenserver
+// 401 retry) is logged: within milliseconds. A pending response older
+// than that is another exchange (the last one of a sync minutes before).
+const sameExchange = 5 * time.Second
+
+// flushStale queues the pending response if it began longer than
+// sameExchange before the current record.
+func (e *Extractor) flushStale() {
+	p := &e.resp[e.cur]
+	if p.active && e.h.when().Sub(p.ev.Time).Abs() > sameExchange {
+		e.flush()
+	}
 }
 
 // statusLine handles a line that gives a response's status: it is the same

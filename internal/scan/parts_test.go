@@ -65,30 +65,34 @@ func TestPartsMatchOnePiece(t *testing.T) {
 		f.Close()
 		files = append(files, name)
 	}
-	var all bytes.Buffer
+	// The fixtures of each layout, one file per layout: an input is read
+	// in the layout of its first record, so a desktop fixture followed by
+	// an iOS one is no log that any client writes.
 	fixtures, _ := filepath.Glob(filepath.Join(logs, "*.log"))
+	var byLayout [8]bytes.Buffer
 	for i := 0; i < 40; i++ {
 		for _, fx := range fixtures {
 			b, err := os.ReadFile(fx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// An input is read in the layout of its first record: the
-			// other layouts' fixtures cannot share one file with these.
-			if layoutOf(b) != parse.LayoutDesktop {
-				continue
-			}
+			all := &byLayout[layoutOf(b)]
 			all.Write(b)
 			if len(b) > 0 && b[len(b)-1] != '\n' {
 				all.WriteByte('\n')
 			}
 		}
 	}
-	mixed := filepath.Join(dir, "fixtures.log")
-	if err := os.WriteFile(mixed, all.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
+	for l := range byLayout {
+		if byLayout[l].Len() == 0 {
+			continue
+		}
+		mixed := filepath.Join(dir, "fixtures-"+parse.Layout(l).String()+".log")
+		if err := os.WriteFile(mixed, byLayout[l].Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, mixed)
 	}
-	files = append(files, mixed)
 	cl, _ := classify.New(classify.DefaultEntries())
 	for _, name := range files {
 		// The parts must agree here (else the comparison below would only
@@ -119,9 +123,9 @@ func TestPartsMatchOnePiece(t *testing.T) {
 	}
 }
 
-// layoutOf returns the layout an Extractor detects in b.
-func layoutOf(b []byte) parse.Layout {
-	e := parse.NewExtractor(bytes.NewReader(b), "", parse.Options{})
+// layoutOf returns the layout an Extractor reads log in.
+func layoutOf(log []byte) parse.Layout {
+	e := parse.NewExtractor(bytes.NewReader(log), "", parse.Options{})
 	for e.Next() {
 	}
 	return e.Layout()
