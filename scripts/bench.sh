@@ -20,6 +20,9 @@
 #              the totals against the generator's truth (MISMATCH: exit 1)
 #   many files synclog on the 8 shards at once (with -j if synclog has it),
 #              and one at a time (sequential loop, wall times summed)
+#   logcat     only with BENCH_LAYOUTS=1 in the environment: synclog scan on
+#              a logcat log of SIZE (same seed and traffic, -layout logcat),
+#              checked against its own truth, next to the desktop scan
 # and prints the machine and one Markdown table on standard output.
 #
 # Wall time is taken with bash's EPOCHREALTIME around the timed process
@@ -32,6 +35,8 @@
 set -euo pipefail
 
 RUNS=${RUNS:-3} # runs per measurement; the environment may override it
+# BENCH_LAYOUTS=1 also times a logcat log (needs synclog's logcat parser).
+BENCH_LAYOUTS=${BENCH_LAYOUTS:-0}
 SHARDS=8
 SIZE=${1:-1G}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -103,6 +108,13 @@ else
 			-truth "$DATA/shard-$i.truth.json" | zstd -3 -T1 -q -c >"$DATA/shard-$i.log.zst"
 	done
 	echo "$stamp" >"$DATA/stamp"
+fi
+LOGCAT=$DATA/sync-logcat.log
+LOGCAT_TRUTH=$DATA/sync-logcat.truth.json
+# Kept with the rest while the stamp holds: a new stamp empties $DATA.
+if ((BENCH_LAYOUTS)) && [[ ! -f $LOGCAT_TRUTH ]]; then
+	log "generating $SIZE of logcat, seed 1"
+	"$BIN/synth" -bytes "$BYTES" -seed 1 -trace=true -layout logcat -o "$LOGCAT" -truth "$LOGCAT_TRUTH"
 fi
 SHARD_FILES=()
 for ((i = 1; i <= SHARDS; i++)); do SHARD_FILES+=("$DATA/shard-$i.log.zst"); done
@@ -185,6 +197,11 @@ check "synclog gzip" "$OUT/synclog-gzip.json" "$(<"$TRUTH")"
 measure synclog-zstd "synclog" "$OUT/synclog-zstd.json" "$SYNCLOG" scan --format json "$PLAIN.zst"
 check "synclog zstd" "$OUT/synclog-zstd.json" "$(<"$TRUTH")"
 
+if ((BENCH_LAYOUTS)); then
+	measure synclog-logcat "synclog logcat" "$OUT/synclog-logcat.json" "$SYNCLOG" scan --format json "$LOGCAT"
+	check "synclog logcat" "$OUT/synclog-logcat.json" "$(<"$LOGCAT_TRUTH")"
+fi
+
 # Many files at once; -j only if this synclog has it.
 help=$("$SYNCLOG" scan --help 2>&1 || true)
 JOBS=()
@@ -239,6 +256,9 @@ echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.
 echo "- load average at start: $LOAD0 (1, 5, 15 min); at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- $(go version | sed 's/^go version //'); $(gzip --version | head -n1); $(zstd --version | sed 's/^\*\*\* //; s/ \*\*\*$//; s/, by.*//')"
 echo "- log: $(jq -r '"\(.lines) lines, \(.responses) responses, \(.escalations) escalations"' "$TRUTH"); median of $RUNS runs; MB = 10^6 bytes of uncompressed log"
+if ((BENCH_LAYOUTS)); then
+	echo "- logcat log: $(jq -r '"\(.lines) lines, \(.responses) responses, \(.escalations) escalations"' "$LOGCAT_TRUTH")"
+fi
 echo
 echo "| case | input | wall s | MB/s (uncompressed) | peak RSS MiB | ratio |"
 echo "|---|---|--:|--:|--:|---|"
@@ -248,6 +268,11 @@ row floor-zstd "floor (unzstd + count lines)" "$in_zstd" "$PLAIN_BYTES" ""
 row grep "grep -c -F 'fail 503'" "$in_plain" "$PLAIN_BYTES" ""
 row synclog-plain "synclog scan" "$in_plain" "$PLAIN_BYTES" \
 	"$(ratio "${WALL[synclog-plain]}" "${WALL[floor-plain]}")× floor, $(ratio "${WALL[synclog-plain]}" "${WALL[grep]}")× grep"
+if ((BENCH_LAYOUTS)); then
+	LOGCAT_BYTES=$(stat -c %s "$LOGCAT")
+	row synclog-logcat "synclog scan, logcat" "sync-logcat.log ($(mib "$LOGCAT_BYTES") MiB)" "$LOGCAT_BYTES" \
+		"$(ratio "${WALL[synclog-logcat]}" "${WALL[synclog-plain]}")× desktop scan"
+fi
 row synclog-gzip "synclog scan" "$in_gzip" "$PLAIN_BYTES" "$(ratio "${WALL[synclog-gzip]}" "${WALL[floor-gzip]}")× floor"
 row synclog-zstd "synclog scan" "$in_zstd" "$PLAIN_BYTES" "$(ratio "${WALL[synclog-zstd]}" "${WALL[floor-zstd]}")× floor"
 row many-par "$many_case" "$in_many" "$SHARD_BYTES" ""

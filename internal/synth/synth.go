@@ -4,9 +4,12 @@ package synth
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,8 +23,14 @@ type Config struct {
 	Bytes int64
 	// Trace turns on what services.sync.log.logger.network.resources=Trace
 	// logs: the TRACE lines with request and response bodies. Without it the
-	// log is at the default level and holds no bodies at all.
+	// log is at the default level and holds no bodies at all. In the
+	// logcat layout it turns on Fennec's body lines, the only bodies any
+	// other layout holds.
 	Trace bool
+	// Layout is the record layout written: LayoutDesktop (also ""),
+	// LayoutLogcat, LayoutIOS or LayoutAccess. Every layout writes the same
+	// kind of traffic; the desktop log does not depend on this field.
+	Layout string
 }
 
 // Truth is what the written log holds, counted by the counting rule of
@@ -46,6 +55,10 @@ type Truth struct {
 // ErrBytes is returned by Write for a Config whose Bytes is not positive.
 var ErrBytes = errors.New("synth: Config.Bytes must be positive")
 
+// ErrLayout is returned by Write for a Config whose Layout is not one of
+// Layouts.
+var ErrLayout = errors.New("synth: unknown Config.Layout")
+
 // chunk is how much Write buffers before writing to w.
 const chunk = 1 << 20
 
@@ -56,6 +69,12 @@ func Write(w io.Writer, c Config) (Truth, error) {
 	if c.Bytes <= 0 {
 		return Truth{}, ErrBytes
 	}
+	if c.Layout == "" {
+		c.Layout = LayoutDesktop
+	}
+	if !slices.Contains(Layouts, c.Layout) {
+		return Truth{}, fmt.Errorf("%w %q (want one of %s)", ErrLayout, c.Layout, strings.Join(Layouts, ", "))
+	}
 	g := &gen{
 		r:      rand.New(rand.NewPCG(uint64(c.Seed), 0x5eed5eed5eed5eed)),
 		w:      w,
@@ -64,8 +83,13 @@ func Write(w io.Writer, c Config) (Truth, error) {
 		trace:  c.Trace,
 		t:      Truth{Classes: make(map[string]int64)},
 		ts:     1756106000000,
+		layout: c.Layout,
 	}
-	g.run()
+	if g.layout == LayoutDesktop {
+		g.run()
+	} else {
+		g.runOther()
+	}
 	if g.err == nil && len(g.buf) > 0 {
 		g.write()
 	}
@@ -89,6 +113,9 @@ type gen struct {
 	uid     int    // index into uids
 	session []byte // browser session id
 	url     []byte // scratch: the URL of the current request
+
+	layout string // Config.Layout, never ""
+	other         // state of the layouts other than desktop
 }
 
 func (g *gen) size() int64 { return g.written + int64(len(g.buf)) }

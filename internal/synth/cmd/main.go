@@ -3,6 +3,9 @@
 //
 //	go run ./internal/synth/cmd -bytes 1G -seed 1 -trace=true -o sync.log -truth sync.log.truth.json
 //
+// -layout logcat, ios or access writes the same kind of traffic as an
+// Android logcat, a Firefox iOS log or an nginx access log.
+//
 // Sizes take a K, M or G suffix (powers of 1024). -o - writes to standard
 // output.
 package main
@@ -14,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +32,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	size := fs.String("bytes", "64M", "target size `N`, with an optional K, M or G suffix")
 	seed := fs.Int64("seed", 1, "random seed: the same seed writes the same log")
-	trace := fs.Bool("trace", true, "log TRACE request and response bodies")
+	trace := fs.Bool("trace", true, "log TRACE request and response bodies (logcat: Fennec's body lines)")
+	layout := fs.String("layout", synth.LayoutDesktop, "record `LAYOUT`: "+strings.Join(synth.Layouts, ", "))
 	out := fs.String("o", "-", "write the log to `FILE` (- for standard output)")
 	truth := fs.String("truth", "", "write the ground truth as JSON to `FILE`")
 	quiet := fs.Bool("q", false, "do not print the summary line on standard error")
@@ -47,14 +52,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "synth: -bytes: %v\n", err)
 		return 2
 	}
-	if err := generate(n, *seed, *trace, *out, *truth, stdout, stderr, *quiet); err != nil {
+	if !slices.Contains(synth.Layouts, *layout) {
+		fmt.Fprintf(stderr, "synth: -layout: unknown layout %q (want one of %s)\n", *layout, strings.Join(synth.Layouts, ", "))
+		return 2
+	}
+	c := synth.Config{Seed: *seed, Bytes: n, Trace: *trace, Layout: *layout}
+	if err := generate(c, *out, *truth, stdout, stderr, *quiet); err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func generate(n, seed int64, trace bool, out, truthPath string, stdout, stderr io.Writer, quiet bool) (err error) {
+func generate(c synth.Config, out, truthPath string, stdout, stderr io.Writer, quiet bool) (err error) {
 	w := stdout
 	if out != "-" {
 		f, err := os.Create(out)
@@ -69,7 +79,7 @@ func generate(n, seed int64, trace bool, out, truthPath string, stdout, stderr i
 		w = f
 	}
 	start := time.Now()
-	t, err := synth.Write(w, synth.Config{Seed: seed, Bytes: n, Trace: trace})
+	t, err := synth.Write(w, c)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
