@@ -90,7 +90,8 @@ type Extractor struct {
 	resp [3]response // the pending response is resp[cur]
 	cur  int
 
-	fennecReq fennecRequest // Fennec's "HTTP GET <url>", for the response that follows (logcat.go)
+	fennecReq  fennecRequest // Fennec's "HTTP GET <url>", for the response that follows (logcat.go)
+	fennecAcct bool          // the pending Fennec response came from FxAccounts (logcat.go)
 
 	win Window
 	ws  windowState
@@ -173,6 +174,9 @@ func (e *Extractor) state() string {
 	}
 	if r := &e.fennecReq; len(r.url) > 0 {
 		body += fmt.Sprintf("|%q %q", r.method, r.url)
+	}
+	if p.active && e.fennecAcct {
+		pending += "|acct"
 	}
 	// The layout too: a part that starts inside a stretch of lines that
 	// another layout reads as its own (a desktop body holding an access

@@ -186,13 +186,13 @@ func (e *Extractor) recordLogcat() {
 	case bytes.HasPrefix(tag, pSync15):
 		e.sync15(tag, e.h.message)
 	case bytes.Equal(tag, tagFxSync), bytes.Equal(tag, tagFxAccounts):
-		e.fennec(e.h.message)
+		e.fennec(e.h.message, bytes.Equal(tag, tagFxAccounts))
 	}
 }
 
-// fennec handles the message of an FxSync or FxAccounts record:
+// fennec handles the message of an FxSync or FxAccounts record (acct):
 // "[firefox :: ]...<LogTag> :: <text>".
-func (e *Extractor) fennec(m []byte) {
+func (e *Extractor) fennec(m []byte, acct bool) {
 	for bytes.HasPrefix(m, pFirefox) {
 		m = m[len(pFirefox):]
 	}
@@ -205,7 +205,7 @@ func (e *Extractor) fennec(m []byte) {
 	switch m[0] {
 	case 'R':
 		if bytes.HasPrefix(m, pResponse) {
-			e.fennecStatus(seenFennecResponse, m[len(pResponse):])
+			e.fennecStatus(seenFennecResponse, m[len(pResponse):], acct)
 			return
 		}
 	case 'L':
@@ -225,7 +225,7 @@ func (e *Extractor) fennec(m []byte) {
 	}
 	// "SyncStorageResourceDelegate handling response: HTTP/1.1 503 ...".
 	if i := bytes.Index(m, pHandling); i >= 0 {
-		e.fennecStatus(seenFennecHandling, m[i+len(pHandling):])
+		e.fennecStatus(seenFennecHandling, m[i+len(pHandling):], acct)
 	}
 }
 
@@ -251,8 +251,10 @@ func (e *Extractor) fennecRequest(b []byte) {
 // fennecStatus handles a status line ("HTTP/1.1 503 Service Unavailable."
 // after its prefix). BaseResource's "Response:" and the storage delegate's
 // "handling response:" lines may both report one exchange: a line of the
-// other kind with the same status, before any body, is the same response.
-func (e *Extractor) fennecStatus(kind uint16, b []byte) {
+// other kind with the same status and tag (acct: FxAccounts), before any
+// body, is the same response. The accounts client and the storage client
+// are different exchanges even back to back.
+func (e *Extractor) fennecStatus(kind uint16, b []byte, acct bool) {
 	if !bytes.HasPrefix(b, pHTTPSlash) {
 		return
 	}
@@ -266,13 +268,14 @@ func (e *Extractor) fennecStatus(kind uint16, b []byte) {
 		return
 	}
 	p := &e.resp[e.cur]
-	if p.active && p.seen&familyFennec != 0 && p.seen&kind == 0 && !p.ev.HasBody && p.ev.Status == st {
+	if p.active && p.seen&familyFennec != 0 && p.seen&kind == 0 && !p.ev.HasBody && p.ev.Status == st && e.fennecAcct == acct {
 		p.seen |= kind
 		return
 	}
 	r := &e.fennecReq
 	e.flush()
 	e.begin(kind, r.method, st, r.url, e.line, e.h.when())
+	e.fennecAcct = acct
 	r.method, r.url = r.method[:0], r.url[:0]
 }
 

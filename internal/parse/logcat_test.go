@@ -136,6 +136,12 @@ func TestLogcatFennec(t *testing.T) {
 			want: []string{`resp 2 POST 400 ` + storU + ` body="14"`},
 		},
 		{
+			name: "the accounts client's response then a storage response of the same status: two exchanges",
+			log: tt + "D FxAccounts: firefox :: BaseResource :: Response: HTTP/1.1 200 OK\n" +
+				tt + "D FxSync  : SSResourceDelegate :: SyncStorageResourceDelegate handling response: HTTP/1.1 200 OK.\n",
+			want: []string{"resp 1  200 ", "resp 2  200 "},
+		},
+		{
 			name: "only the mapped body is logged",
 			log: tt + "D FxSync  : SSResourceDelegate :: SyncStorageResourceDelegate handling response: HTTP/1.1 400 Bad Request.\n" +
 				tt + "W FxSync  : SSResourceDelegate :: HTTP response body: User over quota\n",

@@ -215,7 +215,6 @@ func TestTruthMatchesParser(t *testing.T) {
 // TestTruthMatchesParserLayouts is TestTruthMatchesParser for the layouts
 // other than desktop.
 func TestTruthMatchesParserLayouts(t *testing.T) {
-	t.Skip("layout parsers not merged yet") // delete this line once internal/parse reads logcat, iOS and access logs
 	for _, layout := range Layouts[1:] {
 		t.Run(layout, func(t *testing.T) {
 			all := map[bool]*Truth{true: {Classes: map[string]int64{}}, false: {Classes: map[string]int64{}}}
