@@ -386,20 +386,7 @@ func (e *Extractor) record() {
 			return
 		}
 	case 'G':
-		switch {
-		case bytes.HasPrefix(m, pGotToken):
-			if st, ok := status(trimSpace(m[len(pGotToken):])); ok {
-				e.statusLine(seenToken, nil, st, nil)
-			}
-			return
-		case bytes.HasPrefix(m, pRetryAfter):
-			e.backoff("Retry-After", m[len(pRetryAfter):], 1)
-			return
-		case bytes.HasPrefix(m, pWeaveBO):
-			e.backoff("X-Weave-Backoff", m[len(pWeaveBO):], 1)
-			return
-		case bytes.HasPrefix(m, pBONotify):
-			e.backoff("backoff-notification", bytes.TrimSuffix(trimSpace(m[len(pBONotify):]), []byte("ms")), 1000)
+		if e.gotLine(m) {
 			return
 		}
 	case 'P':
@@ -423,15 +410,8 @@ func (e *Extractor) record() {
 			return
 		}
 	case 'T':
-		// Sync.SyncAuthManager: "Token server returned 401, retrying
-		// token fetch with fresh credentials".
 		if bytes.HasPrefix(m, pTokenServer) {
-			if v := m[len(pTokenServer):]; digits(v) == 3 {
-				if st, ok := status(v[:3]); ok {
-					e.flushStale()
-					e.statusLine(seenAuth, nil, st, nil)
-				}
-			}
+			e.tokenServerRetry(m[len(pTokenServer):])
 			return
 		}
 	case '(':
@@ -454,6 +434,39 @@ func (e *Extractor) record() {
 	}
 	if bytes.IndexByte(m, '{') >= 0 {
 		e.embeddedJSON(m)
+	}
+}
+
+// gotLine handles the "Got ..." messages: the tokenserver status and the
+// backoff headers. It reports whether m was one.
+func (e *Extractor) gotLine(m []byte) bool {
+	switch {
+	case bytes.HasPrefix(m, pGotToken):
+		if st, ok := status(trimSpace(m[len(pGotToken):])); ok {
+			e.statusLine(seenToken, nil, st, nil)
+		}
+	case bytes.HasPrefix(m, pRetryAfter):
+		e.backoff("Retry-After", m[len(pRetryAfter):], 1)
+	case bytes.HasPrefix(m, pWeaveBO):
+		e.backoff("X-Weave-Backoff", m[len(pWeaveBO):], 1)
+	case bytes.HasPrefix(m, pBONotify):
+		e.backoff("backoff-notification", bytes.TrimSuffix(trimSpace(m[len(pBONotify):]), []byte("ms")), 1000)
+	default:
+		return false
+	}
+	return true
+}
+
+// tokenServerRetry handles Sync.SyncAuthManager's "Token server returned
+// 401, retrying token fetch with fresh credentials" (v follows "Token
+// server returned ").
+func (e *Extractor) tokenServerRetry(v []byte) {
+	if digits(v) != 3 {
+		return
+	}
+	if st, ok := status(v[:3]); ok {
+		e.flushStale()
+		e.statusLine(seenAuth, nil, st, nil)
 	}
 }
 

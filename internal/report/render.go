@@ -41,6 +41,7 @@ const (
 	actionLine = "Action: contact Services Operations (infra string in HTTP 503)."
 	noEscLine  = "No escalations: no infra string in a 503."
 	bodyHint   = "Bodies are logged only when services.sync.log.logger.network.resources is set to Trace; set it in about:config to capture them next time."
+	noBodyHint = "Android (Rust sync15), iOS and server access logs never hold response bodies: the load balancer's or the server's own error logs say what those 503s carried."
 )
 
 // Render writes the report of s to w in the format o.Format. The report is

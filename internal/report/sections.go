@@ -288,7 +288,7 @@ func noBodySection(v *view) *section {
 		return s
 	}
 	s.Count = i64(n)
-	s.Prose = []string{plural(n, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log."), bodyHint}
+	s.Prose = append([]string{plural(n, "HTTP 503 response had no body in the log.", "HTTP 503 responses had no body in the log.")}, bodyHints(v)...)
 	t := &grid{Cols: []column{colWhere, colTime, colMethod, colURL}}
 	for _, x := range v.NoBody503Samples {
 		t.Rows = append(t.Rows, gridRow{Cells: []cell{logText(where(x)), timeCell(x.Time), logText(dash(x.Method)), logText(dash(x.URL))}})
@@ -380,4 +380,28 @@ func totalsSection(v *view) *section {
 		t.Rows = append(t.Rows, gridRow{Cells: []cell{plain(r[0]), plain(r[1])}})
 	}
 	return &section{Title: titleTotals, Tables: []*grid{t}, Fold: foldAlways}
+}
+
+// bodyHints says, for the layouts read, how to get bodies logged: desktop
+// Firefox logs them at Trace (inputs of unknown layout, as in reports
+// written before layouts were recorded, are taken for desktop); the other
+// clients and servers never log them.
+func bodyHints(v *view) []string {
+	var desktop, other bool
+	for _, in := range v.Inputs {
+		switch in.Layout {
+		case "desktop", "":
+			desktop = true
+		default:
+			other = true
+		}
+	}
+	var out []string
+	if desktop || !other {
+		out = append(out, bodyHint)
+	}
+	if other {
+		out = append(out, noBodyHint)
+	}
+	return out
 }

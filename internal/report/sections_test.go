@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,30 @@ func TestDocMarksLogCells(t *testing.T) {
 				t.Errorf("%s report lacks the escaped control characters", f)
 			}
 		})
+	}
+}
+
+// TestBodyHints checks that the advice for 503s without a body fits the
+// layouts read: the about:config pref only where desktop Firefox wrote the
+// log, the "never logged" note where another client or a server did.
+func TestBodyHints(t *testing.T) {
+	for _, tc := range []struct {
+		layouts   []string
+		pref, not bool
+	}{
+		{[]string{"desktop"}, true, false},
+		{[]string{""}, true, false}, // a report from before layouts were recorded
+		{[]string{"access", "logcat"}, false, true},
+		{[]string{"desktop", "ios"}, true, true},
+		{nil, true, false},
+	} {
+		v := &view{}
+		for _, l := range tc.layouts {
+			v.Inputs = append(v.Inputs, viewInput{Layout: l})
+		}
+		got := bodyHints(v)
+		if slices.Contains(got, bodyHint) != tc.pref || slices.Contains(got, noBodyHint) != tc.not {
+			t.Errorf("layouts %q: hints %q; want pref %v, never-logged %v", tc.layouts, got, tc.pref, tc.not)
+		}
 	}
 }
