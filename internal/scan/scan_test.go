@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -300,5 +302,40 @@ func TestRunFaults(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("faults (-want +got):\n%s", diff)
+	}
+}
+
+// TestFixturesEveryFormat checks every fixture's hand-counted responses,
+// failed responses and escalations in the formats people read: the text
+// and Markdown headline, the HTML page's verdict, and one CSV row per
+// failed response.
+func TestFixturesEveryFormat(t *testing.T) {
+	want := readExpected(t)
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		w := want[name]
+		var esc int64
+		for _, n := range w.Escalations {
+			esc += n
+		}
+		path := filepath.Join(logs, name)
+		head := fmt.Sprintf("(%d responses, %d failed", w.Responses, w.FailedResponses)
+		if w.Responses == 1 {
+			head = fmt.Sprintf("(1 response, %d failed", w.FailedResponses)
+		}
+		if esc > 0 {
+			head = fmt.Sprintf("ESCALATE: %d response", esc)
+		}
+		for _, format := range []string{"text", "markdown", "html"} {
+			if got := renderAs(t, format, []string{path}, Options{}); !strings.Contains(got, head) {
+				t.Errorf("%s, %s: no %q in the report", name, format, head)
+			}
+		}
+		csv := renderAs(t, "csv", []string{path}, Options{})
+		if rows := int64(strings.Count(csv, "\n")) - 1; rows != w.FailedResponses {
+			t.Errorf("%s, csv: %d rows, want %d failed responses", name, rows, w.FailedResponses)
+		}
+		if n := int64(strings.Count(csv, ",true\n")); n != esc {
+			t.Errorf("%s, csv: %d rows escalate, want %d", name, n, esc)
+		}
 	}
 }
