@@ -118,16 +118,7 @@ func accessTime(b []byte) (time.Time, bool) {
 		b[20] != ' ' || (b[21] != '+' && b[21] != '-') {
 		return time.Time{}, false
 	}
-	num := func(s []byte) int {
-		n := 0
-		for _, c := range s {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n
-	}
+	num := atoiDigits
 	mo := 0
 	for k, name := range months {
 		if string(b[3:6]) == name {

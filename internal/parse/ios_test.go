@@ -185,21 +185,7 @@ var iosSample = strings.Repeat(
 
 // BenchmarkExtractIOS measures the record extractor on an iOS app log, for
 // comparison with BenchmarkExtract (desktop).
-func BenchmarkExtractIOS(b *testing.B) {
-	data := []byte(iosSample)
-	r := bytes.NewReader(data)
-	e := NewExtractor(r, "bench.log", Options{})
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		r.Reset(data)
-		e.Reset(r, "bench.log")
-		for e.Next() {
-			sinkEvents++
-		}
-	}
-}
+func BenchmarkExtractIOS(b *testing.B) { benchExtract(b, []byte(iosSample)) }
 
 // TestExtractIOSZeroAllocs checks that, once warm, extracting an iOS log
 // allocates nothing per line.

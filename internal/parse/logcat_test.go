@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -202,19 +201,4 @@ var logcatSample = strings.Repeat(
 		"11-24 07:21:00.500 10503 10557 W sync15::token: Non-success status when fetching token: 401\n", 300)
 
 // BenchmarkExtractLogcat is BenchmarkExtract on logcat lines.
-func BenchmarkExtractLogcat(b *testing.B) {
-	data := []byte(logcatSample)
-	r := bytes.NewReader(data)
-	e := NewExtractor(r, "bench.log", Options{})
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		r.Reset(data)
-		e.Reset(r, "bench.log")
-		e.SetYear(2025)
-		for e.Next() {
-			sinkEvents++
-		}
-	}
-}
+func BenchmarkExtractLogcat(b *testing.B) { benchExtract(b, []byte(logcatSample)) }

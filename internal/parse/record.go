@@ -199,22 +199,26 @@ func digits(b []byte) int {
 	return i
 }
 
+// atoiDigits returns the number that the ASCII digits b spell, or -1 when
+// b holds anything else.
+func atoiDigits(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
 // parseDateTime parses "YYYY-MM-DD HH:MM:SS" as UTC (the Weave-era logs
 // carry no zone) without allocating.
 func parseDateTime(b []byte) (time.Time, bool) {
 	if b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false
 	}
-	num := func(s []byte) int {
-		n := 0
-		for _, c := range s {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n
-	}
+	num := atoiDigits
 	y, mo, d := num(b[0:4]), num(b[5:7]), num(b[8:10])
 	hh, mm, ss := num(b[11:13]), num(b[14:16]), num(b[17:19])
 	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 {
