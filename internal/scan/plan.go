@@ -21,8 +21,10 @@ import (
 func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *sink, o Options) (err error) {
 	in := summary.Input{Path: path, Format: parse.Plain.String()}
 	defer func() {
-		in.Complete = err == nil
-		if err != nil {
+		// A member's fault is in the member's row, not the archive's.
+		me := (*memberError)(nil)
+		in.Complete = err == nil || errors.As(err, &me)
+		if !in.Complete {
 			in.Error = err.Error()
 			if pe := (*parse.Error)(nil); errors.As(err, &pe) {
 				in.State = parse.FaultOf(pe).String()

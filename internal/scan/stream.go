@@ -47,6 +47,12 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 		}
 	}
 	warnIntegrity(in, op.Integrity())
+	if me := (*memberError)(nil); errors.As(rerr, &me) {
+		// The archive was read whole; its member's own row says what
+		// went wrong with it.
+		v.finish(in, 0)
+		return me
+	}
 	if pe := (*parse.Error)(nil); errors.As(rerr, &pe) {
 		rerr = pe.Err
 	}

@@ -22,6 +22,13 @@ func isTar(head []byte) bool {
 // "archive:member/path", and may itself be compressed. A member that
 // cannot be read whole is reported in its row and the next one is read; an
 // error of the archive stream itself ends the scan and is returned.
+// memberError is the fault of a tar member: the member's own row records
+// it, and the archive, read on past it, stays complete.
+type memberError struct{ err *parse.Error }
+
+func (e *memberError) Error() string { return e.err.Error() }
+func (e *memberError) Unwrap() error { return e.err }
+
 func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.Event), sum *sink, o Options) error {
 	tr := tar.NewReader(r)
 	var op *parse.Opener
@@ -72,7 +79,7 @@ func scanTar(r io.Reader, archive string, ex *parse.Extractor, emit func(*parse.
 			in.Error, in.State = fe.Error(), fe.Fault.String()
 			err = fe
 			if first == nil {
-				first = err
+				first = &memberError{fe}
 			}
 		}
 		in.Complete = err == nil
