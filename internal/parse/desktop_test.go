@@ -2,8 +2,6 @@ package parse
 
 import (
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // TestExtractTokenserverAccounts covers the desktop tokenserver and
@@ -18,11 +16,7 @@ func TestExtractTokenserverAccounts(t *testing.T) {
 	authErr := "1756106330714\tSync.SyncAuthManager\tERROR\tAuthentication error in _fetchTokenForUser: " +
 		`{"details":{"now":"2025-08-25T07:18:50.712Z","message":"Authentication failed.","cause":"invalid-credentials","response_body":"` + body401 +
 		`","response_headers":{"content-type":"application/json"},"response_status":401,"name":"TokenServerClientServerError"},"source":"tokenserver"}` + "\n"
-	tests := []struct {
-		name string
-		log  string
-		want []string
-	}{
+	tests := []eventCase{
 		{
 			name: "401 retry line repeats the token response; the retry's 2025 error JSON gives its body",
 			log: "1756106330411\tServices.Common.RESTRequest\tDEBUG\tGET " + ts + " 401\n" +
@@ -105,12 +99,5 @@ func TestExtractTokenserverAccounts(t *testing.T) {
 			want: []string{"resp 2 GET 200 " + ts},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := events(t, tc.log, Options{})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvents(t, tests)
 }

@@ -290,12 +290,6 @@ func (e *Extractor) Next() bool {
 		if e.line == 1 {
 			e.first = append(e.first[:0], line[:min(len(line), firstLineBytes)]...)
 		}
-		if e.recs == 0 && e.giveUp > 0 && e.lr.stats.Bytes > e.giveUp && !e.header(line) {
-			e.err = &Error{File: e.name, Fault: Unrecognised, Line: e.line, Offset: -1,
-				Err: fmt.Errorf("%w in its first %d bytes; first line: %s", ErrUnrecognised, e.giveUp, strconv.Quote(string(e.first)))}
-			e.done = true
-			continue
-		}
 		if e.ws.set && e.edges(start, pre) {
 			e.done = true
 			continue
@@ -304,6 +298,10 @@ func (e *Extractor) Next() bool {
 			e.recs++
 			e.closeBody()
 			e.dispatch()
+		} else if e.recs == 0 && e.giveUp > 0 && e.lr.stats.Bytes > e.giveUp {
+			e.err = &Error{File: e.name, Fault: Unrecognised, Line: e.line, Offset: -1,
+				Err: fmt.Errorf("%w in its first %d bytes; first line: %s", ErrUnrecognised, e.giveUp, strconv.Quote(string(e.first)))}
+			e.done = true
 		} else if e.body.active && !e.body.discard {
 			e.appendBody([]byte{'\n'})
 			e.appendBody(line)

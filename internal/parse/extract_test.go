@@ -8,6 +8,25 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// eventCase is a log and the events it must give, as events prints them.
+type eventCase struct {
+	name string
+	log  string
+	want []string
+}
+
+// runEvents checks each case as a subtest.
+func runEvents(t *testing.T, tests []eventCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, events(t, tc.log, Options{})); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // events runs an Extractor over log and renders each Event on one line.
 func events(t *testing.T, log string, opt Options) []string {
 	t.Helper()
@@ -42,11 +61,7 @@ const u = "https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/987654321/sto
 func TestExtract(t *testing.T) {
 	long := "https://scl2-sync405.services.mozilla.com/1.1/c6o7dvmr2c4ud2fyv6woz2u4zi22bcyd/storage/bookmarks?full=1&newer=1319402165.36&ids=" + strings.Repeat("abcdefghij,", 20)
 	cutMsg := ("POST fail 503 " + long)[:200] + "…"
-	tests := []struct {
-		name string
-		log  string
-		want []string
-	}{
+	tests := []eventCase{
 		{
 			name: "issue example: status, trace body, warn are one response; request body counts nowhere",
 			log: "1756106023249\tSync.Resource\tDEBUG\tGET fail 503 " + u + "\n" +
@@ -133,12 +148,5 @@ func TestExtract(t *testing.T) {
 			want: []string{"resp 1  503 " + u + ` body="\"server issue: getVS failed\""`},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := events(t, tc.log, Options{})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvents(t, tests)
 }

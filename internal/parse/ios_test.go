@@ -1,12 +1,9 @@
 package parse
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseIOS(t *testing.T) {
@@ -112,11 +109,7 @@ func TestRustLine(t *testing.T) {
 
 func TestExtractIOS(t *testing.T) {
 	const p = "2025-11-24 07:20:01.001 [Debug] [StorageClient.swift:321] failFromResponse(_:) > "
-	tests := []struct {
-		name string
-		log  string
-		want []string
-	}{
+	tests := []eventCase{
 		{
 			name: "status code then ServerError is one response without a body",
 			log:  p + "Status code: 503.\n" + p + "ServerError.\n",
@@ -144,33 +137,7 @@ func TestExtractIOS(t *testing.T) {
 			want: nil,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := events(t, tc.log, Options{})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestIOSLayout checks that an iOS log is detected as such, and that a
-// Weave-era desktop log is not.
-func TestIOSLayout(t *testing.T) {
-	for _, tc := range []struct {
-		log  string
-		want Layout
-	}{
-		{"2025-11-24 07:20:01.001 [Debug] [StorageClient.swift:321] failFromResponse(_:) > Status code: 503.\n", LayoutIOS},
-		{"2009-11-03 14:22:05 Service.Main DEBUG \"server issue: node reassignment\" No traceback available\n", LayoutDesktop},
-	} {
-		e := NewExtractor(strings.NewReader(tc.log), "t.log", Options{})
-		for e.Next() {
-		}
-		if got := e.Layout(); got != tc.want {
-			t.Errorf("Layout of %q = %v, want %v", tc.log, got, tc.want)
-		}
-	}
+	runEvents(t, tests)
 }
 
 // iosSample is an iOS app log: Swift client lines, a failed response, Rust
@@ -190,17 +157,7 @@ func BenchmarkExtractIOS(b *testing.B) { benchExtract(b, []byte(iosSample)) }
 // TestExtractIOSZeroAllocs checks that, once warm, extracting an iOS log
 // allocates nothing per line.
 func TestExtractIOSZeroAllocs(t *testing.T) {
-	data := []byte(iosSample)
-	r := bytes.NewReader(data)
-	e := NewExtractor(r, "a.log", Options{})
-	run := func() {
-		r.Reset(data)
-		e.Reset(r, "a.log")
-		for e.Next() {
-		}
-	}
-	run()
-	if allocs := testing.AllocsPerRun(5, run); allocs != 0 {
+	if allocs, _ := extractAllocs("a.log", []byte(iosSample)); allocs != 0 {
 		t.Errorf("allocs per run = %v, want 0", allocs)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestParseLogcat(t *testing.T) {
@@ -80,26 +78,6 @@ func TestParseLogcatCurrentYear(t *testing.T) {
 	}
 }
 
-// TestLogcatLayout checks that a logcat input is detected as such, and that
-// the other layouts' lines are not taken for logcat.
-func TestLogcatLayout(t *testing.T) {
-	for _, tc := range []struct {
-		log  string
-		want Layout
-	}{
-		{"D/FxSync( 1): x\n", LayoutLogcat},
-		{"11-24 07:13:20.298  4123  4187 D FxSync  : x\n", LayoutLogcat},
-		{"1756106023249\tSync.Resource\tDEBUG\tGET fail 503 https://x/\n", LayoutDesktop},
-	} {
-		e := NewExtractor(strings.NewReader(tc.log), "t.log", Options{})
-		for e.Next() {
-		}
-		if got := e.Layout(); got != tc.want {
-			t.Errorf("%q: layout %v, want %v", tc.log, got, tc.want)
-		}
-	}
-}
-
 const (
 	tt    = "11-24 07:13:20.298  4123  4187 "
 	storU = "https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/987654321/storage/bookmarks"
@@ -107,11 +85,7 @@ const (
 )
 
 func TestLogcatFennec(t *testing.T) {
-	tests := []struct {
-		name string
-		log  string
-		want []string
-	}{
+	tests := []eventCase{
 		{
 			name: "domain example: one 503 with its raw body, one token 401",
 			log: tt + "D FxSync  : SSResourceDelegate :: SyncStorageResourceDelegate handling response: HTTP/1.1 503 Service Unavailable.\n" +
@@ -177,14 +151,7 @@ func TestLogcatFennec(t *testing.T) {
 			want: nil,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := events(t, tc.log, Options{})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvents(t, tests)
 }
 
 // logcatSample mixes Fennec and Rust lines with unrelated tags.

@@ -1,20 +1,13 @@
 package parse
 
 import (
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestMozLog(t *testing.T) {
 	const env = `{"Timestamp":1764000000123456789,"Type":"syncserver:log","Logger":"syncserver-0.18.3","Hostname":"sync-1","EnvVersion":"2.0","Severity":`
-	tests := []struct {
-		name string
-		log  string
-		want []string
-	}{
+	tests := []eventCase{
 		{
 			name: "request summaries with a status are responses",
 			log: env + `6,"Pid":7,"Fields":{"agent":"Firefox/145.0","code":200,"method":"GET","path":"/1.5/42/info/collections","t":3,"errno":0}}` + "\n" +
@@ -46,14 +39,7 @@ func TestMozLog(t *testing.T) {
 			want: []string{"resp 1 GET 503 /1.0/sync/1.5?x=é😀", "resp 2  500 /\"q\"\uFFFD"},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := events(t, tc.log, Options{})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvents(t, tests)
 }
 
 func TestMozLogHeader(t *testing.T) {
@@ -96,26 +82,6 @@ func TestMozLogRejects(t *testing.T) {
 		var h header
 		if parseMozLog([]byte(line), &h) {
 			t.Errorf("parseMozLog(%q) = true, want false", line)
-		}
-	}
-}
-
-// Each input is locked to the layout of its first record.
-func TestServerLayoutDetection(t *testing.T) {
-	tests := []struct {
-		log  string
-		want Layout
-	}{
-		{`203.0.113.7 - - [24/Nov/2025:07:13:20 +0000] "GET / HTTP/1.1" 200 1` + "\n", LayoutAccess},
-		{`{"Timestamp":1764000000000000000,"Logger":"syncserver-0.18.3","Fields":{}}` + "\n", LayoutMozLog},
-		{"1756106023249\tX\tERROR\t{\"Timestamp\":1764000000000000000,\"Logger\":\"x\",\"Fields\":{\"code\":503}}\n", LayoutDesktop},
-	}
-	for _, tc := range tests {
-		e := NewExtractor(strings.NewReader(tc.log), "t.log", Options{})
-		for e.Next() {
-		}
-		if got := e.Layout(); got != tc.want {
-			t.Errorf("%q: layout %v, want %v", tc.log, got, tc.want)
 		}
 	}
 }

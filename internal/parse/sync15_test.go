@@ -2,18 +2,12 @@ package parse
 
 import (
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestLogcatSync15(t *testing.T) {
 	const r = "/1.5/N/storage/bookmarks"
 	ft := "11-24 07:20:01.001 10503 10557 "
-	tests := []struct {
-		name string
-		log  string
-		want []string
-	}{
+	tests := []eventCase{
 		{
 			name: "domain example: a 503 and its repeat, a token 401",
 			log: ft + `I sync15::client: Request "` + r + `" was an error (status=503)` + "\n" +
@@ -67,12 +61,5 @@ func TestLogcatSync15(t *testing.T) {
 			want: nil,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := events(t, tc.log, Options{})
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("events (-want +got):\n%s", diff)
-			}
-		})
-	}
+	runEvents(t, tests)
 }

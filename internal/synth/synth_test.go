@@ -185,56 +185,35 @@ type jsonReport struct {
 }
 
 // TestTruthMatchesParser runs synclog's real pipeline (scan, classify,
-// report) over a generated log and compares every count with the Truth.
+// report) over a generated log of every layout and compares every count
+// with the Truth.
 func TestTruthMatchesParser(t *testing.T) {
-	// Every kind of event must occur, so that the comparison means
-	// something; a seed may lack a rare one, the seeds together may not.
-	all := map[bool]*Truth{true: {Classes: map[string]int64{}}, false: {Classes: map[string]int64{}}}
-	defer func() {
-		for trace, tr := range all {
-			checkCoverage(t, *tr, LayoutDesktop, trace)
-		}
-	}()
-	for _, tc := range []struct {
+	type run struct {
 		name  string
 		seed  int64
 		trace bool
-	}{
-		{"trace/seed1", 1, true},
-		{"trace/seed2", 2, true},
-		{"trace/seed3", 3, true},
-		{"default-level/seed1", 1, false},
-		{"default-level/seed2", 2, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			add(all[tc.trace], checkTruth(t, Config{Seed: tc.seed, Bytes: 2 << 20, Trace: tc.trace}))
-		})
 	}
-}
-
-// TestTruthMatchesParserLayouts is TestTruthMatchesParser for the layouts
-// other than desktop.
-func TestTruthMatchesParserLayouts(t *testing.T) {
-	for _, layout := range Layouts[1:] {
+	short := []run{{"trace/seed1", 1, true}, {"trace/seed2", 2, true}, {"default-level/seed1", 1, false}}
+	runs := map[string][]run{LayoutDesktop: append(short, run{"trace/seed3", 3, true}, run{"default-level/seed2", 2, false})}
+	for _, layout := range Layouts {
 		t.Run(layout, func(t *testing.T) {
+			// Every kind of event must occur, so that the comparison means
+			// something; a seed may lack a rare one, the seeds together
+			// may not.
 			all := map[bool]*Truth{true: {Classes: map[string]int64{}}, false: {Classes: map[string]int64{}}}
 			defer func() {
 				for trace, tr := range all {
 					checkCoverage(t, *tr, layout, trace)
 				}
 			}()
-			for _, tc := range []struct {
-				name  string
-				seed  int64
-				trace bool
-			}{
-				{"trace/seed1", 1, true},
-				{"trace/seed2", 2, true},
-				{"default-level/seed1", 1, false},
-			} {
-				t.Run(tc.name, func(t *testing.T) {
-					c := Config{Seed: tc.seed, Bytes: 2 << 20, Trace: tc.trace, Layout: layout}
-					add(all[tc.trace], checkTruth(t, c))
+			rs, ok := runs[layout]
+			if !ok {
+				rs = short
+			}
+			for _, r := range rs {
+				t.Run(r.name, func(t *testing.T) {
+					c := Config{Seed: r.seed, Bytes: 2 << 20, Trace: r.trace, Layout: layout}
+					add(all[r.trace], checkTruth(t, c))
 				})
 			}
 		})
