@@ -300,7 +300,7 @@ func (e *Extractor) Next() bool {
 			e.dispatch()
 		} else if e.recs == 0 && e.giveUp > 0 && e.lr.stats.Bytes > e.giveUp {
 			e.err = &Error{File: e.name, Fault: Unrecognised, Line: e.line, Offset: -1,
-				Err: fmt.Errorf("%w in its first %d bytes; first line: %s", ErrUnrecognised, e.giveUp, strconv.Quote(string(e.first)))}
+				Err: fmt.Errorf("%w in its first %d bytes; first line: %s", ErrUnrecognised, e.giveUp, strconv.QuoteToASCII(string(e.first)))}
 			e.done = true
 		} else if e.body.active && !e.body.discard {
 			e.appendBody([]byte{'\n'})
@@ -339,7 +339,7 @@ func (e *Extractor) GiveUpAfter(n int64) { e.giveUp = max(n, 0) }
 // NoRecords returns the cause to give for an input read whole that held
 // bytes but no record (its Fault is Unrecognised), naming its first line.
 func (e *Extractor) NoRecords() error {
-	return fmt.Errorf("%w; first line: %s", ErrUnrecognised, strconv.Quote(string(e.first)))
+	return fmt.Errorf("%w; first line: %s", ErrUnrecognised, strconv.QuoteToASCII(string(e.first)))
 }
 
 var (
