@@ -85,6 +85,7 @@ type viewInput struct {
 	UnverifiedEvents      int64    `json:"unverified_events"`
 	UnverifiedEscalations int64    `json:"unverified_escalations"`
 	Warnings              []string `json:"warnings"`
+	Fingerprint           string   `json:"fingerprint,omitempty"`
 }
 
 // viewTotals is the summary's totals. In JSON it is an object keyed by

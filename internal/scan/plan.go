@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"synclog/internal/parse"
+	"synclog/internal/state"
 	"synclog/internal/summary"
 )
 
@@ -44,6 +45,7 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 				sum.Merge(psum)
 				psum.Close()
 				setStats(&in, src.size, st, o)
+				in.Fingerprint = fingerprintOf(src.f)
 				warnYear(&in, st.Layout, src.year, false)
 				return nil
 			}
@@ -141,6 +143,17 @@ func (s *source) splittable(o *Options) bool {
 	head := make([]byte, 512)
 	n, _ := s.f.ReadAt(head, 0)
 	return parse.Sniff(head[:n]) == parse.Plain && !isTar(head[:n])
+}
+
+// fingerprintOf returns the fingerprint of the plain file f (see
+// state.Fingerprint), or "" when nothing can be read from it.
+func fingerprintOf(f *os.File) string {
+	head := make([]byte, state.FingerprintBytes)
+	n, _ := f.ReadAt(head, 0)
+	if n == 0 {
+		return ""
+	}
+	return state.Fingerprint(head[:n])
 }
 
 // compressedNames are the endings that promise a compressed file.

@@ -33,6 +33,9 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 	defer func() { op.OnVerified = nil }()
 	pf := parse.NewPrefetch(dec, 4, 256<<10, v.marked, v.commit)
 	defer pf.Close()
+	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 {
+		in.Fingerprint = state.Fingerprint(head)
+	}
 	rp := resumeOf(pf, o.Resume)
 	var rerr error
 	if isTar(pf.Peek(512)) {

@@ -310,6 +310,12 @@ func cut(head []byte) []byte {
 	return head
 }
 
+// Fingerprint returns the fingerprint of an input whose first decoded bytes
+// are head: the hex SHA-256 of at most its first FingerprintBytes, as an
+// Entry's Hash. Reports carry it so that the same input read twice (in one
+// run, or in two reports merged) is told apart from another one.
+func Fingerprint(head []byte) string { return hash(cut(head)) }
+
 func hash(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -66,6 +66,9 @@ type Input struct {
 	// Warnings are findings that leave the data usable (trailing
 	// padding, no checksum, a name that says another format, cut lines).
 	Warnings []string
+	// Fingerprint identifies the input by its first decoded bytes (see
+	// state.Fingerprint); "" when none was decoded.
+	Fingerprint string
 }
 
 // A Total names one counter of a Summary; Totals holds them all. Adding a
