@@ -53,7 +53,22 @@ type Class struct {
 	// a sub-slice of the input, valid as long as the input is. Set for
 	// every class.
 	Text []byte
+	// Whole reports that every byte of Text was compared with the table
+	// (its lookup form fits MaxKeyBytes). A body cut before Classify saw it
+	// and classified Whole might have matched a key had it been longer;
+	// one not Whole was decided on its first MaxKeyBytes, which a cut
+	// further on cannot change.
+	Whole bool
 }
+
+// Unlisted reports whether c is an infra value that the table does not
+// list, recognised by its shape ("server issue: ..."). Its key in reports
+// is the value as seen (Text).
+func (c *Class) Unlisted() bool { return c.Kind == Infra && c.Key == "" }
+
+// DescUnlisted describes an unlisted infra value (see Class.Unlisted);
+// reports recognise it by this description.
+const DescUnlisted = "UNLISTED infra string: not in the code table, escalated by its shape (server issue: ...)"
 
 // Fixed keys of unknown bodies that are not in the table.
 const (

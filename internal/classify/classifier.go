@@ -99,26 +99,46 @@ func New(tables ...[]Entry) (*Classifier, error) {
 //     than the longest key skips this step;
 //  2. table prefixes, longest first, against the first MaxKeyBytes decoded
 //     bytes;
-//  3. empty (nothing left, including an escaped-whitespace-only string):
+//  3. an infra-shaped value the table does not list ("server issue: "
+//     followed by anything, case-insensitive): Infra with Key "", Text set
+//     and Description DescUnlisted (see Class.Unlisted). The load
+//     balancers' strings are always ahead of any table;
+//  4. empty (nothing left, including an escaped-whitespace-only string):
 //     Unknown, KeyEmpty;
-//  4. '<' followed by a letter, '!', '?' or '/' (<html, <!DOCTYPE, <?xml,
+//  5. '<' followed by a letter, '!', '?' or '/' (<html, <!DOCTYPE, <?xml,
 //     ...): Unknown, KeyHTML;
-//  5. '{': Unknown, KeyJSON; '[': Unknown, KeyJSONArray;
-//  6. anything else, including integers not in the table: Unknown with
+//  6. '{': Unknown, KeyJSON; '[': Unknown, KeyJSONArray;
+//  7. anything else, including integers not in the table: Unknown with
 //     Key "" and Text set.
 func (c *Classifier) Classify(body []byte) Class {
 	text, levels := normalise(body)
 	var buf [MaxKeyBytes]byte
 	n, complete := decode(&buf, text, levels)
+	cl := c.match(buf[:n], complete, text)
+	cl.Whole = complete
+	return cl
+}
+
+// unlistedPrefix starts every infra string of the load balancers, in lookup
+// form.
+const unlistedPrefix = "server issue:"
+
+// match classifies text, whose lookup form is key (complete when it is the
+// whole of text), as Classify describes.
+func (c *Classifier) match(key []byte, complete bool, text []byte) Class {
+	n := len(key)
 	if complete && n > 0 && n <= c.maxExact {
-		if i, ok := c.exact[string(buf[:n])]; ok {
+		if i, ok := c.exact[string(key)]; ok {
 			return c.entries[i].class(text)
 		}
 	}
 	for _, p := range c.prefixes {
-		if n >= len(p.prefix) && string(buf[:len(p.prefix)]) == p.prefix {
+		if n >= len(p.prefix) && string(key[:len(p.prefix)]) == p.prefix {
 			return c.entries[p.entry].class(text)
 		}
+	}
+	if n >= len(unlistedPrefix) && string(key[:len(unlistedPrefix)]) == unlistedPrefix {
+		return Class{Kind: Infra, Description: DescUnlisted, Text: text}
 	}
 	if len(text) == 0 || (complete && n == 0) {
 		return Class{Kind: Unknown, Key: KeyEmpty, Description: descEmpty, Text: text}

@@ -64,6 +64,11 @@ func classifyCases() []classifyCase {
 		{"infra pool exhausted", `"server issue: pool exhausted"`, Infra, "server issue: pool exhausted", "server issue: pool exhausted"},
 		{"infra whitespace in quotes", "\" server issue: pool exhausted\t\"\n", Infra, "server issue: pool exhausted", "server issue: pool exhausted"},
 		{"infra 255", "255", Infra, "255", "255"},
+		// Infra-shaped values the table does not list: escalated as seen.
+		{"unlisted infra", `"server issue: shard unreachable"`, Infra, "", "server issue: shard unreachable"},
+		{"unlisted infra upper, doubly encoded", `"\"SERVER ISSUE: new thing\""`, Infra, "", "SERVER ISSUE: new thing"},
+		{"unlisted infra bare", "server issue:", Infra, "", "="},
+		{"not infra-shaped", "server issues: many", Unknown, "", "="},
 		{"infra node reassignment", "server issue: node reassignment", Infra, "server issue: node reassignment", "="},
 		{"infra node reassignment quoted", `"server issue: node reassignment"`, Infra, "server issue: node reassignment", "server issue: node reassignment"},
 		{"infra escaped quote not closing", `"server issue: pool exhausted\"`, Unknown, "", "="},
@@ -530,8 +535,11 @@ func FuzzClassify(f *testing.F) {
 		if !within(got.Text, in) {
 			t.Fatalf("Classify(%q).Text = %q is not a sub-slice of the input", in, got.Text)
 		}
-		if got.Key == "" && (got.Kind != Unknown || len(got.Text) == 0) {
-			t.Fatalf("Classify(%q) = %v %q with Text %q: free text must be Unknown with Text", in, got.Kind, got.Key, got.Text)
+		if got.Key == "" && (got.Kind == ServerCode || len(got.Text) == 0) {
+			t.Fatalf("Classify(%q) = %v %q with Text %q: free text must be Unknown or unlisted Infra, with Text", in, got.Kind, got.Key, got.Text)
+		}
+		if got.Unlisted() != (got.Kind == Infra && got.Description == DescUnlisted) {
+			t.Fatalf("Classify(%q) = %v %q %q: unlisted infra has no key and DescUnlisted", in, got.Kind, got.Key, got.Description)
 		}
 		if n := len(got.Text); n > 0 && (isSpace(got.Text[0]) || isSpace(got.Text[n-1])) {
 			t.Fatalf("Classify(%q).Text = %q is not trimmed", in, got.Text)

@@ -24,7 +24,9 @@ import (
 //   - key: the server code, the infra string, or the unknown body cut to
 //     120 bytes
 //   - escalate: true for an infra string in an HTTP 503
-var CSVHeader = []string{"time", "file", "line", "method", "status", "host", "path", "class", "key", "escalate"}
+//   - unlisted: true for an infra value the code table does not list,
+//     recognised by its shape ("server issue: ...")
+var CSVHeader = []string{"time", "file", "line", "method", "status", "host", "path", "class", "key", "escalate", "unlisted"}
 
 // WriteCSV writes rows as CSV (RFC 4180, lines ending in "\n"), with
 // o.Redact as for Render (o.Format is not looked at). It streams, so that

@@ -86,7 +86,7 @@ func TestCSVRows(t *testing.T) {
 		}
 		esc := ev.Status == 503 && it.c != nil && it.c.Kind == classify.Infra
 		want = append(want, []string{tm, ev.File, fmt.Sprint(ev.Line), string(ev.Method), fmt.Sprint(ev.Status),
-			"", "", class, key, fmt.Sprint(esc)})
+			"", "", class, key, fmt.Sprint(esc), fmt.Sprint(it.c != nil && it.c.Unlisted())})
 	}
 	if lines := strings.Count(csvOf(t, rows, Options{}), "\n"); lines != len(recs) {
 		t.Errorf("%d lines for %d records", lines, len(recs))

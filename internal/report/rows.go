@@ -46,6 +46,8 @@ type row struct {
 	class  string // "server_code", "infra", "unknown", or "no_body"
 	key    string
 	esc    bool
+	// unlisted marks an infra value the code table does not list.
+	unlisted bool
 }
 
 // noBodyClass is the class of a failed response that had no body in the log.
@@ -72,6 +74,9 @@ func (l *Rows) add(ev *parse.Event, c *classify.Class, kind classify.Kind, esc b
 	}
 	if esc {
 		flags |= 2
+	}
+	if c != nil && c.Unlisted() {
+		flags |= 4
 	}
 	class := noBodyClass
 	var key []byte
@@ -198,7 +203,7 @@ func decodeRow(b []byte, x *row) error {
 		fields[i] = string(b[n : n+int(ln)])
 		b = b[n+int(ln):]
 	}
-	*x = row{line: int(line), status: int(status), esc: flags&2 != 0,
+	*x = row{line: int(line), status: int(status), esc: flags&2 != 0, unlisted: flags&4 != 0,
 		file: fields[0], method: fields[1], url: fields[2], class: fields[3], key: fields[4]}
 	if flags&1 != 0 {
 		x.time = time.UnixMilli(ms).UTC()
@@ -245,10 +250,13 @@ func (l *Rows) addRow(x *row) {
 		l.add(&ev, nil, 0, x.esc)
 		return
 	}
-	c := classify.Class{Key: x.key}
 	kind, ok := classify.ParseKind(x.class)
 	if !ok {
 		kind = classify.Unknown
+	}
+	c := classify.Class{Kind: kind, Key: x.key}
+	if x.unlisted { // its key is the value as seen
+		c = classify.Class{Kind: kind, Text: []byte(x.key), Description: classify.DescUnlisted}
 	}
 	l.add(&ev, &c, kind, x.esc)
 }
@@ -284,7 +292,7 @@ func (x *row) csvFields(redactURL, redactString func(string) string) []string {
 	if x.status != 0 {
 		status = strconv.Itoa(x.status)
 	}
-	return []string{t, x.file, strconv.Itoa(x.line), x.method, status, host, path, x.class, key, strconv.FormatBool(x.esc)}
+	return []string{t, x.file, strconv.Itoa(x.line), x.method, status, host, path, x.class, key, strconv.FormatBool(x.esc), strconv.FormatBool(x.unlisted)}
 }
 
 // splitURL splits u into its host (as hostOf gives it) and the rest: the

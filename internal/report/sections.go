@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"synclog/internal/summary"
 )
@@ -226,8 +227,28 @@ func findingsSection(v *view, title string, fs []viewFinding, review bool, other
 		smp.Title = smp.Caption + " " + plural(int64(len(smp.Rows)), "response", "responses")
 		s.Tables = append(s.Tables, smp)
 	}
-	s.Notes = folded(v, other)
+	s.Notes = append(unlistedNote(fs, review), folded(v, other)...)
 	return s
+}
+
+// unlistedNote names the infra keys of fs that the code table does not
+// list, if any: they count as infra by their shape alone.
+func unlistedNote(fs []viewFinding, review bool) []string {
+	var keys []string
+	for _, f := range fs {
+		if f.Unlisted {
+			keys = append(keys, strconv.Quote(f.Key))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	what := "escalated"
+	if review {
+		what = "counted as infra"
+	}
+	return []string{fmt.Sprintf("Unlisted: %s not in the code table; %s by the load balancers' shape (server issue: ...). Add %s with --codes once known.",
+		strings.Join(keys, ", ")+pick(int64(len(keys)), " is", " are"), what, pick(int64(len(keys)), "it", "them"))}
 }
 
 func classesSection(v *view) *section {

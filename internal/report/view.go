@@ -147,6 +147,9 @@ type viewClass struct {
 	Count       int64        `json:"count"`
 	Statuses    statusCounts `json:"statuses"`
 	Other       bool         `json:"other,omitempty"` // the "(other)" bucket
+	// Unlisted marks an infra value the code table does not list,
+	// recognised by its shape (classify.DescUnlisted).
+	Unlisted bool `json:"unlisted,omitempty"`
 	// FirstSeq is 0 for the "(other)" bucket; StatusFirstSeq has no
 	// "other" entry.
 	FirstSeq       *int64       `json:"first_seq"`
@@ -164,6 +167,7 @@ type viewFinding struct {
 	Statuses    statusCounts `json:"statuses"`
 	Samples     []viewSample `json:"samples"`
 	Other       bool         `json:"other,omitempty"`
+	Unlisted    bool         `json:"unlisted,omitempty"` // as viewClass.Unlisted
 	FirstSeq    *int64       `json:"first_seq"`
 	// HostFirstSeq is aligned with Hosts ("(other)" has none).
 	HostFirstSeq   []int64      `json:"host_first_seq"`
@@ -392,6 +396,7 @@ func classesOf(cs *[classify.NumKinds]summary.Table[string, summary.ClassAgg, *s
 			e := &ct.Ents[i]
 			out = append(out, viewClass{
 				Class: kind.String(), Key: e.Key, Description: e.Val.Desc,
+				Unlisted: kind == classify.Infra && e.Val.Desc == classify.DescUnlisted,
 				Count: e.Val.N, Statuses: statusesOf(&e.Val.Statuses), kind: kind,
 				FirstSeq: seqOf(e.First), StatusFirstSeq: statusSeqsOf(&e.Val.Statuses),
 			})
@@ -540,6 +545,7 @@ func findingOf(key string, f *summary.Finding) viewFinding {
 	return viewFinding{
 		Key:            key,
 		Description:    f.Desc,
+		Unlisted:       f.Desc == classify.DescUnlisted,
 		Count:          f.N,
 		FirstSeen:      formatTime(f.First),
 		LastSeen:       formatTime(f.Last),
