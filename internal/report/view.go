@@ -397,7 +397,7 @@ func classesOf(cs *[classify.NumKinds]summary.Table[string, summary.ClassAgg, *s
 			out = append(out, viewClass{
 				Class: kind.String(), Key: e.Key, Description: e.Val.Desc,
 				Unlisted: kind == classify.Infra && e.Val.Desc == classify.DescUnlisted,
-				Count: e.Val.N, Statuses: statusesOf(&e.Val.Statuses), kind: kind,
+				Count:    e.Val.N, Statuses: statusesOf(&e.Val.Statuses), kind: kind,
 				FirstSeq: seqOf(e.First), StatusFirstSeq: statusSeqsOf(&e.Val.Statuses),
 			})
 		}
