@@ -77,7 +77,7 @@ func (o *reportOptions) check() error {
 // silent reports whether --quiet keeps the run from printing anything:
 // sum holds nothing that --fail-on names and the run had no trouble.
 func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
-	return o.quiet && !trouble && !failed(sum, o.failOn)
+	return o.quiet && !trouble && !sum.Fails(o.failOn)
 }
 
 // deliver writes the report of sum as o says (CSV: the rows, which only a
@@ -86,6 +86,7 @@ func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 // (if not nil), and returns errEscalate if sum holds what --fail-on names,
 // else errInputs if trouble is set, else nil.
 func (o *reportOptions) deliver(s *streams, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
+	sum.Filters.FailOn = o.failOn
 	if !o.silent(sum, trouble) {
 		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 		if o.output == "" {
@@ -105,7 +106,7 @@ func (o *reportOptions) deliver(s *streams, sum *summary.Summary, rows *report.R
 		}
 	}
 	switch {
-	case failed(sum, o.failOn):
+	case sum.Fails(o.failOn):
 		return errEscalate
 	case trouble:
 		return errInputs
@@ -136,19 +137,6 @@ func (b notBool) Set(s string) error {
 	}
 	*b.p = !v
 	return nil
-}
-
-// failed reports whether sum holds what --fail-on names.
-func failed(sum *summary.Summary, failOn string) bool {
-	switch failOn {
-	case "never":
-		return false
-	case "unknown":
-		return sum.Escalations()+sum.Reviews()+sum.Unknown() > 0
-	case "review":
-		return sum.Escalations()+sum.Reviews() > 0
-	}
-	return sum.Escalations() > 0
 }
 
 // writeReport renders to out, or to path through a temporary file in the

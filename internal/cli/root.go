@@ -112,8 +112,8 @@ still covers what was read). 1 wins over 2. 130 when interrupted.`,
 func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.codes, "codes", "", "JSON `FILE` of code table entries that add to or override the built-in table")
-	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line; longer lines are cut and counted")
-	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body")
+	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line (at least 16384); longer lines are cut and counted")
+	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body (at least 4096, what matching needs); a body cut before it could be matched makes the report INCOMPLETE")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
@@ -129,6 +129,9 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 }
 
 func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
+	if err := o.checkLimits(); err != nil {
+		return err
+	}
 	cl, err := classifier(o.codes)
 	if err != nil {
 		return err
@@ -136,6 +139,9 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	since, until, err := o.window(time.Now())
 	if err != nil {
 		return err
+	}
+	if err := walk.CheckPatterns(walk.Options{Include: o.include, Exclude: o.exclude}); err != nil {
+		return &usageError{err.Error()}
 	}
 	st, unlock, err := openState(o.statePath)
 	if err != nil {
@@ -146,7 +152,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
-	paths, skipped, werrs := expand(o)
+	paths, skipped, empty, werrs := expand(o, st)
 	sum, rows, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
@@ -166,13 +172,24 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if bar != nil {
 		bar.Stop()
 	}
+	sum.Filters = summary.Filters{Since: since, Until: until, Include: o.include, Exclude: o.exclude}
+	for _, err := range werrs {
+		sum.AddProblem(err.Error())
+	}
+	for _, p := range empty {
+		sum.AddProblem(p)
+	}
 	errs = append(werrs, errs...)
-	noteSkipped(s, sum, skipped, !o.silent(sum, len(errs) > 0))
+	trouble := len(errs) > 0 || len(empty) > 0
+	noteSkipped(s, sum, skipped, !o.silent(sum, trouble))
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
+	}
+	for _, p := range empty {
+		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(p))
 	}
 	if msg := noRecords(sum); msg != "" {
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(msg))
@@ -189,7 +206,21 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		}
 		return nil
 	}
-	return o.deliver(s, sum, rows, s.width, len(errs) > 0, saveState)
+	return o.deliver(s, sum, rows, s.width, trouble, saveState)
+}
+
+// checkLimits refuses body and line limits too small for a body to be
+// matched with the code table.
+func (o *scanOptions) checkLimits() error {
+	for _, l := range []struct {
+		flag   string
+		val, n int
+	}{{"max-body-bytes", o.maxBodyBytes, parse.MinBodyBytes}, {"max-line-bytes", o.maxLineBytes, parse.MinLineBytes}} {
+		if l.val < l.n {
+			return &usageError{fmt.Sprintf("--%s %d: at least %d (a response body must be kept whole enough to match the code table)", l.flag, l.val, l.n)}
+		}
+	}
+	return nil
 }
 
 // classifier builds the classifier: the built-in code table, overridden
@@ -253,10 +284,12 @@ func openState(path string) (st *state.State, unlock func() error, err error) {
 // expand turns the PATHs into the inputs to scan: folders walked, in scan
 // order. A PATH that cannot even be looked at stays an input, so that the
 // scan reports it in its place in the report (and the exit status). It
-// also returns what the walks passed over.
-func expand(o *scanOptions) ([]string, []walk.Skipped, []error) {
+// also returns what the walks passed over, the folders given that hold
+// nothing to read (unless st remembers reading files under them: their
+// logs were rotated away, and nothing is new), and the walks' errors.
+func expand(o *scanOptions, st *state.State) ([]string, []walk.Skipped, []string, []error) {
 	wo := walk.Options{Follow: o.follow, Include: o.include, Exclude: o.exclude}
-	var paths []string
+	var paths, empty []string
 	var skipped []walk.Skipped
 	var errs []error
 	for _, p := range o.paths {
@@ -269,12 +302,17 @@ func expand(o *scanOptions) ([]string, []walk.Skipped, []error) {
 			}
 			errs = append(errs, err)
 		}
+		if len(files) == 0 && len(werrs) == 0 && !st.Under(p) {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				empty = append(empty, "folder "+p+" holds no file to read")
+			}
+		}
 		for _, f := range files {
 			paths = append(paths, f.Path)
 		}
 		skipped = append(skipped, sk...)
 	}
-	return paths, skipped, errs
+	return paths, skipped, empty, errs
 }
 
 // noteSkipped records in sum what the walks passed over, and if print is

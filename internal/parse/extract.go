@@ -12,6 +12,16 @@ import (
 // DefaultMaxBodyBytes is the default Options.MaxBodyBytes.
 const DefaultMaxBodyBytes = 64 << 10
 
+// MinBodyBytes and MinLineBytes are the smallest body and line limits a
+// scan that classifies bodies accepts: the table's keys are matched on up
+// to 256 decoded bytes, which doubly JSON-escaped text and padding can
+// spread over a few KiB of the log, and a body line carries a prefix
+// before its body.
+const (
+	MinBodyBytes = 4 << 10
+	MinLineBytes = 16 << 10
+)
+
 // Options configures an Extractor. The zero value uses the defaults.
 type Options struct {
 	// MaxLineBytes is the most kept of one line (DefaultMaxLineBytes).

@@ -254,8 +254,16 @@ func summaryOf(j *view, own summary.Limits) (*summary.Summary, error) {
 		s.AddSkipped(x.Path, x.Why)
 	}
 	s.SkippedMore += j.Folded.Skipped
+	for _, p := range j.Problems {
+		s.AddProblem(p)
+	}
+	s.ProblemsMore += j.Folded.Problems
+	f, err := filtersFromJSON(&j.Filters)
+	if err != nil {
+		return nil, err
+	}
+	s.Filters = f
 	s.Totals = summary.Totals(j.Totals)
-	var err error
 	if err = b.classes(s, j.Classes); err != nil {
 		return nil, err
 	}
@@ -413,6 +421,19 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("time %q is not RFC 3339", s)
 	}
 	return t.UTC(), nil
+}
+
+// filtersFromJSON reads back what filtersOf wrote.
+func filtersFromJSON(v *viewFilters) (summary.Filters, error) {
+	f := summary.Filters{Include: v.Include, Exclude: v.Exclude, FailOn: v.FailOn, Mixed: v.Mixed}
+	var err error
+	if f.Since, err = parseTime(v.Since); err != nil {
+		return f, fmt.Errorf("filters.since: %w", err)
+	}
+	if f.Until, err = parseTime(v.Until); err != nil {
+		return f, fmt.Errorf("filters.until: %w", err)
+	}
+	return f, nil
 }
 
 // timelineFromJSON rebuilds the timeline of a report. A report written

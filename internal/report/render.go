@@ -86,24 +86,74 @@ func Render(w io.Writer, s *summary.Summary, o Options) error {
 	return err
 }
 
-// verdict returns the first line of the report.
+// verdict returns the first line of the report: ESCALATE, INCOMPLETE (and
+// why) or OK, and, when --fail-on made the exit status 1 without an
+// escalation, which rule did.
 func verdict(v *view) string {
 	t := &v.Totals
+	var s string
 	if t[summary.Escalations] > 0 {
-		return fmt.Sprintf("ESCALATE: %s in HTTP 503 — contact Services Operations.",
+		s = fmt.Sprintf("ESCALATE: %s in HTTP 503 — contact Services Operations.",
 			plural(t[summary.Escalations], "response carries an infra string", "responses carry infra strings"))
+	} else {
+		s = "OK: nothing to escalate"
+		if why := incompleteWhy(v); len(why) > 0 {
+			// What was not read (or not classified) may hold one.
+			s = "INCOMPLETE: " + strings.Join(why, "; ") + "; nothing to escalate in the rest"
+		}
+		s += fmt.Sprintf(" (%s, %d failed", plural(t[summary.Responses], "response", "responses"), t[summary.Failed])
+		if t[summary.Reviews] > 0 {
+			s += fmt.Sprintf("; %d to review", t[summary.Reviews])
+		}
+		s += ")."
 	}
-	s := "OK: nothing to escalate"
+	return s + failOnLine(v)
+}
+
+// failOnLine says which --fail-on rule made the exit status 1 when it was
+// not an escalation, or "".
+func failOnLine(v *view) string {
+	t := &v.Totals
+	var what []string
+	switch v.Filters.FailOn {
+	case "unknown":
+		if t[summary.UnknownBodies] > 0 {
+			what = append(what, plural(t[summary.UnknownBodies], "unknown body", "unknown bodies"))
+		}
+		fallthrough
+	case "review":
+		if t[summary.Reviews] > 0 {
+			what = append([]string{plural(t[summary.Reviews], "infra string outside a 503", "infra strings outside a 503")}, what...)
+		}
+	}
+	if t[summary.Escalations] > 0 || len(what) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Exit status 1 by --fail-on %s: %s.", v.Filters.FailOn, strings.Join(what, ", "))
+}
+
+// incompleteWhy says why the report does not cover everything it was
+// given, one phrase per reason, or nil when it does: inputs not read whole
+// (or not Sync logs), bodies cut before they could be classified, and
+// problems of the run itself (a folder that could not be walked, or held
+// nothing to read).
+func incompleteWhy(v *view) []string {
+	var why []string
 	if bad := incompleteInputs(v); bad > 0 {
-		// Not OK: what was not read (or is no Sync log) may hold one.
-		s = fmt.Sprintf("NOT OK: %d of %s not read whole or not a Sync log; nothing to escalate in the rest",
-			bad, plural(int64(len(v.Inputs)), "input", "inputs"))
+		why = append(why, fmt.Sprintf("%d of %s not read whole or not a Sync log",
+			bad, plural(int64(len(v.Inputs)), "input", "inputs")))
 	}
-	s += fmt.Sprintf(" (%s, %d failed", plural(t[summary.Responses], "response", "responses"), t[summary.Failed])
-	if t[summary.Reviews] > 0 {
-		s += fmt.Sprintf("; %d to review", t[summary.Reviews])
+	if n := v.Totals[summary.CutBodies]; n > 0 {
+		why = append(why, plural(n, "response body was", "response bodies were")+" cut before "+
+			pick(n, "it", "they")+" could be classified (raise --max-body-bytes)")
 	}
-	return s + ")."
+	switch n := int64(len(v.Problems)) + v.Folded.Problems; {
+	case n == 1 && len(v.Problems) == 1:
+		why = append(why, v.Problems[0])
+	case n > 0:
+		why = append(why, plural(n, "problem", "problems")+" reading the inputs (see below)")
+	}
+	return why
 }
 
 // noteKind says what a note under the verdict is about; HTML styles each
@@ -136,12 +186,56 @@ func notes(v *view) []note {
 		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %d of %s could not be read whole or is not a Sync log; this report covers the rest (see %q).",
 			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs)})
 	}
+	for _, p := range v.Problems {
+		out = append(out, note{noteWarning, "Warning: " + p + "."})
+	}
+	if n := v.Folded.Problems; n > 0 {
+		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %s not listed.", plural(n, "more problem", "more problems"))})
+	}
+	if f := filtersLine(&v.Filters); f != "" {
+		out = append(out, note{noteCaveat, f})
+	}
 	if v.Redacted {
 		out = append(out, note{noteRedacted, "Personal data redacted: account ids, e-mails and IP addresses are stand-ins (user-1, email-1, ip-1), secrets [redacted]; --no-redact shows them."})
 	} else {
 		out = append(out, note{noteExposed, "NOT REDACTED: this report shows personal data from the logs; do not attach it to a ticket."})
 	}
 	return out
+}
+
+// filtersLine says what narrowed the run, or "" when nothing did.
+func filtersLine(f *viewFilters) string {
+	var parts []string
+	switch {
+	case f.Since != "" && f.Until != "":
+		parts = append(parts, "events logged from "+f.Since+" until before "+f.Until)
+	case f.Since != "":
+		parts = append(parts, "events logged from "+f.Since+" on")
+	case f.Until != "":
+		parts = append(parts, "events logged before "+f.Until)
+	}
+	if len(f.Include) > 0 {
+		parts = append(parts, "files matching "+quoteAll("--include", f.Include))
+	}
+	if len(f.Exclude) > 0 {
+		parts = append(parts, "files not matching "+quoteAll("--exclude", f.Exclude))
+	}
+	if f.Mixed {
+		parts = append(parts, "merged reports made with different filters")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Filtered: this report covers only " + strings.Join(parts, ", ") + "."
+}
+
+// quoteAll writes each of patterns after flag, quoted.
+func quoteAll(flag string, patterns []string) string {
+	q := make([]string, len(patterns))
+	for i, p := range patterns {
+		q[i] = flag + " " + strconv.Quote(p)
+	}
+	return strings.Join(q, " ")
 }
 
 // incompleteInputs counts the inputs that could not be read whole.

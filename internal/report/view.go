@@ -54,6 +54,11 @@ type view struct {
 	// Skipped lists the entries a folder walk passed over (the first
 	// Limits.Keys; Folded.Skipped counts the rest). Absent when none.
 	Skipped []viewSkipped `json:"skipped,omitempty"`
+	// Filters says what narrowed the run; Problems what kept it from
+	// reading everything it was given that no input row records (the
+	// first Limits.Keys; Folded.Problems counts the rest).
+	Filters  viewFilters `json:"filters"`
+	Problems []string    `json:"problems"`
 	// The order of events, for merging reports (see ReadJSON): Events is
 	// the sequence number of the last event counted (1 is the first), and
 	// every key and sample carries the sequence number of its first event
@@ -106,6 +111,7 @@ var totalKeys = [summary.NumTotals]string{
 	summary.NoBody503:     "no_body_503",
 	summary.NetworkErrors: "network_errors",
 	summary.Backoffs:      "backoffs",
+	summary.CutBodies:     "cut_bodies",
 }
 
 // MarshalJSON encodes t as an object keyed by totalKeys.
@@ -242,6 +248,32 @@ type viewFolded struct {
 	NetworkErrors  int64 `json:"network_errors"`
 	Backoff        int64 `json:"backoff"`
 	Skipped        int64 `json:"skipped,omitempty"`
+	Problems       int64 `json:"problems,omitempty"`
+}
+
+// viewFilters is summary.Filters: times in the report's format ("" for no
+// bound), patterns as given.
+type viewFilters struct {
+	Since   string   `json:"since"`
+	Until   string   `json:"until"`
+	Include []string `json:"include"`
+	Exclude []string `json:"exclude"`
+	FailOn  string   `json:"fail_on"`
+	Mixed   bool     `json:"mixed,omitempty"`
+}
+
+func filtersOf(f *summary.Filters) viewFilters {
+	return viewFilters{Since: formatTime(f.Since), Until: formatTime(f.Until),
+		Include: nonNil(f.Include), Exclude: nonNil(f.Exclude), FailOn: cmp.Or(f.FailOn, "escalation"), Mixed: f.Mixed}
+}
+
+// nonNil returns xs, or an empty list for nil, so that JSON lists are
+// never null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // viewSkipped is an entry a folder walk passed over, and why.
@@ -359,12 +391,10 @@ func buildView(s *summary.Summary) *view {
 			NetworkErrors:  s.NetErrors.Other.N,
 			Backoff:        s.Backoff.Other.N,
 			Skipped:        s.SkippedMore,
+			Problems:       s.ProblemsMore,
 		},
-	}
-	if s.Totals[summary.Escalations] > 0 {
-		v.Verdict = "escalate"
-	} else if s.Incomplete() > 0 {
-		v.Verdict = "incomplete" // an input not read whole, or not a Sync log
+		Filters:  filtersOf(&s.Filters),
+		Problems: nonNil(s.Problems),
 	}
 	for _, in := range s.Inputs {
 		vi := viewInput(in)
@@ -372,6 +402,12 @@ func buildView(s *summary.Summary) *view {
 			vi.Warnings = []string{}
 		}
 		v.Inputs = append(v.Inputs, vi)
+	}
+	switch {
+	case v.Totals[summary.Escalations] > 0:
+		v.Verdict = "escalate"
+	case len(incompleteWhy(v)) > 0:
+		v.Verdict = "incomplete"
 	}
 	for _, x := range s.Skipped {
 		v.Skipped = append(v.Skipped, viewSkipped(x))

@@ -96,6 +96,14 @@ const StdinName = "<stdin>"
 // in input order, so the result does not depend on Jobs. Run stops early,
 // returning ctx.Err() among the errors, when ctx is cancelled.
 func Run(ctx context.Context, paths []string, o Options) (*summary.Summary, *report.Rows, []error) {
+	// Limits never keep a body from being matched with the table: they
+	// bound what is kept, not what is classified.
+	if o.Parse.MaxBodyBytes > 0 {
+		o.Parse.MaxBodyBytes = max(o.Parse.MaxBodyBytes, parse.MinBodyBytes)
+	}
+	if o.Parse.MaxLineBytes > 0 {
+		o.Parse.MaxLineBytes = max(o.Parse.MaxLineBytes, parse.MinLineBytes)
+	}
 	jobs := min(max(o.Jobs, 1), max(len(paths), 1))
 	ops := make([]*parse.Opener, 0, jobs)
 	for range jobs {

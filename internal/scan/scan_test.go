@@ -339,3 +339,39 @@ func TestFixturesEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyLimitKeepsClassification checks that the body limit bounds what
+// is kept, never what is matched: a limit below what the table needs is
+// raised, so every escalation is still found, and a body cut while every
+// byte kept was compared (it might have matched, whole) makes the report
+// incomplete instead of OK.
+func TestBodyLimitKeepsClassification(t *testing.T) {
+	weave := filepath.Join(logs, "weave.log")
+	for _, limit := range []int{1, 5, 30, parse.MinBodyBytes} {
+		got := renderAs(t, "json", []string{weave}, Options{Parse: parse.Options{MaxBodyBytes: limit, MaxLineBytes: 10}})
+		if !strings.Contains(got, `"escalations": 2,`) || !strings.Contains(got, `"verdict": "escalate"`) {
+			t.Errorf("--max-body-bytes %d: escalations lost:\n%s", limit, got)
+		}
+	}
+	padded := filepath.Join(t.TempDir(), "padded.log")
+	body := `"` + strings.Repeat(" ", 2*parse.MinBodyBytes) + `server issue: database not in pool"`
+	log := "1756106023249\tSync.Resource\tDEBUG\tGET fail 503 https://sync-1.example/1.5/1/storage/x\n" +
+		"1756106023250\tSync.Resource\tTRACE\tGET body: " + body + "\n"
+	if err := os.WriteFile(padded, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := renderAs(t, "json", []string{padded}, Options{Parse: parse.Options{MaxBodyBytes: 1}})
+	for _, want := range []string{`"verdict": "incomplete"`, `"cut_bodies": 1`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("a body cut before it could be classified: no %s in\n%s", want, got)
+		}
+	}
+	text := renderAs(t, "text", []string{padded}, Options{Parse: parse.Options{MaxBodyBytes: 1}})
+	if want := "INCOMPLETE: 1 response body was cut before it could be classified (raise --max-body-bytes); nothing to escalate"; !strings.HasPrefix(text, want) {
+		t.Errorf("headline:\n%s\nwant it to start with %q", text, want)
+	}
+	whole := renderAs(t, "json", []string{padded}, Options{})
+	if !strings.Contains(whole, `"escalations": 1,`) {
+		t.Errorf("the same body under the default limit is not escalated:\n%s", whole)
+	}
+}

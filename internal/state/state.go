@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -287,6 +288,21 @@ func (s *State) Update(head []byte, name string, offset, lines int64, now time.T
 	}
 	clear(s.Entries[len(kept):])
 	s.Entries = kept
+}
+
+// Under reports whether s remembers reading an input last seen under the
+// folder dir (by its Name). A nil State remembers nothing.
+func (s *State) Under(dir string) bool {
+	if s == nil {
+		return false
+	}
+	prefix := filepath.Clean(dir) + string(filepath.Separator)
+	for _, e := range s.Entries {
+		if strings.HasPrefix(filepath.Clean(e.Name), prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // Prune drops the entries last seen before cutoff, such as those of rotated

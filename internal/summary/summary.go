@@ -89,7 +89,11 @@ const (
 	NetworkErrors              // requests that got no HTTP response
 	Backoffs                   // backoff headers and notices
 	OtherEvents                // events of any other kind
-	NumTotals                  // the number of totals
+	// CutBodies counts bodies cut (at the body limit) while every byte
+	// kept was compared with the table: had they been whole, they might
+	// have matched a key, so they could hide an escalation.
+	CutBodies
+	NumTotals // the number of totals
 )
 
 // Totals holds the counters of a Summary, indexed by Total.
@@ -130,6 +134,60 @@ type Summary struct {
 	// Redacted reports that everything in s came from Redacted reports
 	// (see ReadJSON): Render then says so even without Options.Redact.
 	Redacted bool
+	// Filters records what narrowed the run, so that a report says what
+	// it covers.
+	Filters Filters
+	// Problems are what kept the run from reading everything it was given
+	// that no input row records: a folder that could not be walked, a
+	// folder with nothing to read. Each makes the report incomplete. The
+	// first Limits.Keys are kept; ProblemsMore counts the rest.
+	Problems     []string
+	ProblemsMore int64
+}
+
+// Filters are the options that narrowed a run: the time window, the
+// folder walk's patterns, and the rule that makes exit status 1.
+type Filters struct {
+	Since, Until     time.Time // zero: no bound
+	Include, Exclude []string
+	// FailOn is the --fail-on rule: "escalation" (also for ""), "review",
+	// "unknown" or "never" (see Fails).
+	FailOn string
+	// Mixed reports that merged reports were made with different
+	// filters; the others fields are the first report's.
+	Mixed bool
+}
+
+// Equal reports whether f and o narrow a run the same way (FailOn
+// narrows nothing).
+func (f *Filters) Equal(o *Filters) bool {
+	return f.Since.Equal(o.Since) && f.Until.Equal(o.Until) && slices.Equal(f.Include, o.Include) &&
+		slices.Equal(f.Exclude, o.Exclude)
+}
+
+// AddProblem records a run-level problem (see Summary.Problems).
+func (s *Summary) AddProblem(p string) {
+	if len(s.Problems) >= s.Limits.Keys {
+		s.ProblemsMore++
+		return
+	}
+	s.Problems = append(s.Problems, p)
+}
+
+// Fails reports whether s holds what the --fail-on rule names (see
+// Filters.FailOn): escalations, also reviews, also unknown bodies, or
+// nothing ("never").
+func (s *Summary) Fails(rule string) bool {
+	t := &s.Totals
+	switch rule {
+	case "never":
+		return false
+	case "unknown":
+		return t[Escalations]+t[Reviews]+t[UnknownBodies] > 0
+	case "review":
+		return t[Escalations]+t[Reviews] > 0
+	}
+	return t[Escalations] > 0
 }
 
 // New returns an empty Summary that keeps at most l's samples and
@@ -213,6 +271,9 @@ func (s *Summary) addResponse(ev *parse.Event, c *classify.Class) {
 		return
 	}
 	s.Totals[Bodies]++
+	if ev.BodyCut && c.Whole {
+		s.Totals[CutBodies]++
+	}
 	kind := KindOf(c)
 	s.Totals[kindTotal[kind]]++
 	ca := keySlotOf(&s.Classes[kind], c, s.Events, s.Limits.Keys)
@@ -288,9 +349,10 @@ func (s *Summary) Merge(o *Summary) {
 		c.Merge(s)
 		o = c
 	}
+	first := s.Events == 0 && len(s.Inputs) == 0 && len(s.Skipped) == 0
 	switch {
 	case o.Events == 0 && len(o.Inputs) == 0 && len(o.Skipped) == 0: // o holds nothing
-	case s.Events == 0 && len(s.Inputs) == 0 && len(s.Skipped) == 0:
+	case first:
 		s.Redacted = o.Redacted
 	default: // redacted only if both were
 		s.Redacted = s.Redacted && o.Redacted
@@ -316,7 +378,25 @@ func (s *Summary) Merge(o *Summary) {
 		s.AddSkipped(x.Path, x.Why)
 	}
 	s.SkippedMore += o.SkippedMore
+	for _, p := range o.Problems {
+		s.AddProblem(p)
+	}
+	s.ProblemsMore += o.ProblemsMore
+	s.mergeFilters(&o.Filters, first)
 	s.Events += o.Events
+}
+
+// mergeFilters takes o's filters when s was empty (first), else marks
+// them mixed where they differ.
+func (s *Summary) mergeFilters(o *Filters, first bool) {
+	switch {
+	case first:
+		s.Filters = *o
+		s.Filters.Include = slices.Clone(o.Include)
+		s.Filters.Exclude = slices.Clone(o.Exclude)
+	case !s.Filters.Equal(o) || o.Mixed:
+		s.Filters.Mixed = true
+	}
 }
 
 // ClassAgg is one row of the class table.

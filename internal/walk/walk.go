@@ -95,7 +95,7 @@ func (s Skipped) Notable() bool {
 // and errs may all be non-empty. A malformed pattern in o is reported as
 // the only error, before anything is examined.
 func Expand(paths []string, o Options) (files []File, skipped []Skipped, errs []error) {
-	if err := checkPatterns(o); err != nil {
+	if err := CheckPatterns(o); err != nil {
 		return nil, nil, []error{err}
 	}
 	w := &walker{o: o, seen: make(map[string]bool)}
@@ -105,8 +105,9 @@ func Expand(paths []string, o Options) (files []File, skipped []Skipped, errs []
 	return w.files, w.skipped, w.errs
 }
 
-// checkPatterns reports the first malformed pattern of o.
-func checkPatterns(o Options) error {
+// CheckPatterns reports the first malformed pattern of o, so that a
+// command can refuse it before anything is read.
+func CheckPatterns(o Options) error {
 	for _, set := range []struct {
 		op       string
 		patterns []string
