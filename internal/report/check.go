@@ -333,3 +333,37 @@ func (c *checker) totals(j *view) {
 		c.fail("verdict is %q, but totals.escalations is %d", j.Verdict, esc)
 	}
 }
+
+// CheckMerge returns an error when dst.Merge(src) would overflow a count:
+// a total, the number of events or of entries skipped. Every other count
+// of a summary that ReadJSON returns is at most one of those (ReadJSON
+// refuses a report where one is not), and so is every count of a merge
+// of such summaries: none overflows when these do not.
+func CheckMerge(dst, src *summary.Summary) error {
+	if err := overflows("events", dst.Events, src.Events); err != nil {
+		return err
+	}
+	for i := range dst.Totals {
+		what := "events of other kinds"
+		if k := totalKeys[i]; k != "" {
+			what = "totals." + k
+		}
+		if err := overflows(what, dst.Totals[i], src.Totals[i]); err != nil {
+			return err
+		}
+	}
+	// Entries past dst's cap are counted in SkippedMore too.
+	if err := overflows("folded.skipped", dst.SkippedMore, src.SkippedMore); err != nil {
+		return err
+	}
+	return overflows("folded.skipped", dst.SkippedMore+src.SkippedMore, int64(len(src.Skipped)))
+}
+
+// overflows returns an error when a+b, two counts that are not negative,
+// does not fit in an int64.
+func overflows(what string, a, b int64) error {
+	if b > math.MaxInt64-a {
+		return fmt.Errorf("merging it would overflow %s: %d before it, %d in it", what, a, b)
+	}
+	return nil
+}

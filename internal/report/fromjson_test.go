@@ -389,3 +389,33 @@ func TestReadJSONBadCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckMerge(t *testing.T) {
+	const max = 1<<63 - 1
+	with := func(f func(s *summary.Summary)) *summary.Summary {
+		s := summary.New(summary.Limits{})
+		f(s)
+		return s
+	}
+	for _, tc := range []struct {
+		name     string
+		dst, src *summary.Summary
+		want     string
+	}{
+		{"fits", with(func(s *summary.Summary) { s.Events, s.Totals[summary.Escalations] = max-1, max-1 }),
+			with(func(s *summary.Summary) { s.Events, s.Totals[summary.Escalations] = 1, 1 }), ""},
+		{"events", with(func(s *summary.Summary) { s.Events = max }), with(func(s *summary.Summary) { s.Events = 1 }),
+			"merging it would overflow events: 9223372036854775807 before it, 1 in it"},
+		{"escalations", with(func(s *summary.Summary) { s.Totals[summary.Escalations] = max }),
+			with(func(s *summary.Summary) { s.Totals[summary.Escalations] = max }),
+			"merging it would overflow totals.escalations: 9223372036854775807 before it, 9223372036854775807 in it"},
+		{"skipped", with(func(s *summary.Summary) { s.SkippedMore = max }),
+			with(func(s *summary.Summary) { s.AddSkipped("x", "hidden") }),
+			"merging it would overflow folded.skipped: 9223372036854775807 before it, 1 in it"},
+	} {
+		err := CheckMerge(tc.dst, tc.src)
+		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+			t.Errorf("%s: CheckMerge = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
