@@ -16,7 +16,11 @@ import (
 // ReadJSON rebuilds a Summary from a JSON report written by Render (schema
 // "synclog/1"), so that reports of separate runs can be merged with Merge
 // and rendered again. It returns an error naming what is wrong for anything
-// else (other schema, invalid JSON, a value of the wrong type).
+// else (other schema, invalid JSON, a value of the wrong type), and for a
+// report that no scan could have written: a negative count, or counts that
+// disagree where every report scan writes has them agree (totals.escalations
+// and the counts of the escalations listed, ...). Merged, such a report
+// could turn escalations into an OK.
 //
 // Rendering the result in any format gives the bytes of the report read,
 // and merging the results of reports of consecutive inputs in input order
@@ -77,6 +81,9 @@ func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
 		own.Keys = summary.DefaultKeys
 	}
 	src, err := summaryOf(&j, own)
+	if err == nil {
+		err = check(&j)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("report: read json: %w", err)
 	}

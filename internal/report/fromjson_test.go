@@ -334,3 +334,88 @@ func TestSkippedJSONAndMerge(t *testing.T) {
 		t.Error(`a report with nothing skipped has a "skipped" key; want none, so earlier reports are unchanged`)
 	}
 }
+
+// TestReadJSONBadCounts reads reports that no scan could have written:
+// merged, each could turn escalations into an OK, so each is refused with
+// an error naming the count.
+func TestReadJSONBadCounts(t *testing.T) {
+	good := render(t, fixtureSummary(summary.Limits{}), Options{Format: "json"})
+	edit := func(pairs ...string) string {
+		s := good
+		for i := 0; i < len(pairs); i += 2 {
+			if !strings.Contains(s, pairs[i]) {
+				t.Fatalf("%q not in the report", pairs[i])
+			}
+			s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+		}
+		return s
+	}
+	const max = "9223372036854775807"
+	for _, tc := range []struct{ name, in, want string }{
+		{"negative total", edit(`"escalations": 4,`, `"escalations": -4,`),
+			"totals.escalations is -4 (counts cannot be negative)"},
+		{"escalations listed, total 0", edit(`"escalations": 4,`, `"escalations": 0,`),
+			"totals.escalations is 0, but the counts in escalations add up to 4"},
+		{"escalations listed, none in totals or verdict", edit(`"verdict": "escalate"`, `"verdict": "ok"`,
+			`"infra": 6,`, `"infra": 2,`, `"bodies": 12,`, `"bodies": 8,`, `"escalations": 4,`, `"escalations": 0,`),
+			"totals.infra is 2, but the counts of class infra in classes add up to 6"},
+		{"verdict", edit(`"verdict": "escalate"`, `"verdict": "ok"`), `verdict is "ok", but totals.escalations is 4`},
+		{"negative row", edit(`"count": 3,`, `"count": -3,`), "classes[0].count is -3 (counts cannot be negative)"},
+		{"row and its statuses", edit(`"count": 3,`, `"count": 2,`), "classes[0].count is 2, but classes[0].statuses add up to 3"},
+		{"class total", edit(`"count": 3,`, `"count": 2,`, `"503": 3`, `"503": 2`),
+			"totals.infra is 6, but the counts of class infra in classes add up to 5"},
+		{"negative status", edit(`"503": 6`, `"503": -6`), `failed_by_status["503"] is -6 (counts cannot be negative)`},
+		{"statuses overflow", edit(`"failed_by_status": {
+    "400": 2,
+    "401": 1,`, `"failed_by_status": {
+    "400": `+max+`,
+    "401": `+max+`,`),
+			"the counts in failed_by_status add up to more than " + max},
+		{"failed by host", edit(`"count": 6,`, `"count": 5,`),
+			"totals.failed_responses is 12, but the counts in failed_by_host add up to 11"},
+		{"negative input bytes", edit(`"bytes": 48213,`, `"bytes": -1,`), "inputs[0].bytes is -1 (counts cannot be negative)"},
+		{"negative untimed", edit(`"untimed": 0`, `"untimed": -1`), "timeline.untimed is -1 (counts cannot be negative)"},
+		{"timeline", edit(`"untimed": 0`, `"untimed": 1`),
+			"totals.failed_responses is 12, but the failed responses in timeline (untimed included) add up to 13"},
+		{"folded", edit(`"escalations": 0,`+"\n"+`    "reviews": 0,`, `"escalations": 2,`+"\n"+`    "reviews": 0,`),
+			"folded.escalations is 2, but the counts of the (other) row in escalations add up to 0"},
+		{"negative seq", edit(`"first_seq": 2,`, `"first_seq": -2,`), "classes[0].first_seq is -2 (sequence numbers cannot be negative)"},
+		{"events", edit(`"events": 20,`, `"events": 5,`),
+			"totals.responses, network_errors and backoffs add up to 20, more than events (5)"},
+	} {
+		_, err := ReadJSON(strings.NewReader(tc.in), summary.Limits{})
+		if err == nil || err.Error() != "report: read json: "+tc.want {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, "report: read json: "+tc.want)
+		}
+	}
+}
+
+func TestCheckMerge(t *testing.T) {
+	const max = 1<<63 - 1
+	with := func(f func(s *summary.Summary)) *summary.Summary {
+		s := summary.New(summary.Limits{})
+		f(s)
+		return s
+	}
+	for _, tc := range []struct {
+		name     string
+		dst, src *summary.Summary
+		want     string
+	}{
+		{"fits", with(func(s *summary.Summary) { s.Events, s.Totals[summary.Escalations] = max-1, max-1 }),
+			with(func(s *summary.Summary) { s.Events, s.Totals[summary.Escalations] = 1, 1 }), ""},
+		{"events", with(func(s *summary.Summary) { s.Events = max }), with(func(s *summary.Summary) { s.Events = 1 }),
+			"merging it would overflow events: 9223372036854775807 before it, 1 in it"},
+		{"escalations", with(func(s *summary.Summary) { s.Totals[summary.Escalations] = max }),
+			with(func(s *summary.Summary) { s.Totals[summary.Escalations] = max }),
+			"merging it would overflow totals.escalations: 9223372036854775807 before it, 9223372036854775807 in it"},
+		{"skipped", with(func(s *summary.Summary) { s.SkippedMore = max }),
+			with(func(s *summary.Summary) { s.AddSkipped("x", "hidden") }),
+			"merging it would overflow folded.skipped: 9223372036854775807 before it, 1 in it"},
+	} {
+		err := CheckMerge(tc.dst, tc.src)
+		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+			t.Errorf("%s: CheckMerge = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

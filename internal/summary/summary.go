@@ -104,6 +104,10 @@ var kindTotal = [classify.NumKinds]Total{
 	classify.ServerCode: ServerCode, classify.Infra: Infra, classify.Unknown: UnknownBodies,
 }
 
+// KindTotal returns the Total that counts the bodies of class kind k
+// (k < classify.NumKinds).
+func KindTotal(k classify.Kind) Total { return kindTotal[k] }
+
 // Escalates reports whether a response of HTTP status status whose body
 // has class c (nil when it had none or was not classified) must go to
 // Services Operations: an infra value in a 503. It is the one place that
