@@ -87,7 +87,7 @@ func mergeRun(s *streams, o *mergeOptions, names []string) error {
 		}
 		sum.Merge(r)
 	}
-	trouble := sum.Incomplete() > 0
+	trouble := !sum.Whole()
 	if !o.silent(sum, trouble) {
 		for _, w := range warnings {
 			fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(w))

@@ -180,7 +180,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		sum.AddProblem(p)
 	}
 	errs = append(werrs, errs...)
-	trouble := len(errs) > 0 || len(empty) > 0
+	trouble := len(errs) > 0 || !sum.Whole()
 	noteSkipped(s, sum, skipped, !o.silent(sum, trouble))
 	for _, err := range errs {
 		if errors.Is(err, context.Canceled) {

@@ -572,6 +572,14 @@ func (s *Summary) ShiftLines(delta int) {
 	shift(s.NoBody)
 }
 
+// Whole reports whether s covers everything its run was given: every
+// input read whole (and a Sync log), no body cut before it could be
+// classified, no problem of the run itself. A report of s that is not
+// Whole and has no escalation is INCOMPLETE, never OK.
+func (s *Summary) Whole() bool {
+	return s.Incomplete() == 0 && s.Totals[CutBodies] == 0 && len(s.Problems) == 0 && s.ProblemsMore == 0
+}
+
 // Incomplete returns the number of inputs that could not be read whole.
 func (s *Summary) Incomplete() int {
 	n := 0
