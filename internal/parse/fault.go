@@ -79,22 +79,23 @@ func FaultOf(err error) Fault {
 }
 
 // faultOf returns the kind of fault a cause is, by its type or sentinel.
-// A shrink that the source of an input reports (a file read up to its
-// size at open) is that, not an Unreadable source.
+// A shrink or a ratio limit that the source of an input reports (a file
+// read up to its size at open, the member of an archive) is that, not an
+// Unreadable source.
 func faultOf(err error) Fault {
 	var se *sourceError
 	var sh *ShrinkError
 	switch {
 	case errors.As(err, &sh):
 		return Changed
+	case errors.Is(err, ErrRatio):
+		return Limit
 	case errors.As(err, &se), errors.Is(err, io.ErrNoProgress):
 		return Unreadable
 	case errors.Is(err, ErrEmpty):
 		return Empty
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return Truncated
-	case errors.Is(err, ErrRatio):
-		return Limit
 	case errors.Is(err, ErrUnrecognised):
 		return Unrecognised
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):

@@ -86,6 +86,7 @@ func TestFaultOfCause(t *testing.T) {
 		{"source", &sourceError{errDisk}, Unreadable},
 		{"shrink", &ShrinkError{From: 10, To: 0}, Changed},
 		{"shrink from the source", &sourceError{&ShrinkError{From: 10, To: 0}}, Changed},
+		{"ratio from the source", &sourceError{fmt.Errorf("%w (2000:1)", ErrRatio)}, Limit},
 		{"other", errors.New("gzip: invalid header"), Corrupt},
 		{"*Error without Fault", &Error{Err: io.ErrUnexpectedEOF}, Truncated},
 		{"*Error with Fault", &Error{Fault: Empty, Err: io.ErrUnexpectedEOF}, Empty},

@@ -51,8 +51,9 @@ type view struct {
 	Backoff          []viewBackoff `json:"backoff"`
 	Limits           viewLimits    `json:"limits"`
 	Folded           viewFolded    `json:"folded"`
-	// Skipped lists the entries a folder walk passed over (the first
-	// Limits.Keys; Folded.Skipped counts the rest). Absent when none.
+	// Skipped lists the entries a folder walk or an archive scan passed
+	// over (the first Limits.Keys; Folded.Skipped counts the rest). Absent
+	// when none.
 	Skipped []viewSkipped `json:"skipped,omitempty"`
 	// The order of events, for merging reports (see ReadJSON): Events is
 	// the sequence number of the last event counted (1 is the first), and
@@ -239,7 +240,7 @@ type viewFolded struct {
 	Skipped        int64 `json:"skipped,omitempty"`
 }
 
-// viewSkipped is an entry a folder walk passed over, and why.
+// viewSkipped is an entry passed over, and why.
 type viewSkipped struct {
 	Path string `json:"path"`
 	Why  string `json:"why"`
