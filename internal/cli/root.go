@@ -125,7 +125,7 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name or relative path matches `GLOB` (repeatable)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "scan up to `N` inputs at once (the report is the same for any N)")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
-	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs; -1: no limit)")
+	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs, holes of sparse tar members; -1: no limit)")
 }
 
 func scanRun(ctx context.Context, s *streams, o *scanOptions) error {

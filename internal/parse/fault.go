@@ -31,12 +31,15 @@ const (
 	// Unrecognised: the input was read but held no record of any Sync log
 	// layout (see Layout): it is not a Sync log.
 	Unrecognised
+	// Changed: the file shrank while it was read (a copytruncate, say),
+	// before it was read up to the size it had when opened (*ShrinkError).
+	// What was read before is kept; the rest of it is gone.
+	Changed
 )
 
 // String returns the name used in messages and reports: "TRUNCATED",
-// "CORRUPT", "EMPTY", "LIMIT", "UNSUPPORTED", "UNREADABLE" or
-// "UNRECOGNISED", and "" for
-// the zero Fault.
+// "CORRUPT", "EMPTY", "LIMIT", "UNSUPPORTED", "UNREADABLE",
+// "UNRECOGNISED" or "CHANGED", and "" for the zero Fault.
 func (f Fault) String() string {
 	switch f {
 	case Truncated:
@@ -53,6 +56,8 @@ func (f Fault) String() string {
 		return "UNREADABLE"
 	case Unrecognised:
 		return "UNRECOGNISED"
+	case Changed:
+		return "CHANGED"
 	}
 	return ""
 }
@@ -60,9 +65,9 @@ func (f Fault) String() string {
 // FaultOf returns the kind of fault err is: the Fault of the *Error in its
 // chain when that is set, else what its cause says (a read error of the
 // input itself, ErrEmpty, io.ErrUnexpectedEOF, ErrRatio, a zstd size
-// limit), and Corrupt for any other error. It returns 0 for nil. It cannot
-// tell a read or decoding error from another kind (an open error, a
-// cancellation): where that matters, look for an *Error first.
+// limit, a *ShrinkError), and Corrupt for any other error. It returns 0 for
+// nil. It cannot tell a read or decoding error from another kind (an open
+// error, a cancellation): where that matters, look for an *Error first.
 func FaultOf(err error) Fault {
 	if err == nil {
 		return 0
@@ -74,17 +79,23 @@ func FaultOf(err error) Fault {
 }
 
 // faultOf returns the kind of fault a cause is, by its type or sentinel.
+// A shrink or a ratio limit that the source of an input reports (a file
+// read up to its size at open, the member of an archive) is that, not an
+// Unreadable source.
 func faultOf(err error) Fault {
 	var se *sourceError
+	var sh *ShrinkError
 	switch {
+	case errors.As(err, &sh):
+		return Changed
+	case errors.Is(err, ErrRatio):
+		return Limit
 	case errors.As(err, &se), errors.Is(err, io.ErrNoProgress):
 		return Unreadable
 	case errors.Is(err, ErrEmpty):
 		return Empty
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return Truncated
-	case errors.Is(err, ErrRatio):
-		return Limit
 	case errors.Is(err, ErrUnrecognised):
 		return Unrecognised
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
@@ -96,6 +107,16 @@ func faultOf(err error) Fault {
 // ErrUnrecognised is the cause of an Unrecognised fault: the input held no
 // record of any Sync log layout.
 var ErrUnrecognised = errors.New("no Sync log records recognised")
+
+// ShrinkError reports a file that ended before the size it had when it was
+// opened: it was truncated, or replaced in place, while it was read.
+type ShrinkError struct {
+	From, To int64 // the size at open, and the size found at the short read
+}
+
+func (e *ShrinkError) Error() string {
+	return fmt.Sprintf("file shrank from %d to %d bytes while being read", e.From, e.To)
+}
 
 // Error is a read or decompression error, positioned in the input.
 type Error struct {

@@ -23,6 +23,8 @@ func TestFaultString(t *testing.T) {
 		{Limit, "LIMIT"},
 		{Unsupported, "UNSUPPORTED"},
 		{Unreadable, "UNREADABLE"},
+		{Unrecognised, "UNRECOGNISED"},
+		{Changed, "CHANGED"},
 	} {
 		if got := tc.f.String(); got != tc.want {
 			t.Errorf("Fault(%d).String() = %q, want %q", int(tc.f), got, tc.want)
@@ -82,6 +84,9 @@ func TestFaultOfCause(t *testing.T) {
 		{"zstd window", fmt.Errorf("zstd: %w", zstd.ErrWindowSizeExceeded), Unsupported},
 		{"no progress", io.ErrNoProgress, Unreadable},
 		{"source", &sourceError{errDisk}, Unreadable},
+		{"shrink", &ShrinkError{From: 10, To: 0}, Changed},
+		{"shrink from the source", &sourceError{&ShrinkError{From: 10, To: 0}}, Changed},
+		{"ratio from the source", &sourceError{fmt.Errorf("%w (2000:1)", ErrRatio)}, Limit},
 		{"other", errors.New("gzip: invalid header"), Corrupt},
 		{"*Error without Fault", &Error{Err: io.ErrUnexpectedEOF}, Truncated},
 		{"*Error with Fault", &Error{Fault: Empty, Err: io.ErrUnexpectedEOF}, Empty},

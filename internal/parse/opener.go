@@ -69,8 +69,26 @@ type OpenerOptions struct {
 	MaxWindow uint64
 	// MaxRatio stops an input once it has decoded more than 64 MiB and more
 	// than MaxRatio times its compressed size (DefaultMaxRatio; negative:
-	// no limit). Memory stays bounded either way; this bounds time.
+	// no limit). Memory stays bounded either way; this bounds time. See
+	// CheckRatio.
 	MaxRatio int
+}
+
+// CheckRatio returns an error that wraps ErrRatio when decoded bytes made
+// from raw bytes of input are over the MaxRatio limit of o (past the first
+// 64 MiB), and nil when they are not. The Opener applies it to what it
+// decompresses; a caller that expands data of its own (the holes of a
+// sparse tar member) applies it to that, so that one flag bounds both.
+func (o OpenerOptions) CheckRatio(decoded, raw int64) error {
+	limit := int64(o.MaxRatio)
+	if limit == 0 {
+		limit = DefaultMaxRatio
+	}
+	raw = max(raw, 1)
+	if limit < 0 || decoded <= ratioFloor || decoded <= limit*raw {
+		return nil
+	}
+	return fmt.Errorf("%w (%d:1 after %d MiB; raise --max-ratio)", ErrRatio, decoded/raw, decoded>>20)
 }
 
 // Opener detects the format of an input (plain, gzip, zstd or bzip2) and
@@ -193,8 +211,8 @@ func (o *Opener) Read(p []byte) (int, error) {
 		}
 		n, err := o.cur.Read(p)
 		o.out += int64(n)
-		if o.opt.MaxRatio > 0 && o.out > ratioFloor && o.out > int64(o.opt.MaxRatio)*max(o.src.n, 1) {
-			return n, fmt.Errorf("%w (%d:1 after %d MiB; raise --max-ratio)", ErrRatio, o.out/max(o.src.n, 1), o.out>>20)
+		if err := o.opt.CheckRatio(o.out, o.src.n); err != nil {
+			return n, err
 		}
 		if err != io.EOF {
 			return n, err

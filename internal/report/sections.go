@@ -29,7 +29,7 @@ type doc struct {
 	Net      *section
 	Backoff  *section
 	Inputs   *section
-	Skipped  *section // entries the folder walk passed over
+	Skipped  *section // entries the folder walk, or an archive scan, passed over
 	Totals   *section
 }
 
@@ -158,8 +158,9 @@ var (
 func numCol(head string) column  { return column{Head: head, Right: true} }
 func timeCol(head string) column { return column{Head: head, Style: "m tm"} }
 
-// titleSkipped is the title of the entries a folder walk passed over.
-const titleSkipped = "Not read: passed over by the folder walk"
+// titleSkipped is the title of the entries a folder walk passed over, and
+// of the tar members that hold no log (links, folders, devices).
+const titleSkipped = "Not read: passed over by the folder walk or in an archive"
 
 // docOf builds the sections of the report of v.
 func docOf(v *view) *doc {
@@ -375,7 +376,7 @@ func inputsSection(v *view) *section {
 	return s
 }
 
-// skippedSection lists the entries a folder walk passed over; it is left
+// skippedSection lists the entries passed over (titleSkipped); it is left
 // out when there were none.
 func skippedSection(v *view) *section {
 	s := &section{Title: titleSkipped, Fold: foldLong}

@@ -51,8 +51,9 @@ type view struct {
 	Backoff          []viewBackoff `json:"backoff"`
 	Limits           viewLimits    `json:"limits"`
 	Folded           viewFolded    `json:"folded"`
-	// Skipped lists the entries a folder walk passed over (the first
-	// Limits.Keys; Folded.Skipped counts the rest). Absent when none.
+	// Skipped lists the entries a folder walk or an archive scan passed
+	// over (the first Limits.Keys; Folded.Skipped counts the rest). Absent
+	// when none.
 	Skipped []viewSkipped `json:"skipped,omitempty"`
 	// Filters says what narrowed the run; Problems what kept it from
 	// reading everything it was given that no input row records (the
@@ -276,7 +277,7 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
-// viewSkipped is an entry a folder walk passed over, and why.
+// viewSkipped is an entry passed over, and why.
 type viewSkipped struct {
 	Path string `json:"path"`
 	Why  string `json:"why"`

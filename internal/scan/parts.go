@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"sync"
@@ -21,16 +22,25 @@ const (
 	preroll = 1 << 20
 )
 
+// errFallBack is scanParts' answer when the parts cannot be shown to agree
+// with a scan in one piece: the caller then scans the file in one piece.
+var errFallBack = errors.New("scan: the parts do not agree")
+
 // scanParts scans a plain file of the given size in n parts at once (tr,
 // if not nil, is told of every read) and returns their summary, merged in
-// order, and the file's counts. ok is false when the parts cannot be shown
-// to agree with a scan in one piece (no record start near a split point, a
-// part's state at its start differing from the previous part's state
-// there, a read error): then the caller scans the file in one piece.
-func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, year int, o Options) (sum *sink, st parse.Stats, ok bool) {
+// order, and the file's counts. It returns errFallBack, and nothing else,
+// when the parts cannot be shown to agree with a scan in one piece (no
+// record start near a split point, a part's state at its start differing
+// from the previous part's state there, a read error).
+//
+// A file that shrank while the parts read it is not read again (that would
+// find less, or nothing): scanParts then returns what can be kept, the
+// file's lines from its start up to the first part cut short, with that
+// part's *parse.Error (fault Changed).
+func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, year int, o Options) (*sink, parse.Stats, error) {
 	bounds, ok := partBounds(f, size, n)
 	if !ok {
-		return nil, st, false
+		return nil, parse.Stats{}, errFallBack
 	}
 	parts := make([]part, n)
 	defer func() {
@@ -51,11 +61,19 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 		wg.Go(func() { p.scan(f, size, bounds[k], to, name, tr, year, o) })
 	}
 	wg.Wait()
-	if ctx.Err() != nil || !partsAgree(parts) {
-		return nil, st, false
+	if err := ctx.Err(); err != nil {
+		return nil, parse.Stats{}, err
 	}
-	sum, st = joinParts(parts, &o)
-	return sum, st, true
+	if k, err := shrunk(parts); err != nil {
+		sum, st := joinParts(parts[:keptParts(parts)], &o)
+		return sum, st, &parse.Error{File: name, Format: parse.Plain, Fault: parse.Changed,
+			Line: st.Lines, Offset: parts[k].off, Decoded: st.Bytes, Err: err}
+	}
+	if !partsAgree(parts) {
+		return nil, parse.Stats{}, errFallBack
+	}
+	sum, st := joinParts(parts, &o)
+	return sum, st, nil
 }
 
 // part is one part of a file scanned in parts.
@@ -65,6 +83,7 @@ type part struct {
 	end  parse.Stats
 	err  error
 	from int64 // where its reader starts
+	off  int64 // ... and where it stopped
 }
 
 // partBounds returns the offsets at which each of n parts of the file
@@ -96,10 +115,11 @@ func prerollFrom(f *os.File, bounds []int64, k int) int64 {
 	return from
 }
 
-// scan reads the file from p.from and reports what lies in [start, to)
-// (to < 0: to the end) into p.
+// scan reads the file from p.from, up to size, and reports what lies in
+// [start, to) (to < 0: to the end) into p.
 func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, year int, o Options) {
-	var r io.Reader = io.NewSectionReader(f, p.from, size-p.from)
+	sf := &sizedFile{f: f, off: p.from, end: size, hook: o.readHook}
+	var r io.Reader = sf
 	if tr != nil {
 		r = progressReader{r, tr}
 	}
@@ -114,7 +134,7 @@ func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, 
 	for ex.Next() {
 		add(p.sum, ex.Event(), &o)
 	}
-	p.res, p.end, p.err = ex.WindowResult(), ex.Stats(), ex.Err()
+	p.res, p.end, p.err, p.off = ex.WindowResult(), ex.Stats(), ex.Err(), sf.off
 }
 
 // partsAgree reports whether every part was read whole and starts in the
@@ -132,8 +152,38 @@ func partsAgree(parts []part) bool {
 	return true
 }
 
+// shrunk returns the first part with a Changed fault (the file shrank
+// while the parts read it) and the fault's cause, or nil.
+func shrunk(parts []part) (int, error) {
+	for k := range parts {
+		var pe *parse.Error
+		if errors.As(parts[k].err, &pe) && parse.FaultOf(pe) == parse.Changed {
+			return k, pe.Err
+		}
+	}
+	return 0, nil
+}
+
+// keptParts returns how many parts, from the first, hold the file's lines
+// from its start without a gap or a doubt: each reached its start in the
+// state the part before it ended in, and every one but the last of them
+// was read to its end.
+func keptParts(parts []part) int {
+	for k := range parts {
+		p := &parts[k]
+		if p.res.FromLine == 0 || p.res.Overrun || k > 0 && parts[k-1].res.ToState != p.res.FromState {
+			return k
+		}
+		if p.err != nil || k < len(parts)-1 && p.res.ToLine == 0 {
+			return k + 1
+		}
+	}
+	return len(parts)
+}
+
 // joinParts merges the parts' summaries in order, their lines renumbered
-// as the file's own, and adds up their counts.
+// as the file's own, and adds up their counts. A part's counts end where
+// its window does, or where it stopped short of it.
 func joinParts(parts []part, o *Options) (*sink, parse.Stats) {
 	sum := newSink(o)
 	var st parse.Stats
@@ -141,7 +191,7 @@ func joinParts(parts []part, o *Options) (*sink, parse.Stats) {
 	for k := range parts {
 		p := &parts[k]
 		end := p.end
-		if k < len(parts)-1 {
+		if p.res.ToLine > 0 {
 			end = p.res.ToStats
 		}
 		part := end.Sub(p.res.FromStats)

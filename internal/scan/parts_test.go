@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,8 +104,8 @@ func TestPartsMatchOnePiece(t *testing.T) {
 		}
 		fi, _ := f.Stat()
 		for _, n := range []int{2, 3, 7} {
-			if _, _, ok := scanParts(context.Background(), f, fi.Size(), n, name, nil, 0, Options{Classifier: cl}); !ok {
-				t.Errorf("%s: %d parts did not agree", filepath.Base(name), n)
+			if _, _, err := scanParts(context.Background(), f, fi.Size(), n, name, nil, 0, Options{Classifier: cl}); err != nil {
+				t.Errorf("%s: %d parts: %v", filepath.Base(name), n, err)
 			}
 		}
 		f.Close()
@@ -152,8 +153,8 @@ func TestPartsFallBack(t *testing.T) {
 	}
 	defer f.Close()
 	cl, _ := classify.New(classify.DefaultEntries())
-	if _, _, ok := scanParts(context.Background(), f, int64(b.Len()), 2, name, nil, 0, Options{Classifier: cl}); ok {
-		t.Fatal("scanParts agreed, though the parts' states differ at the split")
+	if _, _, err := scanParts(context.Background(), f, int64(b.Len()), 2, name, nil, 0, Options{Classifier: cl}); !errors.Is(err, errFallBack) {
+		t.Fatalf("scanParts: %v, want errFallBack: the parts' states differ at the split", err)
 	}
 	want := render(t, []string{name}, Options{Jobs: 1})
 	if !strings.Contains(want, `"escalations": 1,`) {

@@ -40,24 +40,39 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 	defer func() { src.close(err) }()
 	in.Path = src.name
 	if src.splittable(&o) {
-		if psum, st, ok := scanParts(ctx, src.f, src.size, o.Jobs, src.name, src.tr, src.year, o); ok {
-			if st.Records > 0 {
-				sum.Merge(psum)
-				psum.Close()
-				setStats(&in, src.size, st, o)
-				in.Fingerprint = fingerprintOf(src.f)
-				warnYear(&in, st.Layout, src.year, false)
-				return nil
-			}
-			// No record: read it again as one stream, which names its
-			// first line.
-			psum.Close()
-		}
-		if err := ctx.Err(); err != nil {
+		if done, err := scanSplit(ctx, src, sum, &in, o); done {
 			return err
 		}
 	}
 	return scanStream(ctx, src, op, ex, sum, &in, o)
+}
+
+// scanSplit scans src in parts into sum, and reports whether that is done
+// with: not when the parts do not agree, nor when they found no record
+// (a scan in one piece then names the file's first line). A file that
+// shrank while the parts read it is done with: its fault is returned
+// with what was kept, for reading it again would find less.
+func scanSplit(ctx context.Context, src *source, sum *sink, in *summary.Input, o Options) (done bool, err error) {
+	psum, st, err := scanParts(ctx, src.f, src.size, o.Jobs, src.name, src.tr, src.year, o)
+	switch {
+	case errors.Is(err, errFallBack):
+		return false, nil
+	case err == nil && st.Records == 0:
+		psum.Close()
+		return false, nil
+	case psum == nil: // cancelled
+		return true, err
+	}
+	sum.Merge(psum)
+	psum.Close()
+	raw := src.size
+	if err != nil {
+		raw = st.Bytes
+	}
+	setStats(in, raw, st, o)
+	in.Fingerprint = fingerprintOf(src.f)
+	warnYear(in, st.Layout, src.year, false)
+	return true, err
 }
 
 // source is an opened input.
@@ -87,10 +102,15 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 		s.f, s.r = f, f
 		if s.regular = fi.Mode().IsRegular(); s.regular {
 			s.size = fi.Size()
+			s.r = &sizedFile{f: f, end: s.size, hook: o.readHook}
 		}
 		s.year = fi.ModTime().UTC().Year()
 	}
-	if c, ok := s.r.(io.Closer); ok {
+	c, ok := s.r.(io.Closer)
+	if s.f != nil {
+		c, ok = s.f, true
+	}
+	if ok {
 		s.stop = context.AfterFunc(ctx, func() { c.Close() })
 	}
 	if o.Progress != nil {
@@ -131,6 +151,58 @@ func openFile(path string) (*os.File, os.FileInfo, error) {
 		return nil, nil, &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
 	}
 	return f, fi, nil
+}
+
+// sizedFile reads a regular file from off up to end, the size it had when
+// it was opened: what is appended while it is read is left for the next
+// scan, so that a log still written to is read to a fixed point. A file
+// that ends before end (truncated while it is read, as logrotate's
+// copytruncate does, or replaced in place) ends with a *parse.ShrinkError,
+// never with a clean io.EOF; so does one found shorter than end once end
+// is reached. hook, if set, is Options.readHook.
+type sizedFile struct {
+	f        *os.File
+	off, end int64
+	hook     func(f *os.File, off, n int64)
+	err      error // the error at the end, once found
+}
+
+func (s *sizedFile) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.off >= s.end {
+		s.err = s.shrank(io.EOF)
+		return 0, s.err
+	}
+	p = p[:min(int64(len(p)), s.end-s.off)]
+	if s.hook != nil {
+		s.hook(s.f, s.off, int64(len(p)))
+	}
+	n, err := s.f.ReadAt(p, s.off)
+	s.off += int64(n)
+	if err == io.EOF && s.off < s.end {
+		// Short of end: the file is shorter now than it was at open.
+		s.err = s.shrank(&parse.ShrinkError{From: s.end, To: s.off})
+		return n, s.err
+	}
+	if err == io.EOF {
+		err = nil // end is reached; the next Read checks the size
+	}
+	return n, err
+}
+
+// shrank returns a *parse.ShrinkError when the file is now shorter than
+// end, else orElse.
+func (s *sizedFile) shrank(orElse error) error {
+	fi, err := s.f.Stat()
+	if err != nil {
+		return orElse
+	}
+	if fi.Size() < s.end {
+		return &parse.ShrinkError{From: s.end, To: fi.Size()}
+	}
+	return orElse
 }
 
 // splittable reports whether s is a plain (not compressed, not tar) file

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -45,6 +46,11 @@ type Options struct {
 	// Resume, if set, makes the scan incremental: each input is read only
 	// past what an earlier run read (plain files are then not split).
 	Resume Resumer
+
+	// readHook, set by tests only, is called before n bytes of a regular
+	// file f are read at offset off, so that a test can change the file
+	// while it is read.
+	readHook func(f *os.File, off, n int64)
 }
 
 // Resumer remembers how far inputs were read, by the first decoded bytes

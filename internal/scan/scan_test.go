@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -19,6 +20,7 @@ import (
 	"synclog/internal/classify"
 	"synclog/internal/parse"
 	"synclog/internal/report"
+	"synclog/internal/synth"
 )
 
 const logs = "../../testdata/logs"
@@ -373,5 +375,206 @@ func TestBodyLimitKeepsClassification(t *testing.T) {
 	whole := renderAs(t, "json", []string{padded}, Options{})
 	if !strings.Contains(whole, `"escalations": 1,`) {
 		t.Errorf("the same body under the default limit is not escalated:\n%s", whole)
+	}
+}
+
+// synthLog returns a generated desktop log of about n bytes, with bodies.
+func synthLog(t *testing.T, n int64) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := synth.Write(&b, synth.Config{Seed: 7, Bytes: n, Trace: true}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// scanReport scans paths with opt and returns the JSON report, decoded,
+// with each path replaced by "INPUT" (so that copies of one log compare
+// equal), and Run's errors.
+func scanReport(t *testing.T, paths []string, opt Options) (map[string]any, []error) {
+	t.Helper()
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Classifier = cl
+	sum, _, errs := Run(context.Background(), paths, opt)
+	var b bytes.Buffer
+	if err := report.Render(&b, sum, report.Options{Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Bytes()
+	for _, p := range paths {
+		out = bytes.ReplaceAll(out, []byte(p), []byte("INPUT"))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m, errs
+}
+
+// TestShrinkWhileRead truncates a file (as logrotate's copytruncate does)
+// while it is read, from a read hook, so with no timing: before any read
+// that reaches past cut, the file is cut there. Whether read in one piece
+// or in parts, the input must be CHANGED, not complete, and keep exactly
+// what a scan of the file's whole lines before cut finds; never a clean
+// read of what is left, nor of nothing.
+func TestShrinkWhileRead(t *testing.T) {
+	log := synthLog(t, 6<<20)
+	const cut = 1<<20 + 37 // inside a line, well before the parts' split
+	kept := log[:bytes.LastIndexByte(log[:cut], '\n')+1]
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "prefix.log")
+	if err := os.WriteFile(prefix, kept, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, errs := scanReport(t, []string{prefix}, Options{Jobs: 1})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	wantLines := int64(bytes.Count(kept, []byte("\n")))
+	for _, tc := range []struct {
+		name string
+		opt  Options
+	}{
+		{"one piece", Options{Jobs: 1}},
+		{"in parts", Options{Jobs: 2, PartMin: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := filepath.Join(dir, "live.log")
+			if err := os.WriteFile(name, log, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var once sync.Once
+			tc.opt.readHook = func(f *os.File, off, n int64) {
+				if off+n > cut {
+					once.Do(func() {
+						if err := os.Truncate(name, cut); err != nil {
+							t.Error(err)
+						}
+					})
+				}
+			}
+			got, errs := scanReport(t, []string{name}, tc.opt)
+			checkChanged(t, got, errs, int64(len(log)), cut, wantLines)
+			for _, k := range []string{"totals", "escalations", "classes"} {
+				if diff := cmp.Diff(want[k], got[k]); diff != "" {
+					t.Errorf("%s differ from a scan of the lines before the cut (-want +got):\n%s", k, diff)
+				}
+			}
+		})
+	}
+}
+
+// checkChanged checks that a scan of one input that shrank from size to
+// cut bytes reports it CHANGED, with lines kept, in its error and its row.
+func checkChanged(t *testing.T, got map[string]any, errs []error, size, cut, lines int64) {
+	t.Helper()
+	if len(errs) != 1 || parse.FaultOf(errs[0]).String() != "CHANGED" {
+		t.Fatalf("errors = %v, want one CHANGED", errs)
+	}
+	msg := fmt.Sprintf("CHANGED at byte offset %d: file shrank from %d to %d bytes while being read; kept %d lines", cut, size, cut, lines)
+	if !strings.Contains(errs[0].Error(), msg) {
+		t.Errorf("error = %q, want it to hold %q", errs[0], msg)
+	}
+	in := got["inputs"].([]any)[0].(map[string]any)
+	if in["complete"] != false || in["state"] != "CHANGED" || in["lines"] != float64(lines) {
+		t.Errorf("input row: complete %v, state %v, lines %v; want false, CHANGED, %d", in["complete"], in["state"], in["lines"], lines)
+	}
+}
+
+// TestGrowWhileRead appends to a file while it is read: the scan reads it
+// up to the size it had when opened, whole, and leaves the rest for the
+// next run.
+func TestGrowWhileRead(t *testing.T) {
+	log := synthLog(t, 3<<20)
+	dir := t.TempDir()
+	whole := filepath.Join(dir, "whole.log")
+	if err := os.WriteFile(whole, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, errs := scanReport(t, []string{whole}, Options{Jobs: 1})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	more := bytes.Repeat([]byte("1756106023249\tSync.Resource\tDEBUG\tGET fail 503 https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/1/info/collections\n"+
+		"1756106023250\tSync.Resource\tTRACE\tGET body: server issue: pool exhausted\n"), 1000)
+	for _, tc := range []struct {
+		name string
+		opt  Options
+	}{
+		{"one piece", Options{Jobs: 1}},
+		{"in parts", Options{Jobs: 2, PartMin: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := filepath.Join(dir, "live.log")
+			if err := os.WriteFile(name, log, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var once sync.Once
+			tc.opt.readHook = func(*os.File, int64, int64) {
+				once.Do(func() {
+					f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+					if err == nil {
+						_, err = f.Write(more)
+						err = errors.Join(err, f.Close())
+					}
+					if err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			got, errs := scanReport(t, []string{name}, tc.opt)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			in := got["inputs"].([]any)[0].(map[string]any)
+			if in["complete"] != true || in["bytes"] != float64(len(log)) {
+				t.Errorf("input row: complete %v, bytes %v; want true, %d", in["complete"], in["bytes"], len(log))
+			}
+			for _, k := range []string{"totals", "escalations"} {
+				if diff := cmp.Diff(want[k], got[k]); diff != "" {
+					t.Errorf("%s differ from the file as opened (-want +got):\n%s", k, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestShrinkCompressed cuts a gzip file in half while it is read: the
+// decoder's error must not hide the shrink, and what was decoded before
+// it is kept.
+func TestShrinkCompressed(t *testing.T) {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	if _, err := w.Write(synthLog(t, 4<<20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "live.log.gz")
+	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cut := int64(b.Len() / 2)
+	var once sync.Once
+	hook := func(_ *os.File, off, n int64) {
+		if off+n > cut {
+			once.Do(func() {
+				if err := os.Truncate(name, cut); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	got, errs := scanReport(t, []string{name}, Options{Jobs: 1, readHook: hook})
+	if len(errs) != 1 || parse.FaultOf(errs[0]) != parse.Changed {
+		t.Fatalf("errors = %v, want one CHANGED", errs)
+	}
+	in := got["inputs"].([]any)[0].(map[string]any)
+	if in["complete"] != false || in["state"] != "CHANGED" || in["lines"].(float64) == 0 {
+		t.Errorf("input row: complete %v, state %v, lines %v; want false, CHANGED, some", in["complete"], in["state"], in["lines"])
 	}
 }

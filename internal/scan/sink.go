@@ -34,6 +34,9 @@ func (k *sink) Add(ev *parse.Event, c *classify.Class) {
 // AddInput records the statistics of one input.
 func (k *sink) AddInput(in summary.Input) { k.sum.AddInput(in) }
 
+// AddSkipped records an entry not read, and why, as Summary.AddSkipped.
+func (k *sink) AddSkipped(path, why string) { k.sum.AddSkipped(path, why) }
+
 // Merge adds o after k's own, as Summary.Merge does.
 func (k *sink) Merge(o *sink) {
 	k.sum.Merge(o.sum)

@@ -39,7 +39,7 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 	rp := resumeOf(pf, o.Resume)
 	var rerr error
 	if isTar(pf.Peek(512)) {
-		rerr = readArchive(pf, format, ex, v, sum, in, rp, o)
+		rerr = readArchive(ctx, pf, format, ex, v, sum, in, rp, o)
 		in.Bytes = op.Offset()
 	} else {
 		var st parse.Stats
@@ -83,14 +83,14 @@ func resumeOf(pf *parse.Prefetch, r Resumer) resumePoint {
 
 // readArchive reads the tar archive r: each member is an input of its own.
 // Archives do not grow: one read before is read whole.
-func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *sink, in *summary.Input, rp resumePoint, o Options) error {
+func readArchive(ctx context.Context, r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *sink, in *summary.Input, rp resumePoint, o Options) error {
 	in.Format = "tar"
 	if format != parse.Plain {
 		in.Format += "+" + format.String()
 	}
 	var err error
 	if rp.offset == 0 {
-		err = scanTar(r, in.Path, ex, v.add, sum, o)
+		err = scanTar(ctx, r, in.Path, ex, v.add, sum, o)
 	} else {
 		in.Warnings = append(in.Warnings, "read by an earlier run (--state)")
 		_, err = io.Copy(io.Discard, r)

@@ -222,8 +222,9 @@ func (s *Summary) Unknown() int { return int(s.Totals[UnknownBodies]) }
 // input, in input order.
 func (s *Summary) AddInput(in Input) { s.Inputs = append(s.Inputs, in) }
 
-// Skip is an entry that a folder walk passed over without reading it, and
-// why ("hidden", "excluded", "symlink (use --follow)", ...).
+// Skip is an entry that a folder walk, or the scan of an archive, passed
+// over without reading it, and why ("hidden", "excluded", "symlink (use
+// --follow)", "not a regular file: directory", ...).
 type Skip struct{ Path, Why string }
 
 // AddSkipped records that path was passed over, and why, so that the report
