@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -292,12 +293,21 @@ func expand(o *scanOptions, st *state.State) ([]string, []walk.Skipped, []string
 	var paths, empty []string
 	var skipped []walk.Skipped
 	var errs []error
+	seen := make(map[string]bool) // cleaned paths kept, across the PATHs
+	keep := func(p string) {
+		if c := filepath.Clean(p); seen[c] {
+			skipped = append(skipped, walk.Skipped{Path: p, Why: walk.WhyDuplicate})
+		} else {
+			seen[c] = true
+			paths = append(paths, p)
+		}
+	}
 	for _, p := range o.paths {
 		files, sk, werrs := walk.Expand([]string{p}, wo)
 		for _, err := range werrs {
 			var pe *fs.PathError
 			if errors.As(err, &pe) && pe.Op == "stat" && pe.Path == p {
-				paths = append(paths, p)
+				keep(p)
 				continue
 			}
 			errs = append(errs, err)
@@ -308,7 +318,7 @@ func expand(o *scanOptions, st *state.State) ([]string, []walk.Skipped, []string
 			}
 		}
 		for _, f := range files {
-			paths = append(paths, f.Path)
+			keep(f.Path)
 		}
 		skipped = append(skipped, sk...)
 	}

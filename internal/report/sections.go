@@ -160,7 +160,7 @@ func timeCol(head string) column { return column{Head: head, Style: "m tm"} }
 
 // titleSkipped is the title of the entries a folder walk passed over, and
 // of the tar members that hold no log (links, folders, devices).
-const titleSkipped = "Not read: passed over by the folder walk or in an archive"
+const titleSkipped = "Not read: passed over (folder walk, archive members, the same log twice)"
 
 // docOf builds the sections of the report of v.
 func docOf(v *view) *doc {

@@ -201,6 +201,7 @@ func (r *runner) feed() {
 func (r *runner) collect() (*sink, []error) {
 	sum := newSink(&r.o)
 	var errs []error
+	twins := make(map[string]int) // fingerprint -> index of its row in sum
 	for i := range r.results {
 		res := &r.results[i]
 		<-res.done
@@ -209,14 +210,51 @@ func (r *runner) collect() (*sink, []error) {
 			errs = append(errs, res.err)
 			break
 		}
-		sum.Merge(res.sum)
+		if !readBefore(sum.sum, res.sum.sum, twins) {
+			sum.Merge(res.sum)
+			if res.err != nil {
+				errs = append(errs, res.err)
+			}
+		}
 		res.sum.Close()
 		res.sum = nil
-		if res.err != nil {
-			errs = append(errs, res.err)
-		}
 	}
 	return sum, errs
+}
+
+// readBefore reports whether the input that in summarises holds nothing
+// that an input already in sum did not: the same log read twice (a
+// rotated file next to its compressed twin, a copy) is counted once.
+// Inputs are the same log when their fingerprints (first 4 KiB decoded)
+// are; the later one adds nothing when the earlier one was read whole and
+// at least as far. It is then listed as passed over, and the earlier
+// one's row names it. When the later one read further (the earlier one
+// was a shorter copy), both are counted, with a warning on each, since
+// what one run has added cannot be taken out. twins maps the fingerprints
+// in sum to their rows; readBefore adds in's.
+func readBefore(sum, in *summary.Summary, twins map[string]int) bool {
+	if len(in.Inputs) == 0 {
+		return false
+	}
+	row := &in.Inputs[len(in.Inputs)-1] // the input's own row (tar: after its members')
+	fp := row.Fingerprint
+	k, seen := twins[fp]
+	if fp == "" || !seen {
+		if fp != "" {
+			twins[fp] = len(sum.Inputs) + len(in.Inputs) - 1
+		}
+		return false
+	}
+	first := &sum.Inputs[k]
+	if first.Complete && first.DecodedBytes >= row.DecodedBytes {
+		first.Warnings = append(first.Warnings, "same log as "+row.Path+" (same first 4 KiB): read once")
+		sum.AddSkipped(row.Path, "same log as "+first.Path+" (same first 4 KiB), read there")
+		return true
+	}
+	first.Warnings = append(first.Warnings, "same first 4 KiB as "+row.Path+", which was read further: both counted, so lines they share count twice")
+	row.Warnings = append(row.Warnings, "same first 4 KiB as "+first.Path+": both counted, so lines they share count twice")
+	twins[fp] = len(sum.Inputs) + len(in.Inputs) - 1
+	return false
 }
 
 // setStats records an input's counts, and warns of cut lines.

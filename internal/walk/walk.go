@@ -46,13 +46,17 @@ type File struct {
 // irregular file).
 type Skipped struct{ Path, Why string }
 
+// WhyDuplicate is why a path given or found again, under the same cleaned
+// form, is passed over.
+const WhyDuplicate = "duplicate"
+
 // The reasons of a Skipped entry that Notable tells apart. The others are
 // written where they are found.
 const (
 	whyHidden      = "hidden"
 	whyExcluded    = "excluded"
 	whyNotIncluded = "not included"
-	whyDuplicate   = "duplicate"
+	whyDuplicate   = WhyDuplicate
 	whyWalked      = "already walked: " // + the folder's first path
 )
 
