@@ -63,7 +63,7 @@ func stamp(t string) template.HTML {
 // order of the page, and the timeline as a chart, which is drawn here only.
 type htmlPage struct {
 	Verdict  string
-	Escalate bool
+	Kind     string // the verdict: "escalate", "incomplete" or "ok"
 	When     string
 	Notes    []htmlNote
 	Chart    htmlChart
@@ -192,7 +192,7 @@ func chartOf(tl *viewTimeline) htmlChart {
 // renderHTML writes the report as one self-contained HTML page.
 func renderHTML(b *bytes.Buffer, v *view) error {
 	d := docOf(v)
-	p := htmlPage{Verdict: d.Verdict, Escalate: d.Escalate, When: d.When, Chart: chartOf(d.Timeline)}
+	p := htmlPage{Verdict: d.Verdict, Kind: d.Kind, When: d.When, Chart: chartOf(d.Timeline)}
 	for _, n := range d.Notes {
 		p.Notes = append(p.Notes, htmlNote{Class: noteClass[n.kind], Text: n.text})
 	}

@@ -149,7 +149,7 @@ func incompleteWhy(v *view) []string {
 	}
 	switch n := int64(len(v.Problems)) + v.Folded.Problems; {
 	case n == 1 && len(v.Problems) == 1:
-		why = append(why, v.Problems[0])
+		why = append(why, Safe(v.Problems[0]))
 	case n > 0:
 		why = append(why, plural(n, "problem", "problems")+" reading the inputs (see below)")
 	}
@@ -187,7 +187,7 @@ func notes(v *view) []note {
 			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs)})
 	}
 	for _, p := range v.Problems {
-		out = append(out, note{noteWarning, "Warning: " + p + "."})
+		out = append(out, note{noteWarning, "Warning: " + Safe(p) + "."})
 	}
 	if n := v.Folded.Problems; n > 0 {
 		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %s not listed.", plural(n, "more problem", "more problems"))})
@@ -346,6 +346,7 @@ func totalsRows(t *viewTotals) [][2]string {
 var (
 	colorBad  = text.Colors{text.FgRed, text.Bold}.EscapeSeq()
 	colorGood = text.Colors{text.FgGreen, text.Bold}.EscapeSeq()
+	colorWarn = text.Colors{text.FgYellow, text.Bold}.EscapeSeq()
 	colorEsc  = text.Colors{text.FgRed}.EscapeSeq()
 )
 
@@ -545,8 +546,11 @@ func textSection(b *bytes.Buffer, o Options, title string, secs ...*section) {
 func renderText(b *bytes.Buffer, v *view, o Options) {
 	d := docOf(v)
 	seq := colorGood
-	if d.Escalate {
+	switch d.Kind {
+	case "escalate":
 		seq = colorBad
+	case "incomplete":
+		seq = colorWarn
 	}
 	line(b, paint(d.Verdict, seq, o.Color))
 	if d.When != "" {

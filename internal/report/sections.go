@@ -16,7 +16,7 @@ import (
 // them.
 type doc struct {
 	Verdict  string
-	Escalate bool // the verdict is to escalate
+	Kind     string // the view's verdict: "escalate", "incomplete" or "ok"
 	When     string
 	Notes    []note
 	Timeline *viewTimeline // drawn by the text sparkline and the HTML chart
@@ -166,7 +166,7 @@ const titleSkipped = "Not read: passed over (folder walk, archive members, the s
 func docOf(v *view) *doc {
 	d := &doc{
 		Verdict:  verdict(v),
-		Escalate: v.Totals[summary.Escalations] > 0,
+		Kind:     v.Verdict,
 		When:     whenLine(v),
 		Notes:    notes(v),
 		Timeline: &v.Timeline,
