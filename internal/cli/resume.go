@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"synclog/internal/parse"
 	"synclog/internal/scan"
 	"synclog/internal/state"
 )
@@ -24,17 +25,20 @@ func resumerOf(st *state.State) scan.Resumer {
 	return &resumer{st: st}
 }
 
-func (r *resumer) Offset(head []byte) int64 {
+func (r *resumer) Resume(head []byte) (parse.Mark, string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if e := r.st.Find(head); e != nil {
-		return e.Offset
+	e := r.st.Find(head)
+	if e == nil {
+		return parse.Mark{}, ""
 	}
-	return 0
+	return parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End}, ""
 }
 
-func (r *resumer) Read(head []byte, name string, offset, lines int64) {
+func (r *resumer) Done(head []byte, name string, m parse.Mark, read bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.st.Update(head, name, offset, lines, time.Now())
+	if read {
+		r.st.Update(head, name, state.Position{Offset: m.Offset, Lines: m.Lines, Held: m.Held, End: m.End}, time.Now())
+	}
 }
