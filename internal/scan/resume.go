@@ -19,6 +19,9 @@ type resume struct {
 	by      string     // the input of this run that left it there ("": an earlier run)
 	to      parse.Mark // where this read leaves it...
 	read    bool       // ... if it is to be recorded
+	// Where the events verified by the last checksum end (see verified).
+	commit    parse.Mark
+	committed bool
 }
 
 // start asks the Resumer, once per input, where the input that pf decodes

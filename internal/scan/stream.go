@@ -98,6 +98,7 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 		// An uncompressed log may still be written to; a compressed one
 		// is final.
 		ex.Resume(rs.from, format == parse.Plain)
+		v.onCommit = func() { rs.commit, rs.committed = ex.Mark(), true }
 	}
 	for ex.Next() {
 		v.add(ex.Event())
@@ -121,11 +122,18 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 }
 
 // remember records in rs how far the log ex read, which ended with err,
-// has been counted: to its end, if it was read whole. A log that is not
-// one is not remembered: the next run says so again.
+// has been counted: to its end or its last good line (a clean truncation,
+// a read error: what was read before it is kept), or to the last verified
+// checksum of a corrupt one. A log that is not one is not remembered: the
+// next run says so again.
 func remember(rs *resume, ex *parse.Extractor, err error) {
-	if err == nil {
+	switch parse.FaultOf(err) {
+	case 0, parse.Truncated, parse.Limit, parse.Unsupported, parse.Unreadable:
 		rs.reached(ex.Mark())
+	case parse.Corrupt:
+		if rs.committed {
+			rs.reached(rs.commit)
+		}
 	}
 }
 
