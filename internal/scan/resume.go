@@ -38,6 +38,12 @@ func (rs *resume) start(pf *parse.Prefetch) {
 // on reports whether the scan is incremental.
 func (rs *resume) on() bool { return rs.r != nil }
 
+// restart makes the input be read from its start.
+func (rs *resume) restart() {
+	rs.from, rs.by, rs.to, rs.read = parse.Mark{}, "", parse.Mark{}, false
+	rs.commit, rs.committed = parse.Mark{}, false
+}
+
 // reached records that what was read and counted goes up to m. A read
 // that did not get past where the input was left records nothing: the
 // position stays where it was.
@@ -53,6 +59,18 @@ func (rs *resume) finish(name string) {
 	if rs.started {
 		rs.r.Done(rs.head, name, rs.to, rs.read)
 	}
+}
+
+// pastEnd returns the warning for an input that holds fewer than the
+// rs.from.Offset decoded bytes an earlier run read (size): it changed, and
+// is read from the start. It returns "" when the input is not past its
+// end, or was left there by another input of this run (a longer copy of
+// it: then nothing in it is new).
+func (rs *resume) pastEnd(size int64) string {
+	if rs.by != "" || rs.from.Offset <= size {
+		return ""
+	}
+	return fmt.Sprintf("--state offset %d is past the end (%d bytes): the log changed; read from the start", rs.from.Offset, size)
 }
 
 // warnings returns what the input row says of the incremental read: where

@@ -15,14 +15,36 @@ import (
 // one log. Decompression runs ahead on a goroutine of its own (a
 // Prefetch); the events go to sum through a verified sink, as checksums
 // verify them. With o.Resume, the input is read from where earlier runs
-// left it.
+// left it; one that turns out to hold less than they read has changed,
+// and is read again from its start.
 func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, o Options) error {
 	rs := &resume{r: o.Resume}
 	defer func() { rs.finish(in.Path) }()
+	err := scanDecoded(ctx, src, op, ex, sum, in, rs, o)
+	var se *staleError
+	if !errors.As(err, &se) {
+		return err
+	}
+	*in = summary.Input{Path: in.Path, Format: in.Format, Warnings: []string{se.msg}}
+	rs.restart()
+	if src.f == nil || !src.regular {
+		// Gone: the next run reads it from the start.
+		rs.reached(parse.Mark{})
+		return fmt.Errorf("%s: %s, but it cannot be read again: the next run reads it from the start", in.Path, se.msg)
+	}
+	if _, err := src.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("%s: %s: %w", in.Path, se.msg, err)
+	}
 	return scanDecoded(ctx, src, op, ex, sum, in, rs, o)
 }
 
-// scanDecoded is scanStream's reading of src.
+// staleError reports that an input holds less than --state says was read
+// from it: it changed, and is to be read from the start.
+type staleError struct{ msg string }
+
+func (e *staleError) Error() string { return e.msg }
+
+// scanDecoded is one pass of scanStream over src.
 func scanDecoded(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, rs *resume, o Options) error {
 	dec, format, err := op.Open(src.r)
 	in.Format = format.String()
@@ -40,6 +62,10 @@ func scanDecoded(ctx context.Context, src *source, op *parse.Opener, ex *parse.E
 	pf := parse.NewPrefetch(dec, 4, 256<<10, v.marked, v.commit)
 	defer pf.Close()
 	rs.start(pf)
+	if w := rs.pastEnd(src.size); w != "" && format == parse.Plain && src.regular {
+		in.Warnings = append(in.Warnings, w)
+		rs.restart()
+	}
 	var rerr error
 	if isTar(pf.Peek(512)) {
 		rerr = readArchive(pf, format, ex, v, sum, in, rs, o)
@@ -47,6 +73,9 @@ func scanDecoded(ctx context.Context, src *source, op *parse.Opener, ex *parse.E
 	} else {
 		var st parse.Stats
 		st, rerr = readLog(pf, ex, v, in, rs, src, format, o)
+		if se := (*staleError)(nil); errors.As(rerr, &se) {
+			return se
+		}
 		setStats(in, op.Offset(), st, o)
 	}
 	warnIntegrity(in, op.Integrity())
@@ -87,7 +116,8 @@ func readArchive(r io.Reader, format parse.Format, ex *parse.Extractor, v *verif
 }
 
 // readLog reads the log r, from where rs says it was left, and returns the
-// counts of what it read anew, and the error that ended it.
+// counts of what it read anew, and the error that ended it: a *staleError
+// if it holds less than was read before.
 func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, rs *resume, src *source, format parse.Format, o Options) (parse.Stats, error) {
 	ex.Reset(r, in.Path)
 	ex.SetYear(src.year)
@@ -104,6 +134,9 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 		v.add(ex.Event())
 	}
 	whole, err := ex.Stats(), ex.Err()
+	if w := rs.pastEnd(whole.Bytes); w != "" && err == nil {
+		return whole, &staleError{w}
+	}
 	if err == nil && whole.Records == 0 && whole.Bytes > 0 {
 		err = ex.NoRecords() // not a Sync log (an empty one is just empty)
 	}
