@@ -33,6 +33,11 @@ func (rs *resume) start(pf *parse.Prefetch) {
 	rs.started = true
 	rs.head = bytes.Clone(pf.Peek(state.FingerprintBytes))
 	rs.from, rs.by = rs.r.Resume(rs.head)
+	if rs.by != "" {
+		// Left by this run, not found unchanged over time: nothing says
+		// the log is settled.
+		rs.from.End = -1
+	}
 }
 
 // on reports whether the scan is incremental.
