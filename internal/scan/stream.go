@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"synclog/internal/parse"
@@ -27,15 +28,30 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 	}
 	*in = summary.Input{Path: in.Path, Format: in.Format, Warnings: []string{se.msg}}
 	rs.restart()
-	if src.f == nil || !src.regular {
+	if err := src.rewind(); err != nil {
 		// Gone: the next run reads it from the start.
 		rs.reached(parse.Mark{})
-		return fmt.Errorf("%s: %s, but it cannot be read again: the next run reads it from the start", in.Path, se.msg)
-	}
-	if _, err := src.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("%s: %s: %w", in.Path, se.msg, err)
+		return fmt.Errorf("%s: %s, but it cannot be read again (%w): the next run reads it from the start", in.Path, se.msg, err)
 	}
 	return scanDecoded(ctx, src, op, ex, sum, in, rs, o)
+}
+
+// errNoRewind reports an input that cannot be read a second time.
+var errNoRewind = errors.New("not a regular file")
+
+// rewind makes src read from its start again, for a second pass: a
+// regular file can be, a pipe or standard input cannot.
+func (s *source) rewind() error {
+	r := s.r
+	if p, ok := r.(progressReader); ok {
+		r = p.r
+	}
+	f, ok := r.(*os.File)
+	if !ok || !s.regular {
+		return errNoRewind
+	}
+	_, err := f.Seek(0, io.SeekStart)
+	return err
 }
 
 // staleError reports that an input holds less than --state says was read
