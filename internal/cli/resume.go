@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"synclog/internal/parse"
 	"synclog/internal/scan"
 	"synclog/internal/state"
 )
@@ -12,29 +13,61 @@ import (
 const stateRetention = 90 * 24 * time.Hour
 
 // resumer adapts a state.State to scan.Resumer, for concurrent scans.
+//
+// Two inputs of one run with the same first bytes (a rotated log and its
+// compressed copy, the same file named twice) are one log: the second is
+// read only once the first is done, from where the first left it, so that
+// nothing in them is counted twice, whichever is scanned first.
 type resumer struct {
-	mu sync.Mutex
-	st *state.State
+	mu   sync.Mutex
+	st   *state.State
+	busy map[string]chan struct{} // first bytes being read → closed when done
+	ran  map[string]string        // entry hashes updated in this run → by which input
 }
 
 func resumerOf(st *state.State) scan.Resumer {
 	if st == nil {
 		return nil
 	}
-	return &resumer{st: st}
+	return &resumer{st: st, busy: make(map[string]chan struct{}), ran: make(map[string]string)}
 }
 
-func (r *resumer) Offset(head []byte) int64 {
+// key is what inputs with the same first bytes share.
+func key(head []byte) string { return string(head[:min(len(head), state.FingerprintBytes)]) }
+
+func (r *resumer) Resume(head []byte) (parse.Mark, string) {
+	k := key(head)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if e := r.st.Find(head); e != nil {
-		return e.Offset
+	for {
+		done, ok := r.busy[k]
+		if !ok {
+			break
+		}
+		r.mu.Unlock()
+		<-done
+		r.mu.Lock()
 	}
-	return 0
+	r.busy[k] = make(chan struct{})
+	e := r.st.Find(head)
+	if e == nil {
+		return parse.Mark{}, ""
+	}
+	return parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End}, r.ran[e.Hash]
 }
 
-func (r *resumer) Read(head []byte, name string, offset, lines int64) {
+func (r *resumer) Done(head []byte, name string, m parse.Mark, read bool) {
+	k := key(head)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.st.Update(head, name, offset, lines, time.Now())
+	if read {
+		r.st.Update(head, name, state.Position{Offset: m.Offset, Lines: m.Lines, Held: m.Held, End: m.End}, time.Now())
+		if e := r.st.Find(head); e != nil {
+			r.ran[e.Hash] = name
+		}
+	}
+	if done, ok := r.busy[k]; ok {
+		close(done)
+		delete(r.busy, k)
+	}
 }

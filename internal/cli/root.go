@@ -144,6 +144,11 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if err := walk.CheckPatterns(walk.Options{Include: o.include, Exclude: o.exclude}); err != nil {
 		return &usageError{err.Error()}
 	}
+	if !until.IsZero() && o.statePath != "" && !o.dryRun {
+		// The state would move past the events after --until, and no
+		// later run would report them.
+		return &usageError{"--until cannot be used with --state: the events after it would never be reported (add --dry-run to leave the state as it was)"}
+	}
 	st, unlock, err := openState(o.statePath)
 	if err != nil {
 		return err

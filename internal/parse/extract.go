@@ -105,6 +105,7 @@ type Extractor struct {
 
 	win Window
 	ws  windowState
+	rs  resumeState // see Resume
 
 	aux       Event // network errors and backoff notices
 	auxMethod []byte
@@ -120,6 +121,7 @@ type Extractor struct {
 		buf     []byte
 		cut     bool
 		line    int64
+		off     int64 // where that line starts
 		time    time.Time
 	}
 }
@@ -143,7 +145,7 @@ type Window struct {
 
 // WindowResult is what an Extractor learnt at the edges of its Window.
 type WindowResult struct {
-	FromLine, ToLine   int64  // line numbers of the first line at or after From, To (0: not reached)
+	FromLine, ToLine   int64  // line numbers of the first line at or after From, To (0: not reached; FromLine is one past the last line when From is the input's end)
 	FromStats, ToStats Stats  // counts before those lines
 	FromState, ToState string // the pending state there, to compare across parts
 	Overrun            bool   // gave up finishing an event begun before To (see MaxOverrun)
@@ -219,6 +221,7 @@ func (e *Extractor) edges(start int64, pre Stats) bool {
 	w := &e.ws
 	if w.FromLine == 0 && start >= e.win.From {
 		w.FromLine, w.FromStats, w.FromState = e.line, pre, e.state()
+		e.fromEdge()
 	}
 	if e.win.To >= 0 && w.ToLine == 0 && start >= e.win.To {
 		w.ToLine, w.ToStats, w.ToState = e.line, pre, e.state()
@@ -259,7 +262,7 @@ func (e *Extractor) Reset(r io.Reader, name string) {
 	e.line, e.recs, e.done, e.err, e.ev = 0, 0, false, nil, nil
 	e.layout, e.year, e.first, e.giveUp = LayoutNone, 0, e.first[:0], 0
 	e.nq, e.qi = 0, 0
-	e.win, e.ws = Window{}, windowState{}
+	e.win, e.ws, e.rs = Window{}, windowState{}, resumeState{}
 	for i := range e.resp {
 		e.resp[i].active = false
 	}
@@ -288,12 +291,7 @@ func (e *Extractor) Next() bool {
 		}
 		line, _, err := e.lr.ReadLine()
 		if err != nil {
-			e.closeBody()
-			e.flush()
-			if err != io.EOF {
-				e.err = &Error{File: e.name, Fault: FaultOf(err), Line: e.line, Offset: -1, Err: err}
-			}
-			e.done = true
+			e.end(start, pre, err)
 			continue
 		}
 		e.line++
@@ -302,6 +300,10 @@ func (e *Extractor) Next() bool {
 		}
 		if e.ws.set && e.edges(start, pre) {
 			e.done = true
+			continue
+		}
+		if e.leaveLast(line) {
+			e.end(start, pre, io.EOF)
 			continue
 		}
 		if e.header(line) {
@@ -317,6 +319,25 @@ func (e *Extractor) Next() bool {
 			e.appendBody(line)
 		}
 	}
+}
+
+// end ends the input, at the line that would start at byte start (pre:
+// the counts before it, if the Window's edges need them), with err: io.EOF
+// or the read error.
+func (e *Extractor) end(start int64, pre Stats, err error) {
+	if w := &e.ws; w.set && w.FromLine == 0 && start >= e.win.From {
+		// From is the end of the input: nothing new.
+		w.FromLine, w.FromStats, w.FromState = e.line+1, pre, e.state()
+		e.fromEdge()
+	}
+	e.closeBody()
+	if err == io.EOF {
+		e.flushEnd()
+	} else {
+		e.flush()
+		e.err = &Error{File: e.name, Fault: FaultOf(err), Line: e.line, Offset: -1, Err: err}
+	}
+	e.done = true
 }
 
 // Event returns the current Event. It and its slices are valid until the
@@ -655,7 +676,7 @@ func (e *Extractor) flush() {
 	} else {
 		p.ev.Body = nil
 	}
-	if e.emit(p.ev.Line) {
+	if e.counts(&p.ev) {
 		e.queue[e.nq] = &p.ev
 		e.nq++
 	}
@@ -666,7 +687,7 @@ func (e *Extractor) flush() {
 // until the next record starts.
 func (e *Extractor) startBody(kind int, method, text []byte) {
 	b := &e.body
-	b.active, b.kind, b.cut, b.line = true, kind, false, e.line
+	b.active, b.kind, b.cut, b.line, b.off = true, kind, false, e.line, e.lr.start
 	b.method = append(b.method[:0], method...)
 	b.buf = b.buf[:0]
 	// The body of a successful response is data, not an error: note that it

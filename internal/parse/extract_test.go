@@ -33,27 +33,32 @@ func events(t *testing.T, log string, opt Options) []string {
 	e := NewExtractor(strings.NewReader(log), "t.log", opt)
 	var out []string
 	for e.Next() {
-		ev := e.Event()
-		switch ev.Kind {
-		case KindResponse:
-			s := fmt.Sprintf("resp %d %s %d %s", ev.Line, ev.Method, ev.Status, ev.URL)
-			if ev.HasBody {
-				s += fmt.Sprintf(" body=%q", ev.Body)
-			}
-			if ev.BodyCut {
-				s += " cut"
-			}
-			out = append(out, s)
-		case KindNetworkError:
-			out = append(out, fmt.Sprintf("neterr %d %s %s %s", ev.Line, ev.Method, ev.URL, ev.Detail))
-		case KindBackoff:
-			out = append(out, fmt.Sprintf("backoff %d %s %g", ev.Line, ev.Detail, ev.Seconds))
-		}
+		out = append(out, eventString(e.Event()))
 	}
 	if err := e.Err(); err != nil {
 		t.Fatalf("Err() = %v", err)
 	}
 	return out
+}
+
+// eventString renders ev on one line.
+func eventString(ev *Event) string {
+	switch ev.Kind {
+	case KindResponse:
+		s := fmt.Sprintf("resp %d %s %d %s", ev.Line, ev.Method, ev.Status, ev.URL)
+		if ev.HasBody {
+			s += fmt.Sprintf(" body=%q", ev.Body)
+		}
+		if ev.BodyCut {
+			s += " cut"
+		}
+		return s
+	case KindNetworkError:
+		return fmt.Sprintf("neterr %d %s %s %s", ev.Line, ev.Method, ev.URL, ev.Detail)
+	case KindBackoff:
+		return fmt.Sprintf("backoff %d %s %g", ev.Line, ev.Detail, ev.Seconds)
+	}
+	return fmt.Sprintf("kind %d line %d", ev.Kind, ev.Line)
 }
 
 const u = "https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/987654321/storage/bookmarks"

@@ -59,12 +59,15 @@ type Options struct {
 // them when it is shorter. Its methods are called from the scanning
 // goroutines.
 type Resumer interface {
-	// Offset returns how many decoded bytes of the input whose first bytes
-	// are head were read before (0: none).
-	Offset(head []byte) int64
-	// Read records that the input was read whole up to offset bytes, lines
-	// lines: the end of its last complete line.
-	Read(head []byte, name string, offset, lines int64)
+	// Resume returns where the input whose first bytes are head was left
+	// (the zero Mark: never read), and by returns the name of the input
+	// of this run that left it there ("": an earlier run). Inputs with the
+	// same first bytes (a rotated log and its compressed copy) are read one
+	// at a time: Resume waits until the one before is Done.
+	Resume(head []byte) (m parse.Mark, by string)
+	// Done ends the input that Resume was called for: when read is set, it
+	// was read, under name, up to m (see parse.Extractor.Mark).
+	Done(head []byte, name string, m parse.Mark, read bool)
 }
 
 // Progress follows the reading of inputs, for a progress bar. Its methods

@@ -1,11 +1,11 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"synclog/internal/parse"
@@ -16,8 +16,58 @@ import (
 // scanStream decodes src through op and reads it as a tar archive or as
 // one log. Decompression runs ahead on a goroutine of its own (a
 // Prefetch); the events go to sum through a verified sink, as checksums
-// verify them.
+// verify them. With o.Resume, the input is read from where earlier runs
+// left it; one that turns out to hold less than they read has changed,
+// and is read again from its start.
 func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, o Options) error {
+	rs := &resume{r: o.Resume}
+	defer func() { rs.finish(in.Path) }()
+	err := scanDecoded(ctx, src, op, ex, sum, in, rs, o)
+	var se *staleError
+	if !errors.As(err, &se) {
+		return err
+	}
+	*in = summary.Input{Path: in.Path, Format: in.Format, Warnings: []string{se.msg}}
+	rs.restart()
+	if err := src.rewind(); err != nil {
+		// Gone: the next run reads it from the start.
+		rs.reached(parse.Mark{})
+		return fmt.Errorf("%s: %s, but it cannot be read again (%w): the next run reads it from the start", in.Path, se.msg, err)
+	}
+	return scanDecoded(ctx, src, op, ex, sum, in, rs, o)
+}
+
+// errNoRewind reports an input that cannot be read a second time.
+var errNoRewind = errors.New("not a regular file")
+
+// rewind makes src read from its start again, for a second pass: a
+// regular file can be, a pipe or standard input cannot.
+func (s *source) rewind() error {
+	r := s.r
+	if p, ok := r.(progressReader); ok {
+		r = p.r
+	}
+	switch f := r.(type) {
+	case *sizedFile: // reads at its own offset
+		f.off, f.err = 0, nil
+		return nil
+	case *os.File:
+		if s.regular {
+			_, err := f.Seek(0, io.SeekStart)
+			return err
+		}
+	}
+	return errNoRewind
+}
+
+// staleError reports that an input holds less than --state says was read
+// from it: it changed, and is to be read from the start.
+type staleError struct{ msg string }
+
+func (e *staleError) Error() string { return e.msg }
+
+// scanDecoded is one pass of scanStream over src.
+func scanDecoded(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, rs *resume, o Options) error {
 	dec, format, err := op.Open(src.r)
 	in.Format = format.String()
 	if err != nil {
@@ -36,18 +86,22 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 {
 		in.Fingerprint = state.Fingerprint(head)
 	}
-	rp := resumeOf(pf, o.Resume)
+	rs.start(pf)
+	if w := rs.pastEnd(src.size); w != "" && format == parse.Plain && src.regular {
+		in.Warnings = append(in.Warnings, w)
+		rs.restart()
+	}
 	var rerr error
 	if isTar(pf.Peek(512)) {
-		rerr = readArchive(ctx, pf, format, ex, v, sum, in, rp, o)
+		rerr = readArchive(ctx, pf, format, ex, v, sum, in, rs, o)
 		in.Bytes = op.Offset()
 	} else {
 		var st parse.Stats
-		st, rerr = readLog(pf, ex, v, in, rp, src, o)
-		setStats(in, op.Offset(), st, o)
-		if rerr == nil && rp.offset == 0 && st.Records == 0 && st.Bytes > 0 {
-			rerr = ex.NoRecords() // not a Sync log (an empty one is just empty)
+		st, rerr = readLog(pf, ex, v, in, rs, src, format, o)
+		if se := (*staleError)(nil); errors.As(rerr, &se) {
+			return se
 		}
+		setStats(in, op.Offset(), st, o)
 	}
 	warnIntegrity(in, op.Integrity())
 	if me := (*memberError)(nil); errors.As(rerr, &me) {
@@ -66,75 +120,79 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 	return nil
 }
 
-// resumePoint is where an incremental scan resumes an input.
-type resumePoint struct {
-	head   []byte // the input's first decoded bytes, its fingerprint
-	offset int64  // decoded bytes read by earlier runs (0: none)
-}
-
-// resumeOf asks r, if set, how far the input that pf decodes was read.
-func resumeOf(pf *parse.Prefetch, r Resumer) resumePoint {
-	if r == nil {
-		return resumePoint{}
-	}
-	head := bytes.Clone(pf.Peek(state.FingerprintBytes))
-	return resumePoint{head: head, offset: r.Offset(head)}
-}
-
 // readArchive reads the tar archive r: each member is an input of its own.
 // Archives do not grow: one read before is read whole.
-func readArchive(ctx context.Context, r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *sink, in *summary.Input, rp resumePoint, o Options) error {
+func readArchive(ctx context.Context, r io.Reader, format parse.Format, ex *parse.Extractor, v *verified, sum *sink, in *summary.Input, rs *resume, o Options) error {
 	in.Format = "tar"
 	if format != parse.Plain {
 		in.Format += "+" + format.String()
 	}
 	var err error
-	if rp.offset == 0 {
+	if rs.from.Offset == 0 {
 		err = scanTar(ctx, r, in.Path, ex, v.add, sum, o)
 	} else {
 		in.Warnings = append(in.Warnings, "read by an earlier run (--state)")
 		_, err = io.Copy(io.Discard, r)
 	}
-	if err == nil && o.Resume != nil {
-		o.Resume.Read(rp.head, in.Path, 1, 0)
+	if err == nil {
+		rs.reached(parse.Mark{Offset: 1})
 	}
 	return err
 }
 
-// readLog reads the log r from rp.offset on and returns the counts of
-// what it read, and the error that ended it.
-func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, rp resumePoint, src *source, o Options) (parse.Stats, error) {
+// readLog reads the log r, from where rs says it was left, and returns the
+// counts of what it read anew, and the error that ended it: a *staleError
+// if it holds less than was read before.
+func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, rs *resume, src *source, format parse.Format, o Options) (parse.Stats, error) {
 	ex.Reset(r, in.Path)
 	ex.SetYear(src.year)
 	if !src.regular {
 		ex.GiveUpAfter(giveUpBytes)
 	}
-	if rp.offset > 0 {
-		ex.SetWindow(parse.Window{From: rp.offset, To: -1})
+	if rs.on() {
+		// An uncompressed log may still be written to; a compressed one
+		// is final.
+		ex.Resume(rs.from, format == parse.Plain)
+		v.onCommit = func() { rs.commit, rs.committed = ex.Mark(), true }
 	}
 	for ex.Next() {
 		v.add(ex.Event())
 	}
-	st, err := ex.Stats(), ex.Err()
-	if err == nil && o.Resume != nil {
-		// The next run starts after the last complete line: a line
-		// still being written is read whole next time.
-		end, lines := st.Bytes-st.Partial, st.Lines
-		if st.Partial > 0 {
-			lines--
-		}
-		o.Resume.Read(rp.head, in.Path, max(end, rp.offset), lines)
+	whole, err := ex.Stats(), ex.Err()
+	if w := rs.pastEnd(whole.Bytes); w != "" && err == nil {
+		return whole, &staleError{w}
 	}
-	if rp.offset > 0 {
+	if err == nil && whole.Records == 0 && whole.Bytes > 0 {
+		err = ex.NoRecords() // not a Sync log (an empty one is just empty)
+	}
+	remember(rs, ex, err)
+	st := whole
+	if rs.from.Offset > 0 {
 		if w := ex.WindowResult(); w.FromLine > 0 {
 			st = st.Sub(w.FromStats)
 		} else {
 			st = parse.Stats{}
 		}
-		in.Warnings = append(in.Warnings, fmt.Sprintf("incremental: read from decoded offset %d (--state)", rp.offset))
 	}
+	in.Warnings = append(in.Warnings, rs.warnings(err == nil)...)
 	warnYear(in, st.Layout, src.year, src.f == nil)
 	return st, err
+}
+
+// remember records in rs how far the log ex read, which ended with err,
+// has been counted: to its end or its last good line (a clean truncation,
+// a read error: what was read before it is kept), or to the last verified
+// checksum of a corrupt one. A log that is not one is not remembered: the
+// next run says so again.
+func remember(rs *resume, ex *parse.Extractor, err error) {
+	switch parse.FaultOf(err) {
+	case 0, parse.Truncated, parse.Limit, parse.Unsupported, parse.Unreadable:
+		rs.reached(ex.Mark())
+	case parse.Corrupt:
+		if rs.committed {
+			rs.reached(rs.commit)
+		}
+	}
 }
 
 // giveUpBytes is how much of a stream that is not a regular file (a pipe,

@@ -20,6 +20,9 @@ type verified struct {
 	n       int64 // events in pending
 	o       *Options
 	checked bool // a checksum verified all data decoded so far (decoding goroutine)
+	// onCommit, if set, is called after each commit, on the caller's
+	// goroutine: the events returned so far are verified.
+	onCommit func()
 }
 
 func newVerified(sum *sink, o *Options) *verified {
@@ -51,6 +54,9 @@ func (v *verified) commit() {
 		v.sum.Merge(v.pending)
 		v.pending.Close()
 		v.pending, v.n = newSink(v.o), 0
+	}
+	if v.onCommit != nil {
+		v.onCommit()
 	}
 }
 

@@ -17,7 +17,7 @@ func TestSaveFileSizeLimit(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
 	s := &State{}
-	s.Update([]byte("old\n"), "old.log", 4, 1, t0)
+	s.Update([]byte("old\n"), "old.log", Position{Offset: 4, Lines: 1}, t0)
 	if err := s.Save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestHelperSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 50 {
-		s.Update([]byte{byte(i), '\n'}, "grown.log", 2, 1, t0)
+		s.Update([]byte{byte(i), '\n'}, "grown.log", Position{Offset: 2, Lines: 1}, t0)
 	}
 	var old syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {

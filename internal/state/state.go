@@ -32,16 +32,31 @@ type Entry struct {
 	Prefix int64 `json:"prefix"`
 	// Hash is the lowercase hex SHA-256 of those Prefix bytes.
 	Hash string `json:"hash"`
-	// Offset is how many decoded bytes have been read, always at a line
-	// boundary.
-	Offset int64 `json:"offset"`
-	// Lines is how many lines those Offset bytes hold.
-	Lines int64 `json:"lines"`
+	Position
 	// Name is the last name the input was seen under. It is for people and
 	// is never used for matching.
 	Name string `json:"name"`
 	// Seen is when the input was last read (UTC).
 	Seen time.Time `json:"seen"`
+}
+
+// Position is how far an input has been read: every event that begins in
+// its first Offset decoded bytes has been counted, except the response
+// that begins on line Held.
+type Position struct {
+	// Offset is how many decoded bytes have been read, at a line boundary,
+	// or at the end of an input that was read to its end.
+	Offset int64 `json:"offset"`
+	// Lines is how many lines those Offset bytes hold.
+	Lines int64 `json:"lines"`
+	// Held is the line number of a response begun before Offset that was
+	// not counted yet, because it was still waiting for its body at the
+	// end of a log still being written (0: none).
+	Held int64 `json:"held,omitempty"`
+	// End is the decoded size of the input when it was read (0 in files
+	// written before synclog kept it): the next run tells from it whether
+	// a log has been written to since.
+	End int64 `json:"end,omitempty"`
 }
 
 // State is the whole state file. It is not safe for concurrent use; Lock
@@ -110,6 +125,10 @@ func (e *Entry) validate() error {
 		return fmt.Errorf("offset %d is negative", e.Offset)
 	case e.Lines < 0 || e.Lines > e.Offset:
 		return fmt.Errorf("lines %d outside [0, offset %d]", e.Lines, e.Offset)
+	case e.Held < 0 || e.Held > e.Lines:
+		return fmt.Errorf("held line %d outside [0, lines %d]", e.Held, e.Lines)
+	case e.End < 0:
+		return fmt.Errorf("end %d is negative", e.End)
 	}
 	return nil
 }
@@ -256,23 +275,20 @@ func (s *State) find(head []byte) int {
 }
 
 // Update records that the input whose first bytes are head (as for Find) has
-// been read up to offset, which holds lines lines, under name at time now.
-// It replaces the entry Find would return, or adds one, and fingerprints the
+// been read up to at, under name at time now. It replaces the entry Find would return, or adds one, and fingerprints the
 // whole of head again: an entry made when the input was 100 bytes long gets a
 // FingerprintBytes fingerprint once the input has grown. Other entries with
 // the same new fingerprint are dropped, so fingerprints stay unique.
 //
-// head should come from the same read as offset, and offset should be at a
-// line boundary; Update does not check either.
-func (s *State) Update(head []byte, name string, offset, lines int64, now time.Time) {
+// head should come from the same read as at; Update does not check it.
+func (s *State) Update(head []byte, name string, at Position, now time.Time) {
 	head = cut(head)
 	e := Entry{
-		Prefix: int64(len(head)),
-		Hash:   hash(head),
-		Offset: offset,
-		Lines:  lines,
-		Name:   name,
-		Seen:   now.UTC(),
+		Prefix:   int64(len(head)),
+		Hash:     hash(head),
+		Position: at,
+		Name:     name,
+		Seen:     now.UTC(),
 	}
 	i := s.find(head)
 	if i < 0 {

@@ -66,7 +66,7 @@ func TestLoad(t *testing.T) {
 		{
 			name:    "one entry",
 			content: ptr(`{"version":1,"entries":[{"prefix":1,"hash":"` + good + `","offset":7,"lines":2,"name":"sync.log","seen":"2026-11-28T10:00:00Z"}]}`),
-			want:    &State{Version: 1, Entries: []Entry{{Prefix: 1, Hash: good, Offset: 7, Lines: 2, Name: "sync.log", Seen: t0}}},
+			want:    &State{Version: 1, Entries: []Entry{{Prefix: 1, Hash: good, Position: Position{Offset: 7, Lines: 2}, Name: "sync.log", Seen: t0}}},
 		},
 		{name: "zero bytes", content: ptr(``), wantErr: "corrupt: EOF"},
 		{name: "not json", content: ptr(`offset=12`), wantErr: "corrupt"},
@@ -79,6 +79,13 @@ func TestLoad(t *testing.T) {
 		{name: "bad hash", content: ptr(`{"entries":[{"prefix":1,"hash":"` + strings.ToUpper(good) + `"}]}`), wantErr: "lowercase hex"},
 		{name: "negative offset", content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":-1}]}`), wantErr: "offset -1 is negative"},
 		{name: "more lines than bytes", content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":1,"lines":2}]}`), wantErr: "lines 2 outside"},
+		{
+			name:    "held and end",
+			content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":7,"lines":2,"held":2,"end":9,"name":"sync.log","seen":"2026-11-28T10:00:00Z"}]}`),
+			want:    &State{Version: 1, Entries: []Entry{{Prefix: 1, Hash: good, Position: Position{Offset: 7, Lines: 2, Held: 2, End: 9}, Name: "sync.log", Seen: t0}}},
+		},
+		{name: "held past the lines", content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":7,"lines":2,"held":3}]}`), wantErr: "held line 3 outside"},
+		{name: "negative end", content: ptr(`{"entries":[{"prefix":1,"hash":"` + good + `","offset":7,"lines":2,"end":-6}]}`), wantErr: "end -6 is negative"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,8 +133,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Update(headOf(a), "sync.log.1", 9000, 90, t0.In(time.FixedZone("CET", 3600)))
-	s.Update(headOf(b), "sync.log", 100, 1, t0.Add(time.Hour))
+	s.Update(headOf(a), "sync.log.1", Position{Offset: 9000, Lines: 90}, t0.In(time.FixedZone("CET", 3600)))
+	s.Update(headOf(b), "sync.log", Position{Offset: 100, Lines: 1}, t0.Add(time.Hour))
 	if err := s.Save(path); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
@@ -185,7 +192,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 // temporary file or the rename fail. See also TestSaveFileSizeLimit.
 func TestSaveFailure(t *testing.T) {
 	s := &State{}
-	s.Update([]byte("new\n"), "sync.log", 4, 1, t0)
+	s.Update([]byte("new\n"), "sync.log", Position{Offset: 4, Lines: 1}, t0)
 	tests := []struct {
 		name string
 		// setup prepares dir and returns the path to save to and the files
@@ -278,7 +285,7 @@ func TestFindUpdate(t *testing.T) {
 	t.Run("same content under a new name and encoding", func(t *testing.T) {
 		log := logText("", 10000, "a")
 		s := &State{}
-		s.Update(headOf(log), "sync.log", 8000, 80, t0)
+		s.Update(headOf(log), "sync.log", Position{Offset: 8000, Lines: 80}, t0)
 
 		var gz bytes.Buffer
 		zw := gzip.NewWriter(&gz)
@@ -300,8 +307,8 @@ func TestFindUpdate(t *testing.T) {
 		if e == nil || e.Offset != 8000 || e.Lines != 80 {
 			t.Fatalf("Find(decoded head of sync.log.1.gz) = %+v, want the sync.log entry", e)
 		}
-		s.Update(head, "sync.log.1.gz", 10000, 100, t0.Add(time.Hour))
-		want := []Entry{{Prefix: 4096, Hash: sum(log[:4096]), Offset: 10000, Lines: 100, Name: "sync.log.1.gz", Seen: t0.Add(time.Hour)}}
+		s.Update(head, "sync.log.1.gz", Position{Offset: 10000, Lines: 100}, t0.Add(time.Hour))
+		want := []Entry{{Prefix: 4096, Hash: sum(log[:4096]), Position: Position{Offset: 10000, Lines: 100}, Name: "sync.log.1.gz", Seen: t0.Add(time.Hour)}}
 		if !reflect.DeepEqual(s.Entries, want) {
 			t.Errorf("Entries = %+v, want %+v", s.Entries, want)
 		}
@@ -310,7 +317,7 @@ func TestFindUpdate(t *testing.T) {
 	t.Run("short file grows", func(t *testing.T) {
 		log := logText("", 5000, "a")
 		s := &State{}
-		s.Update(log[:100], "sync.log", 100, 1, t0)
+		s.Update(log[:100], "sync.log", Position{Offset: 100, Lines: 1}, t0)
 		if got := s.Entries[0].Prefix; got != 100 {
 			t.Fatalf("Prefix = %d, want 100", got)
 		}
@@ -318,8 +325,8 @@ func TestFindUpdate(t *testing.T) {
 		if e == nil || e.Offset != 100 {
 			t.Fatalf("Find(grown file) = %+v, want the 100-byte entry", e)
 		}
-		s.Update(headOf(log), "sync.log", 5000, 50, t0.Add(time.Hour))
-		want := []Entry{{Prefix: 4096, Hash: sum(log[:4096]), Offset: 5000, Lines: 50, Name: "sync.log", Seen: t0.Add(time.Hour)}}
+		s.Update(headOf(log), "sync.log", Position{Offset: 5000, Lines: 50}, t0.Add(time.Hour))
+		want := []Entry{{Prefix: 4096, Hash: sum(log[:4096]), Position: Position{Offset: 5000, Lines: 50}, Name: "sync.log", Seen: t0.Add(time.Hour)}}
 		if !reflect.DeepEqual(s.Entries, want) {
 			t.Errorf("Entries = %+v, want %+v", s.Entries, want)
 		}
@@ -330,8 +337,8 @@ func TestFindUpdate(t *testing.T) {
 		a := logText(first, 6000, "a")
 		b := logText(first, 6000, "b")
 		s := &State{}
-		s.Update(headOf(a), "a.log", 6000, 60, t0)
-		s.Update(headOf(b), "b.log", 3000, 30, t0)
+		s.Update(headOf(a), "a.log", Position{Offset: 6000, Lines: 60}, t0)
+		s.Update(headOf(b), "b.log", Position{Offset: 3000, Lines: 30}, t0)
 		if len(s.Entries) != 2 {
 			t.Fatalf("got %d entries, want 2", len(s.Entries))
 		}
@@ -349,7 +356,7 @@ func TestFindUpdate(t *testing.T) {
 	t.Run("copytruncate is left to the caller", func(t *testing.T) {
 		log := logText("", 10000, "a")
 		s := &State{}
-		s.Update(headOf(log), "sync.log", 10000, 100, t0)
+		s.Update(headOf(log), "sync.log", Position{Offset: 10000, Lines: 100}, t0)
 		for _, tc := range []struct {
 			name    string
 			now     []byte // the truncated file's head
@@ -371,11 +378,11 @@ func TestFindUpdate(t *testing.T) {
 	t.Run("longest prefix wins, then largest offset", func(t *testing.T) {
 		log := logText("", 5000, "a")
 		s := &State{Entries: []Entry{
-			{Prefix: 100, Hash: sum(log[:100]), Offset: 100, Name: "short"},
-			{Prefix: 4096, Hash: sum(log[:4096]), Offset: 4500, Name: "long-low"},
-			{Prefix: 4096, Hash: sum(log[:4096]), Offset: 4900, Name: "long-high"},
-			{Prefix: 200, Hash: sum(log[:200]), Offset: 200, Name: "mid"},
-			{Prefix: 4096, Hash: sum(logText("", 5000, "b")[:4096]), Offset: 4999, Name: "other"},
+			{Prefix: 100, Hash: sum(log[:100]), Position: Position{Offset: 100}, Name: "short"},
+			{Prefix: 4096, Hash: sum(log[:4096]), Position: Position{Offset: 4500}, Name: "long-low"},
+			{Prefix: 4096, Hash: sum(log[:4096]), Position: Position{Offset: 4900}, Name: "long-high"},
+			{Prefix: 200, Hash: sum(log[:200]), Position: Position{Offset: 200}, Name: "mid"},
+			{Prefix: 4096, Hash: sum(logText("", 5000, "b")[:4096]), Position: Position{Offset: 4999}, Name: "other"},
 		}}
 		if e := s.Find(log); e == nil || e.Name != "long-high" {
 			t.Errorf("Find = %+v, want long-high", e)
@@ -385,7 +392,7 @@ func TestFindUpdate(t *testing.T) {
 		}
 		// Update replaces long-high and drops long-low, which now has the
 		// same fingerprint; the shorter entries are left to Prune.
-		s.Update(log, "sync.log", 5000, 50, t0)
+		s.Update(log, "sync.log", Position{Offset: 5000, Lines: 50}, t0)
 		var names []string
 		for _, e := range s.Entries {
 			names = append(names, e.Name)
@@ -400,13 +407,13 @@ func TestFindUpdate(t *testing.T) {
 		if e := s.Find(nil); e != nil {
 			t.Fatalf("Find on empty state = %+v, want nil", e)
 		}
-		s.Update(nil, "sync.log", 0, 0, t0)
+		s.Update(nil, "sync.log", Position{Offset: 0, Lines: 0}, t0)
 		log := logText("", 300, "a")
 		e := s.Find(log)
 		if e == nil || e.Offset != 0 || e.Prefix != 0 {
 			t.Fatalf("Find after empty Update = %+v, want the 0-byte entry", e)
 		}
-		s.Update(log, "sync.log", 300, 3, t0)
+		s.Update(log, "sync.log", Position{Offset: 300, Lines: 3}, t0)
 		if len(s.Entries) != 1 || s.Entries[0].Prefix != 300 {
 			t.Errorf("Entries = %+v, want one 300-byte entry", s.Entries)
 		}
@@ -415,7 +422,7 @@ func TestFindUpdate(t *testing.T) {
 	t.Run("head longer than FingerprintBytes is cut", func(t *testing.T) {
 		log := logText("", 9000, "a")
 		s := &State{}
-		s.Update(log, "sync.log", 9000, 90, t0)
+		s.Update(log, "sync.log", Position{Offset: 9000, Lines: 90}, t0)
 		if e := s.Entries[0]; e.Prefix != FingerprintBytes || e.Hash != sum(log[:FingerprintBytes]) {
 			t.Errorf("entry = %+v, want a %d-byte fingerprint", e, FingerprintBytes)
 		}
@@ -428,7 +435,7 @@ func TestFindUpdate(t *testing.T) {
 func TestPrune(t *testing.T) {
 	s0 := &State{}
 	for i, name := range []string{"old", "mid", "new"} {
-		s0.Update([]byte(name+"\n"), name, 0, 0, t0.Add(time.Duration(i)*24*time.Hour))
+		s0.Update([]byte(name+"\n"), name, Position{Offset: 0, Lines: 0}, t0.Add(time.Duration(i)*24*time.Hour))
 	}
 	tests := []struct {
 		name   string
