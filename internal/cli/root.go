@@ -130,24 +130,13 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 }
 
 func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
-	if err := o.checkLimits(); err != nil {
+	since, until, err := o.check(time.Now())
+	if err != nil {
 		return err
 	}
 	cl, err := classifier(o.codes)
 	if err != nil {
 		return err
-	}
-	since, until, err := o.window(time.Now())
-	if err != nil {
-		return err
-	}
-	if err := walk.CheckPatterns(walk.Options{Include: o.include, Exclude: o.exclude}); err != nil {
-		return &usageError{err.Error()}
-	}
-	if !until.IsZero() && o.statePath != "" && !o.dryRun {
-		// The state would move past the events after --until, and no
-		// later run would report them.
-		return &usageError{"--until cannot be used with --state: the events after it would never be reported (add --dry-run to leave the state as it was)"}
 	}
 	st, unlock, err := openState(o.statePath)
 	if err != nil {
@@ -185,7 +174,12 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	for _, p := range empty {
 		sum.AddProblem(p)
 	}
-	errs = append(werrs, errs...)
+	return o.finish(s, sum, rows, append(werrs, errs...), empty, skipped, st)
+}
+
+// finish records what the walk skipped, prints the run's errors and
+// problems, delivers the report of sum and then saves the state st, if any.
+func (o *scanOptions) finish(s *streams, sum *summary.Summary, rows *report.Rows, errs []error, empty []string, skipped []walk.Skipped, st *state.State) error {
 	trouble := len(errs) > 0 || !sum.Whole()
 	noteSkipped(s, sum, skipped, !o.silent(sum, trouble))
 	for _, err := range errs {
@@ -213,6 +207,26 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		return nil
 	}
 	return o.deliver(s, sum, rows, s.width, trouble, saveState)
+}
+
+// check refuses flag values that scan cannot honour, before anything is
+// read, and returns the time window, relative to now.
+func (o *scanOptions) check(now time.Time) (since, until time.Time, err error) {
+	if err := o.checkLimits(); err != nil {
+		return since, until, err
+	}
+	if since, until, err = o.window(now); err != nil {
+		return since, until, err
+	}
+	if err := walk.CheckPatterns(walk.Options{Include: o.include, Exclude: o.exclude}); err != nil {
+		return since, until, &usageError{err.Error()}
+	}
+	if !until.IsZero() && o.statePath != "" && !o.dryRun {
+		// The state would move past the events after --until, and no
+		// later run would report them.
+		return since, until, &usageError{"--until cannot be used with --state: the events after it would never be reported (add --dry-run to leave the state as it was)"}
+	}
+	return since, until, nil
 }
 
 // checkLimits refuses body and line limits too small for a body to be
