@@ -434,6 +434,31 @@ func TestShrinkWhileRead(t *testing.T) {
 		t.Fatal(errs)
 	}
 	wantLines := int64(bytes.Count(kept, []byte("\n")))
+	liveRuns(t, dir, log, func(t *testing.T, name string, once *sync.Once) func(*os.File, int64, int64) {
+		return func(f *os.File, off, n int64) {
+			if off+n > cut {
+				once.Do(func() {
+					if err := os.Truncate(name, cut); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+		}
+	}, func(t *testing.T, got map[string]any, errs []error) {
+		checkChanged(t, got, errs, int64(len(log)), cut, wantLines)
+		for _, k := range []string{"totals", "escalations", "classes"} {
+			if diff := cmp.Diff(want[k], got[k]); diff != "" {
+				t.Errorf("%s differ from a scan of the lines before the cut (-want +got):\n%s", k, diff)
+			}
+		}
+	})
+}
+
+// liveRuns writes log to dir/live.log and scans it, once in one piece and
+// once in parts, with the read hook that hook makes for it (called once
+// per run; once is fresh for each), then checks the result with check.
+func liveRuns(t *testing.T, dir string, log []byte, hook func(t *testing.T, name string, once *sync.Once) func(*os.File, int64, int64),
+	check func(t *testing.T, got map[string]any, errs []error)) {
 	for _, tc := range []struct {
 		name string
 		opt  Options
@@ -446,23 +471,9 @@ func TestShrinkWhileRead(t *testing.T) {
 			if err := os.WriteFile(name, log, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			var once sync.Once
-			tc.opt.readHook = func(f *os.File, off, n int64) {
-				if off+n > cut {
-					once.Do(func() {
-						if err := os.Truncate(name, cut); err != nil {
-							t.Error(err)
-						}
-					})
-				}
-			}
+			tc.opt.readHook = hook(t, name, new(sync.Once))
 			got, errs := scanReport(t, []string{name}, tc.opt)
-			checkChanged(t, got, errs, int64(len(log)), cut, wantLines)
-			for _, k := range []string{"totals", "escalations", "classes"} {
-				if diff := cmp.Diff(want[k], got[k]); diff != "" {
-					t.Errorf("%s differ from a scan of the lines before the cut (-want +got):\n%s", k, diff)
-				}
-			}
+			check(t, got, errs)
 		})
 	}
 }
@@ -500,46 +511,33 @@ func TestGrowWhileRead(t *testing.T) {
 	}
 	more := bytes.Repeat([]byte("1756106023249\tSync.Resource\tDEBUG\tGET fail 503 https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/1/info/collections\n"+
 		"1756106023250\tSync.Resource\tTRACE\tGET body: server issue: pool exhausted\n"), 1000)
-	for _, tc := range []struct {
-		name string
-		opt  Options
-	}{
-		{"one piece", Options{Jobs: 1}},
-		{"in parts", Options{Jobs: 2, PartMin: 1}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			name := filepath.Join(dir, "live.log")
-			if err := os.WriteFile(name, log, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			var once sync.Once
-			tc.opt.readHook = func(*os.File, int64, int64) {
-				once.Do(func() {
-					f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
-					if err == nil {
-						_, err = f.Write(more)
-						err = errors.Join(err, f.Close())
-					}
-					if err != nil {
-						t.Error(err)
-					}
-				})
-			}
-			got, errs := scanReport(t, []string{name}, tc.opt)
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
-			in := got["inputs"].([]any)[0].(map[string]any)
-			if in["complete"] != true || in["bytes"] != float64(len(log)) {
-				t.Errorf("input row: complete %v, bytes %v; want true, %d", in["complete"], in["bytes"], len(log))
-			}
-			for _, k := range []string{"totals", "escalations"} {
-				if diff := cmp.Diff(want[k], got[k]); diff != "" {
-					t.Errorf("%s differ from the file as opened (-want +got):\n%s", k, diff)
+	liveRuns(t, dir, log, func(t *testing.T, name string, once *sync.Once) func(*os.File, int64, int64) {
+		return func(*os.File, int64, int64) {
+			once.Do(func() {
+				f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+				if err == nil {
+					_, err = f.Write(more)
+					err = errors.Join(err, f.Close())
 				}
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}, func(t *testing.T, got map[string]any, errs []error) {
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		in := got["inputs"].([]any)[0].(map[string]any)
+		if in["complete"] != true || in["bytes"] != float64(len(log)) {
+			t.Errorf("input row: complete %v, bytes %v; want true, %d", in["complete"], in["bytes"], len(log))
+		}
+		for _, k := range []string{"totals", "escalations"} {
+			if diff := cmp.Diff(want[k], got[k]); diff != "" {
+				t.Errorf("%s differ from the file as opened (-want +got):\n%s", k, diff)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestShrinkCompressed cuts a gzip file in half while it is read: the
