@@ -75,8 +75,10 @@ input when it is not a terminal), detects gzip, zstd and bzip2 from the first
 bytes, and prints one report over all of them.
 
 Exit status: 0 nothing to escalate; 1 escalations found (an infra string in an
-HTTP 503); 2 usage error, or an input that could not be read whole (the report
-still covers what was read). 1 wins over 2. 130 when interrupted.`,
+HTTP 503); 2 usage error, or a report that is INCOMPLETE: an input missing,
+unreadable, damaged, changed while read or not a Sync log, a body cut before it
+could be classified, a folder with nothing to read (the report still covers
+what was read). 1 wins over 2. 130 when interrupted.`,
 		Example: `  # Scan one compressed log at a terminal
   synclog scan error-sync-1756106023249.txt.gz
 
