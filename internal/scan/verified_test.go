@@ -37,6 +37,71 @@ func compressed(t testing.TB, format string, data []byte) []byte {
 	return b.Bytes()
 }
 
+// TestVerifiedStopsAtTheChecksum checks that only what a checksum verified
+// is counted as findings, in files of two gzip members or zstd frames
+// whose second has a bad checksum (the last bytes of the file), wherever
+// the prefetch buffers (256 KiB) fall. An event is verified when the
+// parser had it whole before it read a byte past the verified ones: an
+// exchange still open at the boundary (a WARN line or body of it may
+// follow) or one with a line that straddles it is decided by unverified
+// bytes, and is counted apart with them.
+func TestVerifiedStopsAtTheChecksum(t *testing.T) {
+	var b bytes.Buffer
+	truth, err := synth.Write(&b, synth.Config{Seed: 11, Bytes: 700 << 10, Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syn, n := b.Bytes(), truth.Escalations
+	if n == 0 {
+		t.Fatal("the generated log holds no escalation")
+	}
+	// modern-trace.log holds 2 escalations and ends with the second one's
+	// exchange still open. Split 40 copies of 80 in the first one's body
+	// line.
+	trace, err := os.ReadFile(filepath.Join(logs, "modern-trace.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	traces := bytes.Repeat(trace, 80)
+	mid := 39*len(trace) + bytes.Index(trace, []byte("database not in pool"))
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, format    string
+		first, second   []byte
+		esc, unverified int64 // -1: any number but 0
+	}{
+		{"gzip", "gzip", syn, syn, n, n},
+		{"gzip open exchange", "gzip", traces[:40*len(trace)], traces[:40*len(trace)], 79, 81},
+		{"gzip mid-line", "gzip", traces[:mid], traces[mid:], 78, 82},
+		// The zstd decoder is verified at the input's end only.
+		{"zstd", "zstd", syn, syn, 0, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := append(compressed(t, tc.format, tc.first), compressed(t, tc.format, tc.second)...)
+			if tc.format == "gzip" {
+				data[len(data)-8] ^= 0xff // the CRC-32, before the size
+			} else {
+				data[len(data)-4] ^= 0xff // the content checksum
+			}
+			path := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m, errs := scanReport(t, []string{path}, Options{})
+			if len(errs) != 1 {
+				t.Fatalf("errors = %v, want one (the bad checksum)", errs)
+			}
+			in := m["inputs"].([]any)[0].(map[string]any)
+			esc := int64(m["totals"].(map[string]any)["escalations"].(float64))
+			unv := int64(in["unverified_escalations"].(float64))
+			if esc != tc.esc || unv != tc.unverified && (tc.unverified >= 0 || unv == 0) || in["state"] != "CORRUPT" {
+				t.Errorf("escalations %d, unverified %d, state %v; want %d, %d, CORRUPT (error %v)",
+					esc, unv, in["state"], tc.esc, tc.unverified, errs[0])
+			}
+		})
+	}
+}
+
 // BenchmarkVerified measures a scan of an 8 MiB log compressed as one gzip
 // member, as 32 members (a checksum, and so a commit, every 256 KiB or so,
 // at offsets that fall inside prefetch buffers), and as one zstd frame.
