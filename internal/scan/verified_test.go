@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
 	"synclog/internal/classify"
+	"synclog/internal/summary"
 	"synclog/internal/synth"
 )
 
@@ -99,6 +101,49 @@ func TestVerifiedStopsAtTheChecksum(t *testing.T) {
 					esc, unv, in["state"], tc.esc, tc.unverified, errs[0])
 			}
 		})
+	}
+}
+
+// TestVerifiedMembersMatchPlain checks that a log read whole from many
+// gzip members or zstd frames, split mid-line and across the prefetch
+// buffers, gives the very report of the plain log, samples and the keys
+// kept under tight limits included: commits at every checksum keep the
+// events in order.
+func TestVerifiedMembersMatchPlain(t *testing.T) {
+	var b bytes.Buffer
+	if _, err := synth.Write(&b, synth.Config{Seed: 5, Bytes: 2 << 20, Trace: true}); err != nil {
+		t.Fatal(err)
+	}
+	log := b.Bytes()
+	dir := t.TempDir()
+	opt := Options{Limits: summary.Limits{Samples: 2, Keys: 3}}
+	plain := filepath.Join(dir, "plain.log")
+	if err := os.WriteFile(plain, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, errs := scanReport(t, []string{plain}, opt)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	delete(want, "inputs")
+	cuts := []int{0, 1000, 262144, 262144 + 77, 700001, 700001, 1 << 20, 1<<20 + 3, len(log) - 1, len(log)}
+	for _, format := range []string{"gzip", "zstd"} {
+		var data []byte
+		for i := 1; i < len(cuts); i++ {
+			data = append(data, compressed(t, format, log[cuts[i-1]:cuts[i]])...)
+		}
+		path := filepath.Join(dir, "members."+format)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, errs := scanReport(t, []string{path}, opt)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		delete(got, "inputs")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s in %d parts: report differs from the plain log's (-plain +%s):\n%s", format, len(cuts)-1, format, diff)
+		}
 	}
 }
 
