@@ -110,9 +110,11 @@ type Opener struct {
 	inf Integrity
 
 	// OnVerified, if set, is called from Read each time a checksum has
-	// confirmed all data decoded so far: at the end of each gzip member, and
-	// at the clean end of a zstd input.
-	OnVerified func()
+	// confirmed all data decoded so far, with how many bytes that is: at
+	// the end of each gzip member, and at the clean end of a zstd input.
+	// The Read may go on into the next member; its bytes past n are not
+	// verified.
+	OnVerified func(n int64)
 }
 
 // Integrity describes what the Opener could verify about the current
@@ -239,7 +241,7 @@ func (o *Opener) Read(p []byte) (int, error) {
 
 func (o *Opener) verified() {
 	if o.OnVerified != nil {
-		o.OnVerified()
+		o.OnVerified(o.out)
 	}
 }
 

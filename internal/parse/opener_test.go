@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -51,30 +52,39 @@ func skippable(payload string) []byte {
 	return append(b, payload...)
 }
 
+// TestOpener checks the content and format of each input, and the
+// decoded offsets that OnVerified reports: each gzip member's end, and a
+// zstd input's end.
 func TestOpener(t *testing.T) {
 	const a, b = "first half\n", "second half\n"
+	na, nab := int64(len(a)), int64(len(a+b))
 	tests := []struct {
-		name   string
-		in     []byte
-		format Format
-		want   string
+		name     string
+		in       []byte
+		format   Format
+		want     string
+		verified []int64
 	}{
-		{"plain", []byte(a + b), Plain, a + b},
-		{"empty", nil, Plain, ""},
-		{"one byte", []byte{0x1f}, Plain, "\x1f"},
-		{"gzip multi-member", gzipBytes(t, a, b), Gzip, a + b},
-		{"gzip empty member", gzipBytes(t, ""), Gzip, ""},
-		{"zstd multi-frame", zstdBytes(t, a, b), Zstd, a + b},
-		{"zstd skippable between frames", append(append(zstdBytes(t, a), skippable("meta")...), zstdBytes(t, b)...), Zstd, a + b},
-		{"zstd skippable first", append(skippable("meta"), zstdBytes(t, a)...), Zstd, a},
+		{"plain", []byte(a + b), Plain, a + b, nil},
+		{"empty", nil, Plain, "", nil},
+		{"one byte", []byte{0x1f}, Plain, "\x1f", nil},
+		{"gzip multi-member", gzipBytes(t, a, b), Gzip, a + b, []int64{na, nab}},
+		{"gzip empty member", gzipBytes(t, ""), Gzip, "", []int64{0}},
+		{"gzip empty members between", gzipBytes(t, a, "", "", b), Gzip, a + b, []int64{na, na, na, nab}},
+		{"zstd multi-frame", zstdBytes(t, a, b), Zstd, a + b, []int64{nab}},
+		{"zstd skippable between frames", append(append(zstdBytes(t, a), skippable("meta")...), zstdBytes(t, b)...), Zstd, a + b, []int64{nab}},
+		{"zstd skippable first", append(skippable("meta"), zstdBytes(t, a)...), Zstd, a, []int64{na}},
 	}
 	op, err := NewOpener(OpenerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer op.Close()
+	var verified []int64
+	op.OnVerified = func(n int64) { verified = append(verified, n) }
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			verified = nil
 			r, f, err := op.Open(bytes.NewReader(tc.in))
 			if err != nil {
 				t.Fatalf("Open: %v", err)
@@ -91,6 +101,9 @@ func TestOpener(t *testing.T) {
 			}
 			if op.Offset() != int64(len(tc.in)) {
 				t.Errorf("Offset = %d, want %d", op.Offset(), len(tc.in))
+			}
+			if !slices.Equal(verified, tc.verified) {
+				t.Errorf("verified at %v, want %v", verified, tc.verified)
 			}
 		})
 	}

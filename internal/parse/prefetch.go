@@ -20,24 +20,29 @@ type Prefetch struct {
 	cur  *chunk
 	off  int
 	err  error
-	// onMark is called, on the reading goroutine, once every byte read
-	// before a mark has been handed to the caller.
+	// onMark is called, on the reading goroutine, once every byte before
+	// a mark has been handed to the caller, and before any byte after it.
 	onMark func()
 }
 
 type chunk struct {
-	b    []byte
-	n    int
-	err  error
-	mark bool // the source reached a mark (a verified checksum) after these bytes
+	b   []byte
+	n   int
+	err error
+	// mark is the offset in b of the last mark (a verified checksum) the
+	// source reached while b was filled, or -1: all bytes before it are
+	// verified, none after it.
+	mark int
 }
 
 // NewPrefetch starts reading r in the background with n buffers of size
-// bytes. After each read from r it calls marked (on the background
-// goroutine); when that returns true, onMark is called on the caller's
-// goroutine as soon as the caller has read everything read before it. Either
-// function may be nil.
-func NewPrefetch(r io.Reader, n, size int, marked func() bool, onMark func()) *Prefetch {
+// bytes. After filling each buffer it calls marked (on the background
+// goroutine), which returns how many bytes of r, from its start, the last
+// mark reached so far covers (0: none). onMark is then called on the
+// caller's goroutine as soon as the caller has read exactly those bytes:
+// a Read stops at a mark, so that no byte after it is handed out before
+// onMark has run. Either function may be nil.
+func NewPrefetch(r io.Reader, n, size int, marked func() int64, onMark func()) *Prefetch {
 	p := &Prefetch{
 		full:   make(chan *chunk, n),
 		free:   make(chan *chunk, n),
@@ -48,60 +53,79 @@ func NewPrefetch(r io.Reader, n, size int, marked func() bool, onMark func()) *P
 		p.free <- &chunk{b: make([]byte, size)}
 	}
 	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		defer close(p.full)
-		for {
-			var c *chunk
-			select {
-			case c = <-p.free:
-			case <-p.stop:
-				return
-			}
-			// Fill the buffer; the source's own errors (io.ErrUnexpectedEOF
-			// from a truncated stream among them) pass through unchanged.
-			c.n, c.err = 0, nil
-			for empty := 0; c.n < len(c.b) && c.err == nil; {
-				var m int
-				m, c.err = r.Read(c.b[c.n:])
-				c.n += m
-				if m > 0 {
-					empty = 0
-				} else if empty++; empty >= 100 && c.err == nil {
-					c.err = io.ErrNoProgress
-				}
-			}
-			c.mark = marked != nil && marked()
-			select {
-			case p.full <- c:
-			case <-p.stop:
-				return
-			}
-			if c.err != nil {
-				return
+	go p.run(r, marked)
+	return p
+}
+
+// run fills the free buffers from r and hands them to the reader, until
+// an error or Close.
+func (p *Prefetch) run(r io.Reader, marked func() int64) {
+	defer p.wg.Done()
+	defer close(p.full)
+	var read, last int64 // bytes read from r before c; the last mark
+	for {
+		var c *chunk
+		select {
+		case c = <-p.free:
+		case <-p.stop:
+			return
+		}
+		// Fill the buffer; the source's own errors (io.ErrUnexpectedEOF
+		// from a truncated stream among them) pass through unchanged.
+		c.n, c.err = 0, nil
+		for empty := 0; c.n < len(c.b) && c.err == nil; {
+			var m int
+			m, c.err = r.Read(c.b[c.n:])
+			c.n += m
+			if m > 0 {
+				empty = 0
+			} else if empty++; empty >= 100 && c.err == nil {
+				c.err = io.ErrNoProgress
 			}
 		}
-	}()
-	return p
+		// A new mark lies within the bytes just read.
+		c.mark = -1
+		if marked != nil {
+			if m := marked(); m > last && m >= read && m <= read+int64(c.n) {
+				c.mark, last = int(m-read), m
+			}
+		}
+		read += int64(c.n)
+		select {
+		case p.full <- c:
+		case <-p.stop:
+			return
+		}
+		if c.err != nil {
+			return
+		}
+	}
 }
 
 // fill makes p.cur a chunk with bytes left to hand out. It reports false
 // at the end of the input or after an error, which p.err then holds.
+// A mark reached there is passed first.
 func (p *Prefetch) fill() bool {
-	for p.cur == nil || p.off >= p.cur.n {
-		if p.err != nil {
-			return false
-		}
+	for {
 		if c := p.cur; c != nil {
-			p.cur = nil
-			if c.mark && p.onMark != nil {
-				p.onMark()
+			if c.mark >= 0 && p.off >= c.mark {
+				c.mark = -1
+				if p.onMark != nil {
+					p.onMark()
+				}
 			}
+			if p.off < c.n {
+				return true
+			}
+			p.cur = nil
 			if c.err != nil {
 				p.err = c.err
 				return false
 			}
 			p.free <- c
+		}
+		if p.err != nil {
+			return false
 		}
 		c, ok := <-p.full
 		if !ok {
@@ -110,15 +134,18 @@ func (p *Prefetch) fill() bool {
 		}
 		p.cur, p.off = c, 0
 	}
-	return true
 }
 
-// Read hands out prefetched bytes.
+// Read hands out prefetched bytes, up to the next mark.
 func (p *Prefetch) Read(b []byte) (int, error) {
 	if !p.fill() {
 		return 0, p.err
 	}
-	n := copy(b, p.cur.b[p.off:p.cur.n])
+	end := p.cur.n
+	if p.cur.mark > p.off {
+		end = p.cur.mark
+	}
+	n := copy(b, p.cur.b[p.off:end])
 	p.off += n
 	return n, nil
 }

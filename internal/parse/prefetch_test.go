@@ -4,18 +4,19 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
 )
 
-// marker is a reader that reports a mark after every read that ends at a
+// marker is a reader that marks the offset of every read that ends at a
 // multiple of every bytes, like a checksum verified at a member's end.
 type marker struct {
 	r     io.Reader
 	n     int
 	every int
-	mark  bool
+	at    int64 // the last mark
 }
 
 func (m *marker) Read(p []byte) (int, error) {
@@ -25,41 +26,49 @@ func (m *marker) Read(p []byte) (int, error) {
 	n, err := m.r.Read(p)
 	m.n += n
 	if n > 0 && m.n%m.every == 0 {
-		m.mark = true
+		m.at = int64(m.n)
 	}
 	return n, err
 }
 
+// TestPrefetch checks that the data comes through whole, and that each
+// mark fires once the caller has read exactly the bytes before it, and
+// before it is handed any byte after it, wherever the mark falls in a
+// buffer: a Read stops there. Of several marks within one buffer the last
+// one fires.
 func TestPrefetch(t *testing.T) {
 	data := strings.Repeat("0123456789", 1000)
-	src := &marker{r: strings.NewReader(data), every: 1000}
-	var handed int // bytes handed to the caller when each mark fired
-	var marks []int
-	p := NewPrefetch(src, 3, 256, func() bool { m := src.mark; src.mark = false; return m }, func() { marks = append(marks, handed) })
-	defer p.Close()
-	var got bytes.Buffer
-	buf := make([]byte, 100)
-	for {
-		n, err := p.Read(buf)
-		got.Write(buf[:n])
-		handed += n
-		if err == io.EOF {
-			break
+	for _, tc := range []struct {
+		every, size int
+		want        []int
+	}{
+		{1000, 256, []int{1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000}},
+		{1000, 1000, []int{1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000}},
+		{300, 1024, []int{900, 1800, 3000, 3900, 5100, 6000, 6900, 8100, 9000, 9900}},
+	} {
+		src := &marker{r: strings.NewReader(data), every: tc.every}
+		var handed int // bytes handed to the caller when each mark fired
+		var marks []int
+		p := NewPrefetch(src, 3, tc.size, func() int64 { return src.at }, func() { marks = append(marks, handed) })
+		var got bytes.Buffer
+		buf := make([]byte, 64)
+		for {
+			n, err := p.Read(buf)
+			got.Write(buf[:n])
+			handed += n
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
-		if err != nil {
-			t.Fatal(err)
+		p.Close()
+		if got.String() != data {
+			t.Fatalf("every %d, buffers of %d: data differs", tc.every, tc.size)
 		}
-	}
-	if got.String() != data {
-		t.Fatalf("data differs")
-	}
-	// Every mark fires only once all the bytes before it were handed out.
-	if len(marks) != 10 {
-		t.Fatalf("marks = %v, want 10", marks)
-	}
-	for i, at := range marks {
-		if at < (i+1)*1000 {
-			t.Errorf("mark %d fired after %d bytes, before its %d bytes were read", i, at, (i+1)*1000)
+		if !slices.Equal(marks, tc.want) {
+			t.Errorf("every %d, buffers of %d: marks fired after %v bytes, want %v", tc.every, tc.size, marks, tc.want)
 		}
 	}
 }

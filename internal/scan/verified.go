@@ -11,6 +11,12 @@ import (
 // events decoded after the last verified point of a corrupt input are
 // counted apart, never as findings.
 //
+// A checksum verifies bytes, up to a decoded offset that need not be a
+// line's end; an event is verified when the parser had it whole before it
+// read a byte past that offset. An event with a line that straddles it,
+// or an exchange still open there (its WARN line or body may come next),
+// is decided by the bytes after it, and waits for their checksum.
+//
 // Wire it up with Opener.OnVerified = v.checksum and NewPrefetch(…,
 // v.marked, v.commit): checksum and marked then run on the decoding
 // goroutine, add, commit and finish on the caller's.
@@ -19,7 +25,7 @@ type verified struct {
 	pending *sink
 	n       int64 // events in pending
 	o       *Options
-	checked bool // a checksum verified all data decoded so far (decoding goroutine)
+	upTo    int64 // decoded bytes the last checksum verified (decoding goroutine)
 	// onCommit, if set, is called after each commit, on the caller's
 	// goroutine: the events returned so far are verified.
 	onCommit func()
@@ -35,20 +41,17 @@ func (v *verified) add(ev *parse.Event) {
 	add(v.pending, ev, v.o)
 }
 
-// checksum records that a checksum has verified all data decoded so far
+// checksum records that a checksum has verified the first n decoded bytes
 // (Opener.OnVerified).
-func (v *verified) checksum() { v.checked = true }
+func (v *verified) checksum(n int64) { v.upTo = n }
 
-// marked reports whether a checksum verified data since it was last called
-// (the Prefetch's marked).
-func (v *verified) marked() bool {
-	m := v.checked
-	v.checked = false
-	return m
-}
+// marked returns how many decoded bytes the last checksum verified (the
+// Prefetch's marked).
+func (v *verified) marked() int64 { return v.upTo }
 
 // commit hands the pending events to sum (the Prefetch's onMark: the
-// parser has read all that the checksum covered).
+// parser has read exactly the bytes the checksum covered, and nothing
+// after them).
 func (v *verified) commit() {
 	if v.n > 0 {
 		v.sum.Merge(v.pending)
