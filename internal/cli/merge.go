@@ -63,6 +63,11 @@ not read whole.`,
 // written, and the error names the report (exit 2). A report with the
 // same inputs and counts as an earlier one is skipped, with a warning.
 func mergeRun(s *streams, o *mergeOptions, names []string) error {
+	dst, err := openOutput(o.output)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
 	var sum *summary.Summary
 	seen := newSeenReports()
 	var warnings []string
@@ -95,7 +100,7 @@ func mergeRun(s *streams, o *mergeOptions, names []string) error {
 	}
 	// Width 0: merge has always written the report at full width, even to
 	// a terminal.
-	return o.deliver(s, sum, nil, 0, trouble, nil)
+	return o.deliver(s, dst, sum, nil, 0, trouble, nil)
 }
 
 // seenReports remembers the reports merged so far: a digest of each, to

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,7 +38,7 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 		formats += " (one row per failed response)"
 	}
 	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats)
-	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output; a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
 	o.redact = true
@@ -81,11 +78,11 @@ func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 }
 
 // deliver writes the report of sum as o says (CSV: the rows, which only a
-// scan keeps), to stdout at width columns (0: no limit) or to --output,
-// unless o is silent. Then it calls done
+// scan keeps) to dst (stdout at width columns, 0: no limit, or the file -o
+// names), unless o is silent. Then it calls done
 // (if not nil), and returns errEscalate if sum holds what --fail-on names,
 // else errInputs if trouble is set, else nil.
-func (o *reportOptions) deliver(s *streams, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
+func (o *reportOptions) deliver(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
 	sum.Filters.FailOn = o.failOn
 	if !o.silent(sum, trouble) {
 		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
@@ -96,7 +93,7 @@ func (o *reportOptions) deliver(s *streams, sum *summary.Summary, rows *report.R
 		if o.format == "csv" {
 			write = func(w io.Writer) error { return report.WriteCSV(w, rows, ro) }
 		}
-		if err := writeReport(s.out, o.output, write); err != nil {
+		if err := dst.write(s.out, write); err != nil {
 			return err
 		}
 	}
@@ -136,41 +133,5 @@ func (b notBool) Set(s string) error {
 		return err
 	}
 	*b.p = !v
-	return nil
-}
-
-// writeReport renders to out, or to path through a temporary file in the
-// same folder that is renamed over path only once complete, so that a
-// reader never sees a half-written report.
-func writeReport(out io.Writer, path string, render func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		bw := bufio.NewWriter(out)
-		if err := render(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return &cantCreateError{fmt.Errorf("write report: %w", err)}
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	bw := bufio.NewWriter(tmp)
-	err = render(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return &cantCreateError{fmt.Errorf("write report %s: %w", path, err)}
-	}
 	return nil
 }

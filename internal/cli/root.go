@@ -145,11 +145,16 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		return err
 	}
 	defer unlock()
+	dst, err := openOutput(o.output)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	paths, skipped, empty, werrs := expand(o, st)
 	var bar *progressBar
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
 	}
-	paths, skipped, empty, werrs := expand(o, st)
 	sum, rows, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
@@ -176,12 +181,13 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	for _, p := range empty {
 		sum.AddProblem(p)
 	}
-	return o.finish(s, sum, rows, append(werrs, errs...), empty, skipped, st)
+	return o.finish(s, dst, sum, rows, append(werrs, errs...), empty, skipped, st)
 }
 
 // finish records what the walk skipped, prints the run's errors and
-// problems, delivers the report of sum and then saves the state st, if any.
-func (o *scanOptions) finish(s *streams, sum *summary.Summary, rows *report.Rows, errs []error, empty []string, skipped []walk.Skipped, st *state.State) error {
+// problems, delivers the report of sum to dst and then saves the state st,
+// if any.
+func (o *scanOptions) finish(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, errs []error, empty []string, skipped []walk.Skipped, st *state.State) error {
 	trouble := len(errs) > 0 || !sum.Whole()
 	noteSkipped(s, sum, skipped, !o.silent(sum, trouble))
 	for _, err := range errs {
@@ -208,7 +214,7 @@ func (o *scanOptions) finish(s *streams, sum *summary.Summary, rows *report.Rows
 		}
 		return nil
 	}
-	return o.deliver(s, sum, rows, s.width, trouble, saveState)
+	return o.deliver(s, dst, sum, rows, s.width, trouble, saveState)
 }
 
 // check refuses flag values that scan cannot honour, before anything is

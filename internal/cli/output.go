@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// maxLinks is how many symbolic links resolve follows before it gives up.
+const maxLinks = 40
+
+// output is where a report goes: standard output, or the file -o names,
+// checked by openOutput before anything is read.
+type output struct {
+	name string      // -o as given, what messages name; "" for standard output
+	path string      // the regular file to replace: name with links resolved
+	info fs.FileInfo // path's file before the run; nil if there is none
+	dev  *os.File    // the device or FIFO that name opens, written in place
+}
+
+// openOutput checks that the report can be written where -o name says,
+// so that a long scan is not lost at the end ("" and "-" are standard
+// output), and returns where it goes:
+//
+//   - a device or FIFO is opened now, for writing in place at the end; a
+//     FIFO without a reader is an error at once rather than a hang;
+//   - a symbolic link is resolved, even a dangling one, and what it names
+//     is replaced; the link stays;
+//   - a regular file, or a new one, is replaced at the end through a
+//     temporary file in its folder, which openOutput checks by creating
+//     and removing one (as root, access(2) says yes even on a read-only
+//     file system).
+//
+// Errors are cantCreateErrors (exit 73) naming name. The caller closes the
+// output.
+func openOutput(name string) (*output, error) {
+	if name == "" || name == "-" {
+		return &output{}, nil
+	}
+	d := &output{name: name}
+	fi, err := os.Stat(name)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil, d.fail(syscall.EISDIR)
+	case err == nil && !fi.Mode().IsRegular():
+		if err := d.openInPlace(fi); err != nil {
+			return nil, d.fail(err)
+		}
+		return d, nil
+	case err == nil:
+		d.info = fi
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, d.fail(err)
+	}
+	if d.path, err = resolve(name); err != nil {
+		return nil, d.fail(err)
+	}
+	if err := probe(d.path); err != nil {
+		return nil, d.fail(err)
+	}
+	return d, nil
+}
+
+// openInPlace opens the device or FIFO d names for writing. A rename would
+// replace it with a regular file, and O_TRUNC means nothing to either. A
+// FIFO is opened without blocking, so that with no reader the run fails at
+// once instead of waiting for one for ever; once it is open, the reader
+// gets the report at the end of the run.
+func (d *output) openInPlace(fi fs.FileInfo) error {
+	flag := os.O_WRONLY
+	fifo := fi.Mode()&fs.ModeNamedPipe != 0
+	if fifo {
+		flag |= syscall.O_NONBLOCK
+	}
+	f, err := os.OpenFile(d.name, flag, 0)
+	switch {
+	case fifo && errors.Is(err, syscall.ENXIO):
+		return errors.New("FIFO has no reader")
+	case err != nil:
+		return bare(err)
+	}
+	d.dev = f
+	return nil
+}
+
+// resolve returns the file that name stands for: name with its symbolic
+// links resolved, even a dangling one, whose missing target is the file to
+// create. A name that does not exist is returned as it is.
+func resolve(name string) (string, error) {
+	for range maxLinks {
+		if p, err := filepath.EvalSymlinks(name); err == nil {
+			return p, nil
+		}
+		dir, err := filepath.EvalSymlinks(filepath.Dir(name))
+		if err != nil {
+			return "", fmt.Errorf("folder %s: %w", filepath.Dir(name), bare(err))
+		}
+		p := filepath.Join(dir, filepath.Base(name))
+		fi, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return p, nil
+		case err != nil:
+			return "", err
+		case fi.Mode()&fs.ModeSymlink == 0:
+			return p, nil
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		name = target
+	}
+	return "", &fs.PathError{Op: "resolve", Path: name, Err: syscall.ELOOP}
+}
+
+// probe checks that a temporary file for path can be created in its
+// folder, by creating and removing one.
+func probe(path string) error {
+	f, err := createTemp(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Close(), os.Remove(f.Name()))
+}
+
+// createTemp creates the temporary file that will replace path, in its
+// folder, named .BASE.DIGITS.tmp. An error names the folder, never the
+// temporary file, which means nothing to the user.
+func createTemp(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create a file in %s: %w", dir, bare(err))
+	}
+	return f, nil
+}
+
+// write renders the report to stdout, or to the file d names: in place for
+// a device or FIFO, else through a temporary file renamed over it once
+// complete, so that no reader sees a half-written report. The new file
+// keeps the mode of the one it replaces (0644 if none), and its owner when
+// run as root. It is synced before the rename: the --state file moves on
+// after the report, and must never be ahead of it after a crash.
+func (d *output) write(stdout io.Writer, render func(io.Writer) error) error {
+	switch {
+	case d.name == "":
+		return writeBuffered(stdout, render)
+	case d.dev != nil:
+		err := writeBuffered(d.dev, render)
+		if cerr := d.dev.Close(); err == nil {
+			err = cerr
+		}
+		d.dev = nil
+		return d.fail(bare(err))
+	}
+	return d.fail(d.replace(render))
+}
+
+// replace writes the report through a temporary file renamed over d.path;
+// see write.
+func (d *output) replace(render func(io.Writer) error) (err error) {
+	tmp, err := createTemp(d.path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close() // may already be closed; the first error is returned
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := writeBuffered(tmp, render); err != nil {
+		return hideTemp(err, tmp.Name())
+	}
+	if err := d.keepAttrs(tmp); err != nil {
+		return hideTemp(err, tmp.Name())
+	}
+	if err := tmp.Sync(); err != nil {
+		return hideTemp(err, tmp.Name())
+	}
+	if err := tmp.Close(); err != nil {
+		return hideTemp(err, tmp.Name())
+	}
+	return hideTemp(os.Rename(tmp.Name(), d.path), tmp.Name())
+}
+
+// keepAttrs gives tmp the mode of the file it replaces, or 0644 for a new
+// one, and, when run as root, that file's owner and group.
+func (d *output) keepAttrs(tmp *os.File) error {
+	perm := fs.FileMode(0o644)
+	if d.info != nil {
+		perm = d.info.Mode().Perm()
+		if uid, gid, ok := owner(d.info); ok && os.Geteuid() == 0 {
+			if err := tmp.Chown(uid, gid); err != nil {
+				return err
+			}
+		}
+	}
+	return tmp.Chmod(perm)
+}
+
+// Close closes the device or FIFO d holds open, if any. It is safe to call
+// after write and more than once.
+func (d *output) Close() error {
+	if d == nil || d.dev == nil {
+		return nil
+	}
+	err := d.dev.Close()
+	d.dev = nil
+	return err
+}
+
+// fail returns err as the error of writing the report: a cantCreateError
+// (exit 73) that names the path the user gave, or nil if err is nil.
+func (d *output) fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &cantCreateError{fmt.Errorf("write report %s: %w", d.name, err)}
+}
+
+// writeBuffered renders to w through a buffer.
+func writeBuffered(w io.Writer, render func(io.Writer) error) error {
+	bw := bufio.NewWriter(w)
+	if err := render(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// hideTemp returns err without the name of the temporary file tmp: the
+// bare cause of a failed write, sync or rename of it.
+func hideTemp(err error, tmp string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == tmp {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) && le.Old == tmp {
+		return le.Err
+	}
+	return err
+}
+
+// bare returns the cause of a *fs.PathError, whose path the caller names
+// in its own words.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
