@@ -8,8 +8,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 )
+
+// staleTempAge is how old a temporary file of the report must be before a
+// later run removes it. A run creates its temporary file only once the scan
+// is done and renames it within seconds, so one an hour old was left by a
+// run that was killed; a younger one may belong to a run writing the same
+// -o now (runs without --state take no lock).
+const staleTempAge = time.Hour
 
 // maxLinks is how many symbolic links resolve follows before it gives up.
 const maxLinks = 40
@@ -34,7 +43,8 @@ type output struct {
 //   - a regular file, or a new one, is replaced at the end through a
 //     temporary file in its folder, which openOutput checks by creating
 //     and removing one (as root, access(2) says yes even on a read-only
-//     file system).
+//     file system). Temporary files of this report that a killed run left
+//     are removed (see staleTempAge).
 //
 // Errors are cantCreateErrors (exit 73) naming name. The caller closes the
 // output.
@@ -60,6 +70,7 @@ func openOutput(name string) (*output, error) {
 	if d.path, err = resolve(name); err != nil {
 		return nil, d.fail(err)
 	}
+	removeStaleTemps(d.path, time.Now().Add(-staleTempAge))
 	if err := probe(d.path); err != nil {
 		return nil, d.fail(err)
 	}
@@ -142,6 +153,38 @@ func createTemp(path string) (*os.File, error) {
 		return nil, fmt.Errorf("create a file in %s: %w", dir, bare(err))
 	}
 	return f, nil
+}
+
+// isTemp reports whether name is that of a temporary file createTemp makes
+// for a file named base.
+func isTemp(name, base string) bool {
+	mid, ok := strings.CutPrefix(name, "."+base+".")
+	if !ok {
+		return false
+	}
+	if mid, ok = strings.CutSuffix(mid, ".tmp"); !ok || mid == "" {
+		return false
+	}
+	return strings.Trim(mid, "0123456789") == ""
+}
+
+// removeStaleTemps removes the temporary files for path last modified
+// before cutoff: regular files only, and only those whose names createTemp
+// makes. It is best effort: what cannot be removed is left.
+func removeStaleTemps(path string, cutoff time.Time) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !isTemp(e.Name(), base) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // write renders the report to stdout, or to the file d names: in place for

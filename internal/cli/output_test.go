@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -37,5 +39,44 @@ func TestOutputCheckedFirst(t *testing.T) {
 	got := errOut.String()
 	if !strings.HasPrefix(got, "synclog: write report "+bad+": ") || strings.Contains(got, ".tmp") || strings.Count(got, "\n") != 1 {
 		t.Errorf("stderr = %q, want one line naming %s", got, bad)
+	}
+}
+
+// TestOutputRemovesStaleTemps checks that -o removes the temporary files
+// of the same report that a killed run left (older than an hour), and
+// leaves alone a recent one (another run may be writing it now) and files
+// that only look alike.
+func TestOutputRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	files := []struct {
+		name  string
+		mtime time.Time
+		kept  bool
+	}{
+		{".r.md.123456.tmp", old, false},
+		{".r.md.789.tmp", time.Now(), true},
+		{".r.md.backup.tmp", old, true},
+		{".other.md.123.tmp", old, true},
+		{"r.md.123.tmp", old, true},
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, f.mtime, f.mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"scan", "-o", filepath.Join(dir, "r.md"), cleanLog}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("exit = %d, want 0; stderr %q", code, errOut.String())
+	}
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		if kept := err == nil; kept != f.kept {
+			t.Errorf("%s kept = %v, want %v", f.name, kept, f.kept)
+		}
 	}
 }
