@@ -133,6 +133,36 @@ func resolve(name string) (string, error) {
 	return "", &fs.PathError{Op: "resolve", Path: name, Err: syscall.ELOOP}
 }
 
+// checkNotInput refuses an -o that names one of the inputs paths under any
+// name (os.SameFile: a symbolic or hard link too), or the file standard
+// input comes from when "-" is one: the report would replace the log. It is
+// a usage error (exit 2), found before anything is read. Only a regular
+// file is replaced: a device or FIFO written in place is not checked.
+func (d *output) checkNotInput(paths []string, stdin io.Reader) error {
+	if d.info == nil {
+		return nil
+	}
+	for _, p := range paths {
+		var fi fs.FileInfo
+		var err error
+		name := p
+		if p == "-" {
+			f, ok := stdin.(*os.File)
+			if !ok {
+				continue
+			}
+			fi, err = f.Stat()
+			name = "- (standard input)"
+		} else {
+			fi, err = os.Stat(p)
+		}
+		if err == nil && os.SameFile(fi, d.info) {
+			return &usageError{fmt.Sprintf("--output %s is the input %s: the report would replace it", d.name, name)}
+		}
+	}
+	return nil
+}
+
 // probe checks that a temporary file for path can be created in its
 // folder, by creating and removing one.
 func probe(path string) error {

@@ -42,6 +42,35 @@ func TestOutputCheckedFirst(t *testing.T) {
 	}
 }
 
+// TestOutputIsStdin checks that -o naming the file standard input is
+// redirected from (scan -o x.log - < x.log) is refused like any other
+// input, before it is read.
+func TestOutputIsStdin(t *testing.T) {
+	raw, err := os.ReadFile(legacyLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "x.log")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"scan", "-o", path, "-"}, in, &out, &errOut); code != 2 {
+		t.Errorf("exit = %d, want 2", code)
+	}
+	if want := "synclog: --output " + path + " is the input - (standard input): the report would replace it\n"; errOut.String() != want {
+		t.Errorf("stderr = %q, want %q", errOut.String(), want)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, raw) {
+		t.Error("the input was changed")
+	}
+}
+
 // TestOutputRemovesStaleTemps checks that -o removes the temporary files
 // of the same report that a killed run left (older than an hour), and
 // leaves alone a recent one (another run may be writing it now) and files

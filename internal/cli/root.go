@@ -151,6 +151,9 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	}
 	defer dst.Close()
 	paths, skipped, empty, werrs := expand(o, st)
+	if err := dst.checkNotInput(paths, s.in); err != nil {
+		return err
+	}
 	var bar *progressBar
 	if s.errTTY && !o.noProgress && !o.quiet {
 		bar = newProgressBar(s.errOut, s.errWidth)
