@@ -38,9 +38,9 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 		formats += " (one row per failed response)"
 	}
 	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats)
-	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output; a device or FIFO is written in place, a symlink's target replaced")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output, on every run (even with --quiet); a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news); -o FILE is still written")
 	o.redact = true
 	switch redactFlag {
 	case "no-redact":
@@ -78,13 +78,14 @@ func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 }
 
 // deliver writes the report of sum as o says (CSV: the rows, which only a
-// scan keeps) to dst (stdout at width columns, 0: no limit, or the file -o
-// names), unless o is silent. Then it calls done
-// (if not nil), and returns errEscalate if sum holds what --fail-on names,
-// else errInputs if trouble is set, else nil.
+// scan keeps) to dst: to stdout at width columns (0: no limit) unless o is
+// silent, or to the file -o names on every run, so that it never keeps an
+// older run's verdict (--quiet governs standard output only). Then it
+// calls done (if not nil), and returns errEscalate if sum holds what
+// --fail-on names, else errInputs if trouble is set, else nil.
 func (o *reportOptions) deliver(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
 	sum.Filters.FailOn = o.failOn
-	if !o.silent(sum, trouble) {
+	if dst.name != "" || !o.silent(sum, trouble) {
 		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 		if o.output == "" {
 			ro.Width = width
