@@ -152,3 +152,53 @@ func TestHelperLock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLockFileRemoved checks that removing or replacing the lock file
+// while a run holds the lock (an on-call reflex with stale pid files)
+// does not let a second run in: the lock is also held on the state file.
+func TestLockFileRemoved(t *testing.T) {
+	tests := []struct {
+		name  string
+		touch func(lock string) error
+	}{
+		{"removed", os.Remove},
+		{"replaced", func(lock string) error {
+			if err := os.WriteFile(lock+".new", nil, 0o644); err != nil {
+				return err
+			}
+			return os.Rename(lock+".new", lock)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			if err := (&State{}).Save(path); err != nil {
+				t.Fatal(err)
+			}
+			unlock, err := Lock(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unlock()
+			if err := tc.touch(path + LockSuffix); err != nil {
+				t.Fatal(err)
+			}
+			if u, err := Lock(path); !errors.Is(err, ErrLocked) {
+				if u != nil {
+					_ = u()
+				}
+				t.Fatalf("Lock with the lock file %s: err = %v, want ErrLocked", tc.name, err)
+			}
+			if err := unlock(); err != nil {
+				t.Fatal(err)
+			}
+			u, err := Lock(path)
+			if err != nil {
+				t.Fatalf("Lock after unlock: %v", err)
+			}
+			if err := u(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
