@@ -30,6 +30,10 @@ import (
 // as if it had started once the first had ended. The folder is not locked:
 // two states in one folder are independent. Before the first Save, removing
 // the lock file does let a second run in.
+//
+// Once it holds the lock, Lock removes the temporary files that a Save of
+// this state killed before its rename left in the folder: no other Save of
+// it can be under way.
 func Lock(path string) (unlock func() error, err error) {
 	name := path + LockSuffix
 	lf, err := lockFile(name, true)
@@ -45,6 +49,7 @@ func Lock(path string) (unlock func() error, err error) {
 	if sf != nil {
 		files = append(files, sf)
 	}
+	removeStaleTemps(path)
 	var (
 		once sync.Once
 		uerr error

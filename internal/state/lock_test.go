@@ -202,3 +202,39 @@ func TestLockFileRemoved(t *testing.T) {
 		})
 	}
 }
+
+// TestLockRemovesStaleTemps checks that taking the lock removes the
+// temporary files that a Save killed before its rename left behind: with
+// the lock held, no other Save of this state can be under way.
+func TestLockRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	files := []struct {
+		name string
+		kept bool
+	}{
+		{".state.json.tmp-123456", false},
+		{".state.json.tmp-7", false},
+		{".state.json.tmp-backup", true},
+		{".other.json.tmp-123", true},
+		{"state.json.tmp-123", true},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unlock, err := Lock(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		if kept := err == nil; kept != f.kept {
+			t.Errorf("%s kept = %v, want %v", f.name, kept, f.kept)
+		}
+	}
+}

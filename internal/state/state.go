@@ -175,7 +175,7 @@ func writeAtomic(path string, data []byte) (err error) {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		perm = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return err
 	}
@@ -204,6 +204,28 @@ func writeAtomic(path string, data []byte) (err error) {
 	}
 	renamed = true
 	return syncDir(dir)
+}
+
+// tempPrefix is how the names of writeAtomic's temporary files for a file
+// named base begin; CreateTemp ends them with decimal digits.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// removeStaleTemps removes the temporary files of writeAtomic for path:
+// regular files named by tempPrefix and digits. The caller holds the lock,
+// so none of them belongs to a Save under way. It is best effort: what
+// cannot be removed stays.
+func removeStaleTemps(path string) {
+	dir, prefix := filepath.Dir(path), tempPrefix(filepath.Base(path))
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		digits, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && digits != "" && strings.Trim(digits, "0123456789") == "" && e.Type().IsRegular() {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // syncDir makes a rename in dir durable.
