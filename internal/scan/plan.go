@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,7 +96,7 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 	if path == "-" {
 		s.name = StdinName
 	} else {
-		f, fi, err := openFile(path)
+		f, fi, err := Open(ctx, path)
 		if err != nil {
 			return nil, err
 		}
@@ -134,21 +135,25 @@ func (s *source) close(err error) {
 	}
 }
 
-// openFile opens a regular file for reading; anything else is refused with
-// a clear error rather than read or blocked on.
-func openFile(path string) (*os.File, os.FileInfo, error) {
-	f, err := os.Open(path)
+// Open opens path for reading as a scan opens its inputs, and returns it
+// with its FileInfo; a folder is refused. A FIFO is opened without waiting
+// in open(2) for a writer, where no signal could end the wait: Open then
+// waits for one, as cat does, until ctx is done, and returns ctx.Err()
+// (outside Linux a FIFO still waits in open(2)). The caller closes the
+// file.
+func Open(ctx context.Context, path string) (*os.File, os.FileInfo, error) {
+	f, fi, err := openNoWait(path)
 	if err != nil {
-		return nil, nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
 		return nil, nil, err
 	}
 	if fi.IsDir() {
 		f.Close()
 		return nil, nil, &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	if fi.Mode()&fs.ModeNamedPipe != 0 {
+		if err := waitWriter(ctx, f); err != nil {
+			return nil, nil, err
+		}
 	}
 	return f, fi, nil
 }
