@@ -52,6 +52,8 @@ func TestInterruptWaiting(t *testing.T) {
 	}{
 		{"fifo/SIGINT", syscall.SIGINT, "fifo"},
 		{"fifo/SIGTERM", syscall.SIGTERM, "fifo"},
+		{"stdin/SIGINT", syscall.SIGINT, "stdin"},
+		{"stdin/SIGTERM", syscall.SIGTERM, "stdin"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
