@@ -40,18 +40,20 @@ func TestInterrupt(t *testing.T) {
 }
 
 // TestInterruptWaiting checks that SIGINT and SIGTERM end a --state run
-// that waits for input which never comes (a FIFO given by name that no
-// one writes to; a standard input that stays open and empty) with exit 130
-// and release the --state lock, so that the next cron run goes ahead.
+// that waits for input which never comes (a FIFO given by name, or as
+// --codes, that no one writes to; a standard input that stays open and
+// empty) with exit 130 and release the --state lock, so that the next
+// cron run goes ahead.
 func TestInterruptWaiting(t *testing.T) {
 	bin := buildSynclog(t)
 	tests := []struct {
 		name  string
 		sig   syscall.Signal
-		input string // "fifo" or "stdin"
+		input string // "fifo", "codes" or "stdin"
 	}{
 		{"fifo/SIGINT", syscall.SIGINT, "fifo"},
 		{"fifo/SIGTERM", syscall.SIGTERM, "fifo"},
+		{"codes/SIGINT", syscall.SIGINT, "codes"},
 		{"stdin/SIGINT", syscall.SIGINT, "stdin"},
 		{"stdin/SIGTERM", syscall.SIGTERM, "stdin"},
 	}
@@ -60,14 +62,17 @@ func TestInterruptWaiting(t *testing.T) {
 			dir := t.TempDir()
 			st := filepath.Join(dir, "state.json")
 			in := filepath.Join(dir, "sync.log")
-			if tc.input == "fifo" {
+			if tc.input != "stdin" {
 				if err := syscall.Mkfifo(in, 0o644); err != nil {
 					t.Skipf("mkfifo: %v", err)
 				}
 			}
 			code, stderr := interrupt(t, tc.sig, func() *exec.Cmd {
-				if tc.input == "fifo" {
+				switch tc.input {
+				case "fifo":
 					return exec.Command(bin, "scan", "--state", st, in)
+				case "codes":
+					return exec.Command(bin, "scan", "--state", st, "--codes", in, "../../testdata/logs/legacy.log")
 				}
 				cmd := exec.Command(bin, "scan", "--state", st, "-")
 				cmd.Stdin = idleStdin(t)
