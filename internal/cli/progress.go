@@ -6,6 +6,7 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/progress"
 
+	"synclog/internal/report"
 	"synclog/internal/scan"
 )
 
@@ -35,9 +36,10 @@ func newProgressBar(w io.Writer, width int) *progressBar {
 	return &progressBar{pw: pw}
 }
 
-// Start implements scan.Progress.
+// Start implements scan.Progress. The name is shown escaped (report.Safe),
+// as in every report: a file name can hold terminal controls.
 func (b *progressBar) Start(name string, size int64) scan.Tracker {
-	t := &progress.Tracker{Message: name, Total: size, Units: progress.UnitsBytes}
+	t := &progress.Tracker{Message: report.Safe(name), Total: size, Units: progress.UnitsBytes}
 	b.pw.AppendTracker(t)
 	return tracker{t}
 }

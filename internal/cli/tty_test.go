@@ -87,6 +87,37 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 	}
 }
 
+// TestProgressEscapesNames checks on a real pseudo-terminal that the
+// progress bar shows a file name that carries terminal controls (a window
+// title, a clear screen, a bidi override, a newline) escaped, as every
+// report does, and never sends them to the terminal.
+func TestProgressEscapesNames(t *testing.T) {
+	log, err := os.ReadFile("../../testdata/logs/modern-trace.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // a short relative name: the bar shows 40 columns of it
+	name := "a\x1b]0;pwned\x07\x1b[2J\u202eb\nc.log"
+	if err := os.WriteFile(name, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := onPTY(t, 0, func(tty *os.File) {
+		var out bytes.Buffer
+		Run([]string{"scan", "-f", "json", name}, strings.NewReader(""), &out, tty)
+	})
+	if !strings.Contains(got, "done!") {
+		t.Fatalf("no progress bar on a terminal; stderr: %q", got)
+	}
+	for _, raw := range []string{"\x1b]", "\x1b[2J", "\u202e", "b\r\nc.log", "b\nc.log"} {
+		if strings.Contains(got, raw) {
+			t.Errorf("%q reached the terminal raw; stderr: %q", raw, got)
+		}
+	}
+	if want := `a\x1b]0;pwned\x07\x1b[2J\u202eb\nc.log`; !strings.Contains(got, want) {
+		t.Errorf("stderr %q does not show the name as %s", got, want)
+	}
+}
+
 // TestSparklineOnWideTerminal checks on a real pseudo-terminal that the
 // text report draws the timeline as a sparkline when the terminal is wide
 // enough for it, and not when it is too narrow or not a terminal.

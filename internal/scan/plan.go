@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,6 +81,7 @@ type source struct {
 	name    string      // as reported: the path, or StdinName
 	r       io.Reader   // its raw bytes, through the Tracker if any
 	f       *os.File    // the file; nil for standard input
+	relay   io.Closer   // standard input's relay (see relayStdin); nil if none
 	regular bool        // f is a regular file...
 	size    int64       // ... of this size (else 0)
 	year    int         // of f's modification time (0: standard input)
@@ -94,8 +96,11 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 	s := &source{name: path, r: o.Stdin}
 	if path == "-" {
 		s.name = StdinName
+		if r := relayStdin(o.Stdin); r != nil {
+			s.r, s.relay = r, r
+		}
 	} else {
-		f, fi, err := openFile(path)
+		f, fi, err := Open(ctx, path)
 		if err != nil {
 			return nil, err
 		}
@@ -132,23 +137,53 @@ func (s *source) close(err error) {
 	if s.f != nil {
 		s.f.Close()
 	}
+	if s.relay != nil {
+		s.relay.Close()
+	}
 }
 
-// openFile opens a regular file for reading; anything else is refused with
-// a clear error rather than read or blocked on.
-func openFile(path string) (*os.File, os.FileInfo, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
+// relayStdin returns a reader of in, when in is an *os.File that is not a
+// regular file (a pipe, a terminal, a socket), whose Close ends a Read
+// blocked on in at once; else nil. Standard input is in blocking mode,
+// where closing it does not end a read in progress, and making it
+// non-blocking would change it for every process sharing it; so in is
+// read on a goroutine of its own, left behind, blocked, when the reader is
+// closed first.
+func relayStdin(in io.Reader) *io.PipeReader {
+	f, ok := in.(*os.File)
+	if !ok {
+		return nil
 	}
-	fi, err := f.Stat()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		return nil
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, f)
+		pw.CloseWithError(err)
+	}()
+	return pr
+}
+
+// Open opens path for reading as a scan opens its inputs, and returns it
+// with its FileInfo; a folder is refused. A FIFO is opened without waiting
+// in open(2) for a writer, where no signal could end the wait: Open then
+// waits for one, as cat does, until ctx is done, and returns ctx.Err()
+// (outside Linux a FIFO still waits in open(2)). The caller closes the
+// file.
+func Open(ctx context.Context, path string) (*os.File, os.FileInfo, error) {
+	f, fi, err := openNoWait(path)
 	if err != nil {
-		f.Close()
 		return nil, nil, err
 	}
 	if fi.IsDir() {
 		f.Close()
 		return nil, nil, &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	if fi.Mode()&fs.ModeNamedPipe != 0 {
+		if err := waitWriter(ctx, f); err != nil {
+			return nil, nil, err
+		}
 	}
 	return f, fi, nil
 }

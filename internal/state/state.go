@@ -71,8 +71,13 @@ type State struct {
 // Load reads the state file at path. A missing file is an empty State, not an
 // error. A file that is not a valid state (including a 0-byte file, which
 // Save never writes) is an error naming path, so that a damaged state never
-// silently restarts every input from the beginning.
+// silently restarts every input from the beginning. So is a path that is
+// not a regular file: a FIFO would hold the run, lock taken, until a writer
+// came, and Save would replace a device.
 func Load(path string) (*State, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("load state %s: not a regular file", path)
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &State{Version: Version}, nil

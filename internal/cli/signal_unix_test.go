@@ -1,0 +1,78 @@
+//go:build unix
+
+package cli
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// TestInterruptWaiting checks that SIGINT and SIGTERM end a --state run
+// that waits for input which never comes (a FIFO given by name, or as
+// --codes, that no one writes to; a standard input that stays open and
+// empty) with exit 130 and release the --state lock, so that the next
+// cron run goes ahead.
+func TestInterruptWaiting(t *testing.T) {
+	bin := buildSynclog(t)
+	tests := []struct {
+		name  string
+		sig   syscall.Signal
+		input string // "fifo", "codes" or "stdin"
+	}{
+		{"fifo/SIGINT", syscall.SIGINT, "fifo"},
+		{"fifo/SIGTERM", syscall.SIGTERM, "fifo"},
+		{"codes/SIGINT", syscall.SIGINT, "codes"},
+		{"stdin/SIGINT", syscall.SIGINT, "stdin"},
+		{"stdin/SIGTERM", syscall.SIGTERM, "stdin"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			st := filepath.Join(dir, "state.json")
+			in := filepath.Join(dir, "sync.log")
+			if tc.input != "stdin" {
+				if err := syscall.Mkfifo(in, 0o644); err != nil {
+					t.Skipf("mkfifo: %v", err)
+				}
+			}
+			code, stderr := interrupt(t, tc.sig, func() *exec.Cmd {
+				switch tc.input {
+				case "fifo":
+					return exec.Command(bin, "scan", "--state", st, in)
+				case "codes":
+					return exec.Command(bin, "scan", "--state", st, "--codes", in, "../../testdata/logs/legacy.log")
+				}
+				cmd := exec.Command(bin, "scan", "--state", st, "-")
+				cmd.Stdin = idleStdin(t)
+				return cmd
+			})
+			if code != 130 || stderr != "synclog: interrupted\n" {
+				t.Fatalf("exit status %d, stderr %q; want 130 and one line", code, stderr)
+			}
+			next := exec.Command(bin, "scan", "--state", st, "../../testdata/logs/legacy.log")
+			out, err := next.CombinedOutput()
+			if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Errorf("next run: %v, want exit status 1 (the lock released)\n%s", err, out)
+			}
+		})
+	}
+}
+
+// idleStdin returns the read end of a pipe whose write end stays open,
+// with nothing written, until the test ends.
+func idleStdin(t *testing.T) io.Reader {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		r.Close()
+		w.Close()
+	})
+	return r
+}

@@ -1,0 +1,26 @@
+//go:build !linux
+
+package scan
+
+import (
+	"context"
+	"os"
+)
+
+// openNoWait opens path for reading. Outside Linux, open(2) of a FIFO
+// waits for a writer, and no signal ends that wait.
+func openNoWait(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
+}
+
+// waitWriter does nothing: openNoWait has waited for a writer already.
+func waitWriter(context.Context, *os.File) error { return nil }
