@@ -34,8 +34,10 @@ import (
 //
 // l bounds the result like summary.New's; a zero field takes the report's
 // own limit ("limits"), and a field above it is lowered to it, since a
-// report holds no more samples or keys than its limits. Lists over l are
-// folded or cut as Merge does.
+// report holds no more samples, keys or input rows than its limits. Lists
+// over l are folded or cut as Merge does. A report written before input
+// rows were capped (no "limits.inputs") is read with the default, its rows
+// past it folded.
 //
 // What the report does not hold is lost: the per-host counts of
 // escalations, reviews and network errors (only the host names are
@@ -73,13 +75,9 @@ func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
 	case j.Schema != Schema:
 		return nil, fmt.Errorf("report: read json: schema %q, want %q", j.Schema, Schema)
 	}
-	own := summary.Limits{Samples: j.Limits.Samples, Keys: j.Limits.Keys}
-	if own.Samples <= 0 {
-		own.Samples = summary.DefaultSamples
-	}
-	if own.Keys <= 0 {
-		own.Keys = summary.DefaultKeys
-	}
+	// A zero limit is the default (limits.inputs: a report written before
+	// input rows were capped).
+	own := summary.New(summary.Limits{Samples: j.Limits.Samples, Keys: j.Limits.Keys, Inputs: j.Limits.Inputs}).Limits
 	src, err := summaryOf(&j, own)
 	if err == nil {
 		err = check(&j)
@@ -93,6 +91,9 @@ func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
 	}
 	if l.Keys > 0 {
 		eff.Keys = min(l.Keys, own.Keys)
+	}
+	if l.Inputs > 0 {
+		eff.Inputs = min(l.Inputs, own.Inputs)
 	}
 	// Merging into an empty Summary sorts every table by first event,
 	// applies eff and folds what a report listed beyond it.
@@ -256,6 +257,9 @@ func summaryOf(j *view, own summary.Limits) (*summary.Summary, error) {
 	b := &builder{lim: &s.Limits}
 	for _, in := range j.Inputs {
 		s.AddInput(summary.Input(in))
+	}
+	if err := foldedInputsFromJSON(&s.FoldedInputs, j.FoldedInputs); err != nil {
+		return nil, err
 	}
 	for _, x := range j.Skipped {
 		s.AddSkipped(x.Path, x.Why)
@@ -428,6 +432,29 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("time %q is not RFC 3339", s)
 	}
 	return t.UTC(), nil
+}
+
+// foldedInputsFromJSON adds the inputs v folded (nil: none) to f.
+func foldedInputsFromJSON(f *summary.FoldedInputs, v *viewFoldedInputs) error {
+	if v == nil {
+		return nil
+	}
+	o := summary.FoldedInputs{N: v.Inputs, Bytes: v.Bytes, DecodedBytes: v.DecodedBytes, Lines: v.Lines,
+		Records: v.Records, LongLines: v.LongLines, Incomplete: v.Incomplete, Warned: v.Warned,
+		UnverifiedEvents: v.UnverifiedEvents, UnverifiedEscalations: v.UnverifiedEscalations}
+	for _, l := range v.Layouts {
+		o.AddLayout(l)
+	}
+	for i, x := range v.Prints {
+		p, err := strconv.ParseUint(x, 16, 64)
+		if err != nil || len(x) != 16 {
+			return fmt.Errorf("folded_inputs.fingerprint_prefixes[%d]: %q is not 16 hex digits", i, x)
+		}
+		o.AddPrint(p)
+	}
+	o.Printed += v.UnlistedPrints
+	f.Merge(&o)
+	return nil
 }
 
 // filtersFromJSON reads back what filtersOf wrote.
