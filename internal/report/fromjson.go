@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -16,11 +15,11 @@ import (
 // ReadJSON rebuilds a Summary from a JSON report written by Render (schema
 // "synclog/1"), so that reports of separate runs can be merged with Merge
 // and rendered again. It returns an error naming what is wrong for anything
-// else (other schema, invalid JSON, a value of the wrong type), and for a
-// report that no scan could have written: a negative count, or counts that
-// disagree where every report scan writes has them agree (totals.escalations
-// and the counts of the escalations listed, ...). Merged, such a report
-// could turn escalations into an OK.
+// else (other schema, invalid JSON, a value of the wrong type, more than
+// MaxJSONBytes or MaxDecodeBytes), and for a report that no scan could have written: a
+// negative count, or counts that disagree where every report scan writes
+// has them agree (totals.escalations and the counts of the escalations
+// listed, ...). Merged, such a report could turn escalations into an OK.
 //
 // Rendering the result in any format gives the bytes of the report read,
 // and merging the results of reports of consecutive inputs in input order
@@ -58,16 +57,18 @@ import (
 // can come in another order than in the report read. Merge unredacted
 // reports and redact the result instead.
 func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
-	dec := json.NewDecoder(r)
-	var j view
-	if err := dec.Decode(&j); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("report: read json: empty input, want a synclog JSON report")
-		}
+	return readJSONWithin(r, l, defaultBounds)
+}
+
+// readJSONWithin is ReadJSON of a report within bounds.
+func readJSONWithin(r io.Reader, l summary.Limits, b jsonBounds) (*summary.Summary, error) {
+	raw, err := b.read(r)
+	if err != nil {
 		return nil, fmt.Errorf("report: read json: %w", err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("report: read json: more data after the report (one report per input)")
+	var j view
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, fmt.Errorf("report: read json: %w", err)
 	}
 	switch {
 	case j.Schema == "":

@@ -254,7 +254,7 @@ func TestReadJSONErrors(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"empty", "", "empty input"},
 		{"not json", "ESCALATE: 2 responses", "invalid character"},
-		{"truncated", good[:len(good)/2], "unexpected EOF"},
+		{"truncated", good[:len(good)/2], "unexpected end of JSON input"},
 		{"array", "[]", "cannot unmarshal array"},
 		{"no schema", `{"verdict":"ok"}`, `no "schema"`},
 		{"other schema", `{"schema":"synclog/2"}`, `schema "synclog/2", want "synclog/1"`},
@@ -553,5 +553,40 @@ func TestReadJSONBadFoldedInputs(t *testing.T) {
 		if err == nil || err.Error() != "report: read json: "+tc.want {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, "report: read json: "+tc.want)
 		}
+	}
+}
+
+// TestReadJSONBounds checks that a report larger than the size bound, or
+// whose decoding would take more than the memory bound, is refused before
+// it is decoded, and one at the bounds is read.
+func TestReadJSONBounds(t *testing.T) {
+	js := render(t, fixtureSummary(summary.Limits{}), Options{Format: "json"})
+	n := int64(len(js))
+	cost, end := decodeCost([]byte(js))
+	if end != len(js)-1 { // the report ends in a newline
+		t.Errorf("decodeCost: the report ends at %d, want %d", end, len(js)-1)
+	}
+	for _, tc := range []struct {
+		name string
+		b    jsonBounds
+		want string
+	}{
+		{"at the bounds", jsonBounds{size: n, cost: cost}, ""},
+		{"1 byte over", jsonBounds{size: n - 1, cost: cost},
+			fmt.Sprintf("report: read json: larger than %d bytes, more than a scan writes: not read", n-1)},
+		{"costs 1 byte more", jsonBounds{size: n, cost: cost - 1},
+			fmt.Sprintf("report: read json: it lists too much to be read in bounded memory (about %d bytes decoded, at most %d bytes), "+
+				"more than a scan writes: not read", cost, cost-1)},
+	} {
+		_, err := readJSONWithin(strings.NewReader(js), summary.Limits{}, tc.b)
+		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	// Many small values cost far more decoded than their size: a report of
+	// 32 MiB of tiny input rows would take GBs.
+	rows := `{"schema": "synclog/1", "inputs": [` + strings.Repeat(`{"path":"x","complete":true},`, 1<<16) + `{}]}`
+	if cost, _ := decodeCost([]byte(rows)); cost < 200*(1<<16) {
+		t.Errorf("decodeCost of %d rows = %d, want at least 200 bytes a row", 1<<16, cost)
 	}
 }
