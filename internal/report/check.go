@@ -191,10 +191,10 @@ func (c *checker) foldedInputs(j *view) {
 	if c.err != nil {
 		return
 	}
-	row := func(i int) summary.Input { return summary.Input(j.Inputs[i]) }
-	for _, x := range inputFields {
-		if _, ok := inputTotal(len(j.Inputs), row, &fo, x); !ok {
-			c.fail("inputs and folded_inputs: the %s add up to more than %d", x.what, int64(math.MaxInt64))
+	row := func(i int) *summary.Input { return (*summary.Input)(&j.Inputs[i]) }
+	for k, sum := range inputTotals(len(j.Inputs), row, &fo) {
+		if sum.over {
+			c.fail("inputs and folded_inputs: the %s add up to more than %d", inputFields[k].what, int64(math.MaxInt64))
 		}
 	}
 }
@@ -268,16 +268,21 @@ func oneIf(b bool) int64 {
 	return 0
 }
 
-// inputTotal adds up x over n rows (row(i) is the i-th) and folded, counts
-// that are not negative; ok is false when the sum does not fit in an int64.
-func inputTotal(n int, row func(i int) summary.Input, folded *summary.FoldedInputs, x inputField) (int64, bool) {
-	var s countSum
-	s.add(x.folded(folded))
+// inputTotals adds up each of inputFields over the n rows (row(i) is the
+// i-th) and folded, counts that are not negative; a sum that does not fit
+// in an int64 is marked over.
+func inputTotals(n int, row func(i int) *summary.Input, folded *summary.FoldedInputs) []countSum {
+	sums := make([]countSum, len(inputFields))
+	for k, x := range inputFields {
+		sums[k].add(x.folded(folded))
+	}
 	for i := range n {
 		in := row(i)
-		s.add(x.row(&in))
+		for k, x := range inputFields {
+			sums[k].add(x.row(in))
+		}
 	}
-	return s.n, !s.over
+	return sums
 }
 
 // classes checks the class rows against their statuses, the totals of
@@ -454,10 +459,10 @@ func CheckMerge(dst, src *summary.Summary) error {
 			return err
 		}
 	}
-	for _, x := range inputFields {
-		a, _ := inputTotal(len(dst.Inputs), func(i int) summary.Input { return dst.Inputs[i] }, &dst.FoldedInputs, x)
-		b, _ := inputTotal(len(src.Inputs), func(i int) summary.Input { return src.Inputs[i] }, &src.FoldedInputs, x)
-		if err := overflows("the "+x.what+" of inputs", a, b); err != nil {
+	a := inputTotals(len(dst.Inputs), func(i int) *summary.Input { return &dst.Inputs[i] }, &dst.FoldedInputs)
+	b := inputTotals(len(src.Inputs), func(i int) *summary.Input { return &src.Inputs[i] }, &src.FoldedInputs)
+	for k, x := range inputFields {
+		if err := overflows("the "+x.what+" of inputs", a[k].n, b[k].n); err != nil {
 			return err
 		}
 	}
