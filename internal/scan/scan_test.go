@@ -627,3 +627,34 @@ func TestTwinsFolded(t *testing.T) {
 		})
 	}
 }
+
+// TestManyTwins checks that a log copied many times is counted once and
+// that the first copy's row holds at most maxTwinWarnings warnings.
+func TestManyTwins(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(logs, "clean.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for i := range 3 * maxTwinWarnings {
+		p := filepath.Join(dir, fmt.Sprintf("copy-%02d.log", i))
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _, errs := Run(context.Background(), paths, Options{Classifier: cl})
+	once, _, _ := Run(context.Background(), paths[:1], Options{Classifier: cl})
+	if len(errs) > 0 || sum.Totals != once.Totals {
+		t.Errorf("totals = %v (errors %v), want one copy's %v", sum.Totals, errs, once.Totals)
+	}
+	if len(sum.Inputs) != 1 || len(sum.Inputs[0].Warnings) != maxTwinWarnings || len(sum.Skipped) != len(paths)-1 {
+		t.Errorf("%d rows, first with %d warnings, %d skipped; want 1, %d, %d",
+			len(sum.Inputs), len(sum.Inputs[0].Warnings), len(sum.Skipped), maxTwinWarnings, len(paths)-1)
+	}
+}
