@@ -23,7 +23,14 @@
 #   logcat     only with BENCH_LAYOUTS=1 in the environment: synclog scan on
 #              a logcat log of SIZE (same seed and traffic, -layout logcat),
 #              checked against its own truth, next to the desktop scan
-# and prints the machine and one Markdown table on standard output.
+#   many       only with BENCH_MANY=1 in the environment: memory with many
+#              inputs (scripts/many writes them, whatever SIZE): a scan of a
+#              .tar.gz of 200k empty members, a scan of a folder of 50k small
+#              logs (1,000 sub-folders of 50), and a merge of the 1,000 JSON
+#              reports of those sub-folders, checked against the folder's;
+#              peak RSS should stay under 64 MiB whatever the number of inputs
+# and prints the machine and one Markdown table on standard output (two
+# with BENCH_MANY=1).
 #
 # Wall time is taken with bash's EPOCHREALTIME around the timed process
 # (microseconds; GNU time's %e has only 10 ms resolution, too coarse for the
@@ -37,6 +44,8 @@ set -euo pipefail
 RUNS=${RUNS:-3} # runs per measurement; the environment may override it
 # BENCH_LAYOUTS=1 also times a logcat log (needs synclog's logcat parser).
 BENCH_LAYOUTS=${BENCH_LAYOUTS:-0}
+# BENCH_MANY=1 also measures memory with many inputs (a minute or two more).
+BENCH_MANY=${BENCH_MANY:-0}
 SHARDS=8
 SIZE=${1:-1G}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -85,6 +94,7 @@ log "building into $BIN"
 	go build -o "$BIN/synclog" ./cmd/synclog
 	go build -o "$BIN/synth" ./internal/synth/cmd
 	go build -o "$BIN/floor" ./scripts/floor
+	go build -o "$BIN/many" ./scripts/many
 )
 SYNCLOG=$BIN/synclog
 
@@ -236,6 +246,43 @@ WALL[many-seq]=$(median "${seq_walls[@]}")
 RSS[many-seq]=$(maxof "${seq_rss[@]}")
 log "synclog $SHARDS files one at a time: median ${WALL[many-seq]} s"
 
+# --- many inputs (BENCH_MANY=1) ------------------------------------------------
+if ((BENCH_MANY)); then
+	MANY=$DATA/many
+	many_stamp="$(sha256sum "$BIN/many" | cut -c1-16) tar=200000 files=50000 per=50"
+	if [[ -f $MANY/stamp && $(<"$MANY/stamp") == "$many_stamp" ]]; then
+		log "reusing the many-inputs data in $MANY"
+	else
+		rm -rf "$MANY"
+		mkdir -p "$MANY"
+		log "many inputs: a tar of 200k empty members, 50k small logs"
+		"$BIN/many" -tar 200000 -gzip -o "$MANY/members.tar.gz"
+		"$BIN/many" -files 50000 -per 50 -o "$MANY/files"
+		echo "$many_stamp" >"$MANY/stamp"
+	fi
+	# The shard reports are this synclog's, written anew each run.
+	SHARDS_OUT=$OUT/many-shards
+	rm -rf "$SHARDS_OUT"
+	mkdir -p "$SHARDS_OUT"
+	log "many inputs: 1,000 shard reports"
+	find "$MANY/files" -mindepth 1 -maxdepth 1 -type d -print0 |
+		xargs -0 -P "$(nproc)" -I{} sh -c '"$1" scan --no-redact -f json -o "$2/$(basename "$3").json" "$3"; [ $? -le 1 ]' \
+			sh "$SYNCLOG" "$SHARDS_OUT" {} ||
+		die "many inputs: a shard scan failed"
+	measure many-tar "synclog scan, 200k tar members" "$OUT/many-tar.json" "$SYNCLOG" scan -f json "$MANY/members.tar.gz"
+	measure many-files "synclog scan, 50k files" "$OUT/many-files.json" "$SYNCLOG" scan --no-redact -f json "$MANY/files"
+	measure many-merge "synclog merge, 1,000 reports" "$OUT/many-merge.json" \
+		"$SYNCLOG" merge --redact=false -f json "$SHARDS_OUT"/*.json
+	for f in responses failed_responses no_body_503; do
+		got=$(jq ".totals.$f" "$OUT/many-merge.json")
+		want=$(jq ".totals.$f" "$OUT/many-files.json")
+		if [[ $got != "$want" ]]; then
+			echo "MISMATCH many inputs: merge totals.$f = $got, the folder's scan $want"
+			MISMATCH=1
+		fi
+	done
+fi
+
 # --- report ------------------------------------------------------------------
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / 1e6 / s; else print "n/a" }'; }
@@ -278,6 +325,18 @@ row synclog-zstd "synclog scan" "$in_zstd" "$PLAIN_BYTES" "$(ratio "${WALL[syncl
 row many-par "$many_case" "$in_many" "$SHARD_BYTES" ""
 row many-seq "synclog $SHARDS files, one at a time (summed)" "$in_many" "$SHARD_BYTES" \
 	"sequential / parallel = $(ratio "${WALL[many-seq]}" "${WALL[many-par]}")"
+if ((BENCH_MANY)); then
+	many_row() { # many_row KEY CASE INPUT
+		printf '| %s | %s | %.3f | %.1f | %s |\n' "$2" "$3" "${WALL[$1]}" \
+			"$(awk -v k="${RSS[$1]}" 'BEGIN { print k / 1024 }')" "$(mib "$(stat -c %s "$OUT/$1.json")") MiB"
+	}
+	echo
+	echo "| many inputs | input | wall s | peak RSS MiB | report |"
+	echo "|---|---|--:|--:|--:|"
+	many_row many-tar "synclog scan" "members.tar.gz: 200,000 empty members ($(mib "$(stat -c %s "$MANY/members.tar.gz")") MiB)"
+	many_row many-files "synclog scan" "a folder of 50,000 small logs"
+	many_row many-merge "synclog merge" "1,000 reports of 50 of those logs each"
+fi
 echo
 echo "Profile the parser: \`go test ./internal/parse -run '^\$' -bench Pipeline -cpuprofile $OUT/cpu.out && go tool pprof -top $OUT/cpu.out\`"
 

@@ -32,11 +32,15 @@ negative count, totals that disagree with the lists they sum, such as
 escalations listed while totals.escalations is 0), one whose counts would
 overflow merged, and one that holds an input (same fingerprint: the same
 first 4 KiB decoded) that an earlier report holds too, since a report keeps
-no counts per input and that input would be counted twice. Each stops the
-merge with exit status 2 and a message naming the report; no report is
-written. Reports of one log over different --since/--until windows or
---state runs are refused too: scan such a log in one run. A report with the
-same inputs and counts as an earlier one (the same file given twice) is
+no counts per input and that input would be counted twice (inputs past the
+1000 a report lists are compared by the first 16 hex digits of their
+fingerprints, which it keeps; merge warns of any it could not compare). Each
+stops the merge with exit status 2 and a message naming the report; no report
+is written. A report larger than 16 MiB, or that lists more than a scan's
+report does, is refused too, so that merging takes bounded memory. Reports of
+one log over different --since/--until windows or --state runs are refused
+too: scan such a log in one run. A report with the same inputs and counts as
+an earlier one (the same file given twice, perhaps under another name) is
 counted once, with a warning.
 
 Stand-ins of redacted reports are per report (user-1 in two reports may be two
@@ -69,7 +73,7 @@ func mergeRun(s *streams, o *mergeOptions, names []string) error {
 	}
 	defer dst.Close()
 	var sum *summary.Summary
-	seen := newSeenReports()
+	seen := newSeenReports(s)
 	var warnings []string
 	for _, name := range names {
 		r, err := readReport(name, s)
@@ -92,6 +96,7 @@ func mergeRun(s *streams, o *mergeOptions, names []string) error {
 		}
 		sum.Merge(r)
 	}
+	warnings = append(warnings, seen.warnings()...)
 	trouble := !sum.Whole()
 	if !o.silent(sum, trouble) {
 		for _, w := range warnings {
@@ -103,19 +108,27 @@ func mergeRun(s *streams, o *mergeOptions, names []string) error {
 	return o.deliver(s, dst, sum, nil, 0, trouble, nil)
 }
 
+// maxSeenInputs is how many inputs merge compares across reports: their
+// prints (summary.PrintOf) take 20 to 40 bytes each in the index.
+const maxSeenInputs = 1 << 20
+
 // seenReports remembers the reports merged so far: a digest of each, to
-// know a report given again, and their inputs by fingerprint, to know an
-// input given again in another report.
+// know a report given again, and the prints of their inputs' fingerprints
+// (summary.PrintOf: 64 bits, listed or folded), to know an input given
+// again in another report. It holds the first maxSeenInputs prints; the
+// inputs past those, and those a report folded without listing their
+// prints, are not compared, and merge warns of them.
 type seenReports struct {
-	digests map[[sha256.Size]byte]string // report name by digest
-	inputs  map[string]seenInput         // by fingerprint
+	s        *streams
+	names    []string                     // the reports recorded, in order
+	digests  map[[sha256.Size]byte]string // report name by digest
+	inputs   map[uint64]int32             // index in names by print
+	unseen   int64                        // inputs past maxSeenInputs
+	unlisted []string                     // warnings: reports with prints not listed
 }
 
-// seenInput is the first report that held an input, and its path there.
-type seenInput struct{ report, path string }
-
-func newSeenReports() *seenReports {
-	return &seenReports{digests: make(map[[sha256.Size]byte]string), inputs: make(map[string]seenInput)}
+func newSeenReports(s *streams) *seenReports {
+	return &seenReports{s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32)}
 }
 
 // add returns the name of an earlier report whose JSON is that of r (r
@@ -136,27 +149,103 @@ func (m *seenReports) add(name string, r *summary.Summary) (same string, err err
 		return prev, nil
 	}
 	for _, in := range r.Inputs {
-		prev, ok := m.inputs[in.Fingerprint]
-		if in.Fingerprint == "" || !ok {
-			continue
+		if in.Fingerprint != "" {
+			if err := m.check(summary.PrintOf(in.Fingerprint), in.Path); err != nil {
+				return "", err
+			}
 		}
-		as := ""
-		if prev.path != in.Path {
-			as = " as " + prev.path
+	}
+	folded := r.FoldedInputs.SortedPrints()
+	for _, p := range folded {
+		if err := m.check(p, ""); err != nil {
+			return "", err
 		}
-		return "", fmt.Errorf("input %s is also in %s%s (same fingerprint); a report keeps no counts per input, "+
-			"so merging would count its events twice: give each log to one scan only", in.Path, prev.report, as)
 	}
 	m.digests[d] = name
+	m.names = append(m.names, name)
 	for _, in := range r.Inputs {
-		if _, ok := m.inputs[in.Fingerprint]; in.Fingerprint != "" && !ok {
-			m.inputs[in.Fingerprint] = seenInput{report: name, path: in.Path}
+		if in.Fingerprint != "" {
+			m.record(summary.PrintOf(in.Fingerprint))
 		}
+	}
+	for _, p := range folded {
+		m.record(p)
+	}
+	if n := r.FoldedInputs.Printed - int64(len(folded)); n > 0 {
+		m.unlisted = append(m.unlisted, fmt.Sprintf("warning: %s: %d inputs it does not list have no fingerprint in it; "+
+			"they were not checked against the other reports' inputs", name, n))
 	}
 	return "", nil
 }
 
-// readReport reads one JSON report ("-": standard input).
+// check returns an error when an earlier report holds an input with print
+// p: the input path of the report being added ("": one it does not list).
+func (m *seenReports) check(p uint64, path string) error {
+	k, ok := m.inputs[p]
+	if !ok {
+		return nil
+	}
+	prev := m.names[k]
+	what := "input " + path
+	if path == "" {
+		what = fmt.Sprintf("an input not listed (fingerprint %016x…)", p)
+	}
+	where := prev
+	switch first := m.pathIn(prev, p); {
+	case first == "":
+		where += ", not listed there"
+	case first != path:
+		where += " as " + first
+	}
+	return fmt.Errorf("%s is also in %s (same fingerprint); a report keeps no counts per input, "+
+		"so merging would count its events twice: give each log to one scan only", what, where)
+}
+
+// record adds print p of the report recorded last, unless maxSeenInputs are
+// held (it is then counted in unseen).
+func (m *seenReports) record(p uint64) {
+	if _, ok := m.inputs[p]; ok {
+		return // twice in one report: a log read further than its twin
+	}
+	if len(m.inputs) >= maxSeenInputs {
+		m.unseen++
+		return
+	}
+	m.inputs[p] = int32(len(m.names) - 1)
+}
+
+// pathIn returns the path of the input listed with print p in the report
+// name, read again to say so in an error (the index keeps no paths), or ""
+// when it is not listed there or cannot be read again.
+func (m *seenReports) pathIn(name string, p uint64) string {
+	if name == "-" {
+		return ""
+	}
+	r, err := readReport(name, m.s)
+	if err != nil {
+		return ""
+	}
+	for _, in := range r.Inputs {
+		if in.Fingerprint != "" && summary.PrintOf(in.Fingerprint) == p {
+			return in.Path
+		}
+	}
+	return ""
+}
+
+// warnings says which inputs were not compared across reports.
+func (m *seenReports) warnings() []string {
+	out := m.unlisted
+	if m.unseen > 0 {
+		out = append(out, fmt.Sprintf("warning: %d inputs past the first %d were not checked against the other reports' inputs",
+			m.unseen, maxSeenInputs))
+	}
+	return out
+}
+
+// readReport reads one JSON report ("-": standard input), its lists no
+// longer than a scan's: a report that claims larger limits is folded to
+// them, so that merging many reports takes bounded memory.
 func readReport(name string, s *streams) (*summary.Summary, error) {
 	var r io.Reader = s.in
 	if name != "-" {
@@ -167,7 +256,7 @@ func readReport(name string, s *streams) (*summary.Summary, error) {
 		defer f.Close()
 		r = f
 	}
-	sum, err := report.ReadJSON(r, summary.Limits{})
+	sum, err := report.ReadJSON(r, summary.Limits{Keys: summary.DefaultKeys, Inputs: summary.DefaultInputs})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

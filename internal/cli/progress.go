@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/progress"
@@ -13,8 +14,15 @@ import (
 // progressBar shows, on a terminal's stderr, how much of each input has
 // been read, at what rate, and when it should be done.
 type progressBar struct {
-	pw *progress.Progress
+	pw      *progress.Progress
+	started atomic.Int64 // inputs started
 }
+
+// maxDoneLines is how many inputs get a line of their own once read: the
+// trackers of the others are dropped when they are done, so that neither
+// memory nor the terminal fills up with one line per input of a large
+// folder (go-pretty keeps every done tracker otherwise).
+const maxDoneLines = 100
 
 func newProgressBar(w io.Writer, width int) *progressBar {
 	pw := &progress.Progress{}
@@ -39,7 +47,8 @@ func newProgressBar(w io.Writer, width int) *progressBar {
 // Start implements scan.Progress. The name is shown escaped (report.Safe),
 // as in every report: a file name can hold terminal controls.
 func (b *progressBar) Start(name string, size int64) scan.Tracker {
-	t := &progress.Tracker{Message: report.Safe(name), Total: size, Units: progress.UnitsBytes}
+	t := &progress.Tracker{Message: report.Safe(name), Total: size, Units: progress.UnitsBytes,
+		RemoveOnCompletion: b.started.Add(1) > maxDoneLines}
 	b.pw.AppendTracker(t)
 	return tracker{t}
 }

@@ -458,6 +458,9 @@ func progressOf(bar *progressBar) scan.Progress {
 // naming the inputs that are not Sync logs, or "" when some input held
 // one (or none was unrecognised: empty inputs, nothing new since --state).
 func noRecords(sum *summary.Summary) string {
+	if sum.FoldedInputs.Records > 0 {
+		return "" // an input not listed held one
+	}
 	var names []string
 	for _, in := range sum.Inputs {
 		if in.Records > 0 {

@@ -13,6 +13,7 @@ import (
 // Create one with NewPrefetch; read it to the end (io.EOF or an error) or
 // call Close. A Prefetch is not safe for concurrent use by several readers.
 type Prefetch struct {
+	all  []*chunk // every buffer, for Reset
 	full chan *chunk
 	free chan *chunk
 	stop chan struct{}
@@ -41,20 +42,42 @@ type chunk struct {
 // mark reached so far covers (0: none). onMark is then called on the
 // caller's goroutine as soon as the caller has read exactly those bytes:
 // a Read stops at a mark, so that no byte after it is handed out before
-// onMark has run. Either function may be nil.
+// onMark has run. Either function may be nil. A nil r makes a Prefetch
+// that reads nothing until Reset.
 func NewPrefetch(r io.Reader, n, size int, marked func() int64, onMark func()) *Prefetch {
-	p := &Prefetch{
-		full:   make(chan *chunk, n),
-		free:   make(chan *chunk, n),
-		stop:   make(chan struct{}),
-		onMark: onMark,
+	p := &Prefetch{}
+	for range n {
+		p.all = append(p.all, &chunk{b: make([]byte, size)})
 	}
-	for i := 0; i < n; i++ {
-		p.free <- &chunk{b: make([]byte, size)}
+	p.start(r, marked, onMark)
+	return p
+}
+
+// Reset stops what p was reading, as Close does, and starts reading r as
+// NewPrefetch would, with p's own buffers: one Prefetch reads input after
+// input without allocating them again. Bytes p handed out (Peek) are not
+// valid after Reset.
+func (p *Prefetch) Reset(r io.Reader, marked func() int64, onMark func()) {
+	p.Close()
+	p.start(r, marked, onMark)
+}
+
+// start sets p up to read r, with every buffer free.
+func (p *Prefetch) start(r io.Reader, marked func() int64, onMark func()) {
+	p.full = make(chan *chunk, len(p.all))
+	p.free = make(chan *chunk, len(p.all))
+	p.stop = make(chan struct{})
+	p.cur, p.off, p.err, p.onMark = nil, 0, nil, onMark
+	for _, c := range p.all {
+		p.free <- c
+	}
+	if r == nil {
+		close(p.full) // reads as ended; Close has nothing to wait for
+		p.err = io.EOF
+		return
 	}
 	p.wg.Add(1)
 	go p.run(r, marked)
-	return p
 }
 
 // run fills the free buffers from r and hands them to the reader, until

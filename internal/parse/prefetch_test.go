@@ -102,3 +102,46 @@ func TestPrefetchClose(t *testing.T) {
 	}
 	p.Close() // must return, though the source has more
 }
+
+// TestPrefetchReset checks that a Prefetch reads one input after another
+// with the same buffers: from idle, after a read to the end, after an
+// error, and in the middle of an input.
+func TestPrefetchReset(t *testing.T) {
+	p := NewPrefetch(nil, 3, 5, nil, nil)
+	if got, err := io.ReadAll(p); len(got) != 0 || err != nil {
+		t.Errorf("idle: read %q, %v; want nothing", got, err)
+	}
+	long := strings.Repeat("0123456789", 100)
+	for i, tc := range []struct {
+		r    io.Reader
+		read int // bytes read before the next Reset; -1: to the end
+		want string
+	}{
+		{strings.NewReader(long), -1, long},
+		{io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(io.ErrUnexpectedEOF)), -1, "abc"},
+		{strings.NewReader(long), 7, long[:7]},
+		{strings.NewReader("short"), -1, "short"},
+	} {
+		p.Reset(tc.r, nil, nil)
+		var got []byte
+		if tc.read < 0 {
+			got, _ = io.ReadAll(p)
+		} else {
+			got = make([]byte, tc.read)
+			if _, err := io.ReadFull(p, got); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if string(got) != tc.want {
+			t.Errorf("input %d: read %q, want %q", i, got, tc.want)
+		}
+	}
+	p.Close()
+	if n := testing.AllocsPerRun(10, func() {
+		p.Reset(strings.NewReader(long), nil, nil)
+		io.Copy(io.Discard, p)
+	}); n > 12 {
+		t.Errorf("Reset and read: %v allocations, want its channels and goroutine only (buffers reused)", n)
+	}
+	p.Close()
+}

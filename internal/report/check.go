@@ -29,6 +29,7 @@ func check(j *view) error {
 		c.count("events", *j.Events)
 	}
 	c.inputs(j.Inputs)
+	c.foldedInputs(j)
 	c.classes(j.Classes, &j.Totals, j.Folded.Classes)
 	c.findings(summary.Escalations, j.Escalations, &j.Totals, j.Folded.Escalations)
 	c.findings(summary.Reviews, j.Reviews, &j.Totals, j.Folded.Reviews)
@@ -177,6 +178,111 @@ func (c *checker) inputs(ins []viewInput) {
 		}
 		c.notAbove(at+"unverified_escalations", in.UnverifiedEscalations, at+"unverified_events", in.UnverifiedEvents)
 	}
+}
+
+// foldedInputs checks folded_inputs, and that its counts and the rows'
+// add up to no more than an int64 holds (folding rows adds them up).
+func (c *checker) foldedInputs(j *view) {
+	var fo summary.FoldedInputs
+	if f := j.FoldedInputs; f != nil {
+		c.foldedCounts(f)
+		fo = foldedOf(f)
+	}
+	if c.err != nil {
+		return
+	}
+	row := func(i int) *summary.Input { return (*summary.Input)(&j.Inputs[i]) }
+	for k, sum := range inputTotals(len(j.Inputs), row, &fo) {
+		if sum.over {
+			c.fail("inputs and folded_inputs: the %s add up to more than %d", inputFields[k].what, int64(math.MaxInt64))
+		}
+	}
+}
+
+// foldedCounts checks the counts of folded_inputs against each other.
+func (c *checker) foldedCounts(f *viewFoldedInputs) {
+	for _, x := range []struct {
+		key string
+		n   int64
+	}{
+		{"inputs", f.Inputs}, {"bytes", f.Bytes}, {"decoded_bytes", f.DecodedBytes}, {"lines", f.Lines},
+		{"records", f.Records}, {"long_lines", f.LongLines}, {"incomplete", f.Incomplete}, {"warned", f.Warned},
+		{"unverified_events", f.UnverifiedEvents}, {"unverified_escalations", f.UnverifiedEscalations},
+		{"unlisted_fingerprints", f.UnlistedPrints},
+	} {
+		c.count("folded_inputs."+x.key, x.n)
+	}
+	var some, printed countSum
+	some.add(f.Incomplete)
+	some.add(f.Warned)
+	c.atMost("folded_inputs.incomplete and warned", some, "folded_inputs.inputs", f.Inputs)
+	c.notAbove("folded_inputs.unverified_escalations", f.UnverifiedEscalations, "folded_inputs.unverified_events", f.UnverifiedEvents)
+	printed.add(int64(len(f.Prints)))
+	printed.add(max(f.UnlistedPrints, 0))
+	c.atMost("folded_inputs.fingerprint_prefixes and unlisted_fingerprints", printed, "folded_inputs.inputs", f.Inputs)
+	c.notAbove("the number of folded_inputs.fingerprint_prefixes", int64(len(f.Prints)), "the most a report lists", summary.MaxFoldedPrints)
+}
+
+// foldedOf is the part of f that inputFields read (prints are counted,
+// not listed).
+func foldedOf(f *viewFoldedInputs) summary.FoldedInputs {
+	return summary.FoldedInputs{N: f.Inputs, Bytes: f.Bytes, DecodedBytes: f.DecodedBytes, Lines: f.Lines,
+		Records: f.Records, LongLines: f.LongLines, Incomplete: f.Incomplete, Warned: f.Warned,
+		UnverifiedEvents: f.UnverifiedEvents, UnverifiedEscalations: f.UnverifiedEscalations,
+		Printed: int64(len(f.Prints)) + f.UnlistedPrints}
+}
+
+// inputField is a count that folding input rows adds up (see
+// summary.FoldedInputs): what it counts, its value for one row, and the
+// folded inputs' value.
+type inputField struct {
+	what   string
+	row    func(in *summary.Input) int64
+	folded func(f *summary.FoldedInputs) int64
+}
+
+// inputFields are the counts of summary.FoldedInputs.
+var inputFields = []inputField{
+	{"inputs", func(*summary.Input) int64 { return 1 }, func(f *summary.FoldedInputs) int64 { return f.N }},
+	{"bytes", func(in *summary.Input) int64 { return in.Bytes }, func(f *summary.FoldedInputs) int64 { return f.Bytes }},
+	{"decoded bytes", func(in *summary.Input) int64 { return in.DecodedBytes }, func(f *summary.FoldedInputs) int64 { return f.DecodedBytes }},
+	{"lines", func(in *summary.Input) int64 { return in.Lines }, func(f *summary.FoldedInputs) int64 { return f.Lines }},
+	{"records", func(in *summary.Input) int64 { return in.Records }, func(f *summary.FoldedInputs) int64 { return f.Records }},
+	{"long lines", func(in *summary.Input) int64 { return in.LongLines }, func(f *summary.FoldedInputs) int64 { return f.LongLines }},
+	{"inputs not read whole", func(in *summary.Input) int64 { return oneIf(!in.Complete) },
+		func(f *summary.FoldedInputs) int64 { return f.Incomplete }},
+	{"inputs with warnings", func(in *summary.Input) int64 { return oneIf(in.Complete && len(in.Warnings) > 0) },
+		func(f *summary.FoldedInputs) int64 { return f.Warned }},
+	{"unverified events", func(in *summary.Input) int64 { return in.UnverifiedEvents },
+		func(f *summary.FoldedInputs) int64 { return f.UnverifiedEvents }},
+	{"unverified escalations", func(in *summary.Input) int64 { return in.UnverifiedEscalations },
+		func(f *summary.FoldedInputs) int64 { return f.UnverifiedEscalations }},
+	{"fingerprints", func(in *summary.Input) int64 { return oneIf(in.Fingerprint != "") },
+		func(f *summary.FoldedInputs) int64 { return f.Printed }},
+}
+
+func oneIf(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// inputTotals adds up each of inputFields over the n rows (row(i) is the
+// i-th) and folded, counts that are not negative; a sum that does not fit
+// in an int64 is marked over.
+func inputTotals(n int, row func(i int) *summary.Input, folded *summary.FoldedInputs) []countSum {
+	sums := make([]countSum, len(inputFields))
+	for k, x := range inputFields {
+		sums[k].add(x.folded(folded))
+	}
+	for i := range n {
+		in := row(i)
+		for k, x := range inputFields {
+			sums[k].add(x.row(in))
+		}
+	}
+	return sums
 }
 
 // classes checks the class rows against their statuses, the totals of
@@ -335,7 +441,8 @@ func (c *checker) totals(j *view) {
 }
 
 // CheckMerge returns an error when dst.Merge(src) would overflow a count:
-// a total, the number of events or of entries skipped. Every other count
+// a total, the number of events or of entries skipped, a count of the
+// inputs folded (rows are folded as they merge). Every other count
 // of a summary that ReadJSON returns is at most one of those (ReadJSON
 // refuses a report where one is not), and so is every count of a merge
 // of such summaries: none overflows when these do not.
@@ -349,6 +456,13 @@ func CheckMerge(dst, src *summary.Summary) error {
 			what = "totals." + k
 		}
 		if err := overflows(what, dst.Totals[i], src.Totals[i]); err != nil {
+			return err
+		}
+	}
+	a := inputTotals(len(dst.Inputs), func(i int) *summary.Input { return &dst.Inputs[i] }, &dst.FoldedInputs)
+	b := inputTotals(len(src.Inputs), func(i int) *summary.Input { return &src.Inputs[i] }, &src.FoldedInputs)
+	for k, x := range inputFields {
+		if err := overflows("the "+x.what+" of inputs", a[k].n, b[k].n); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -16,11 +15,11 @@ import (
 // ReadJSON rebuilds a Summary from a JSON report written by Render (schema
 // "synclog/1"), so that reports of separate runs can be merged with Merge
 // and rendered again. It returns an error naming what is wrong for anything
-// else (other schema, invalid JSON, a value of the wrong type), and for a
-// report that no scan could have written: a negative count, or counts that
-// disagree where every report scan writes has them agree (totals.escalations
-// and the counts of the escalations listed, ...). Merged, such a report
-// could turn escalations into an OK.
+// else (other schema, invalid JSON, a value of the wrong type, more than
+// MaxJSONBytes or MaxDecodeBytes), and for a report that no scan could have written: a
+// negative count, or counts that disagree where every report scan writes
+// has them agree (totals.escalations and the counts of the escalations
+// listed, ...). Merged, such a report could turn escalations into an OK.
 //
 // Rendering the result in any format gives the bytes of the report read,
 // and merging the results of reports of consecutive inputs in input order
@@ -34,8 +33,10 @@ import (
 //
 // l bounds the result like summary.New's; a zero field takes the report's
 // own limit ("limits"), and a field above it is lowered to it, since a
-// report holds no more samples or keys than its limits. Lists over l are
-// folded or cut as Merge does.
+// report holds no more samples, keys or input rows than its limits. Lists
+// over l are folded or cut as Merge does. A report written before input
+// rows were capped (no "limits.inputs") is read with the default, its rows
+// past it folded.
 //
 // What the report does not hold is lost: the per-host counts of
 // escalations, reviews and network errors (only the host names are
@@ -56,16 +57,18 @@ import (
 // can come in another order than in the report read. Merge unredacted
 // reports and redact the result instead.
 func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
-	dec := json.NewDecoder(r)
-	var j view
-	if err := dec.Decode(&j); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("report: read json: empty input, want a synclog JSON report")
-		}
+	return readJSONWithin(r, l, defaultBounds)
+}
+
+// readJSONWithin is ReadJSON of a report within bounds.
+func readJSONWithin(r io.Reader, l summary.Limits, b jsonBounds) (*summary.Summary, error) {
+	raw, err := b.read(r)
+	if err != nil {
 		return nil, fmt.Errorf("report: read json: %w", err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("report: read json: more data after the report (one report per input)")
+	var j view
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, fmt.Errorf("report: read json: %w", err)
 	}
 	switch {
 	case j.Schema == "":
@@ -73,13 +76,9 @@ func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
 	case j.Schema != Schema:
 		return nil, fmt.Errorf("report: read json: schema %q, want %q", j.Schema, Schema)
 	}
-	own := summary.Limits{Samples: j.Limits.Samples, Keys: j.Limits.Keys}
-	if own.Samples <= 0 {
-		own.Samples = summary.DefaultSamples
-	}
-	if own.Keys <= 0 {
-		own.Keys = summary.DefaultKeys
-	}
+	// A zero limit is the default (limits.inputs: a report written before
+	// input rows were capped).
+	own := summary.New(summary.Limits{Samples: j.Limits.Samples, Keys: j.Limits.Keys, Inputs: j.Limits.Inputs}).Limits
 	src, err := summaryOf(&j, own)
 	if err == nil {
 		err = check(&j)
@@ -93,6 +92,9 @@ func ReadJSON(r io.Reader, l summary.Limits) (*summary.Summary, error) {
 	}
 	if l.Keys > 0 {
 		eff.Keys = min(l.Keys, own.Keys)
+	}
+	if l.Inputs > 0 {
+		eff.Inputs = min(l.Inputs, own.Inputs)
 	}
 	// Merging into an empty Summary sorts every table by first event,
 	// applies eff and folds what a report listed beyond it.
@@ -256,6 +258,9 @@ func summaryOf(j *view, own summary.Limits) (*summary.Summary, error) {
 	b := &builder{lim: &s.Limits}
 	for _, in := range j.Inputs {
 		s.AddInput(summary.Input(in))
+	}
+	if err := foldedInputsFromJSON(&s.FoldedInputs, j.FoldedInputs); err != nil {
+		return nil, err
 	}
 	for _, x := range j.Skipped {
 		s.AddSkipped(x.Path, x.Why)
@@ -428,6 +433,29 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("time %q is not RFC 3339", s)
 	}
 	return t.UTC(), nil
+}
+
+// foldedInputsFromJSON adds the inputs v folded (nil: none) to f.
+func foldedInputsFromJSON(f *summary.FoldedInputs, v *viewFoldedInputs) error {
+	if v == nil {
+		return nil
+	}
+	o := summary.FoldedInputs{N: v.Inputs, Bytes: v.Bytes, DecodedBytes: v.DecodedBytes, Lines: v.Lines,
+		Records: v.Records, LongLines: v.LongLines, Incomplete: v.Incomplete, Warned: v.Warned,
+		UnverifiedEvents: v.UnverifiedEvents, UnverifiedEscalations: v.UnverifiedEscalations}
+	for _, l := range v.Layouts {
+		o.AddLayout(l)
+	}
+	for i, x := range v.Prints {
+		p, err := strconv.ParseUint(x, 16, 64)
+		if err != nil || len(x) != 16 {
+			return fmt.Errorf("folded_inputs.fingerprint_prefixes[%d]: %q is not 16 hex digits", i, x)
+		}
+		o.AddPrint(p)
+	}
+	o.Printed += v.UnlistedPrints
+	f.Merge(&o)
+	return nil
 }
 
 // filtersFromJSON reads back what filtersOf wrote.

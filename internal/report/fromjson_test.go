@@ -177,11 +177,11 @@ func TestReadJSONWithoutSeqs(t *testing.T) {
 // TestReadJSONLimits checks that l lowers the report's limits, and that a
 // zero or larger field keeps them.
 func TestReadJSONLimits(t *testing.T) {
-	js := render(t, fixtureSummary(summary.Limits{Samples: 3, Keys: 50}), Options{Format: "json"})
+	js := render(t, fixtureSummary(summary.Limits{Samples: 3, Keys: 50, Inputs: 2}), Options{Format: "json"})
 	for _, tc := range []struct{ l, want summary.Limits }{
-		{summary.Limits{}, summary.Limits{Samples: 3, Keys: 50}},
-		{summary.Limits{Samples: 10, Keys: 500}, summary.Limits{Samples: 3, Keys: 50}},
-		{summary.Limits{Samples: 1, Keys: 2}, summary.Limits{Samples: 1, Keys: 2}},
+		{summary.Limits{}, summary.Limits{Samples: 3, Keys: 50, Inputs: 2}},
+		{summary.Limits{Samples: 10, Keys: 500, Inputs: 5}, summary.Limits{Samples: 3, Keys: 50, Inputs: 2}},
+		{summary.Limits{Samples: 1, Keys: 2, Inputs: 1}, summary.Limits{Samples: 1, Keys: 2, Inputs: 1}},
 	} {
 		s := readJSON(t, js, tc.l)
 		if s.Limits != tc.want {
@@ -254,7 +254,7 @@ func TestReadJSONErrors(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"empty", "", "empty input"},
 		{"not json", "ESCALATE: 2 responses", "invalid character"},
-		{"truncated", good[:len(good)/2], "unexpected EOF"},
+		{"truncated", good[:len(good)/2], "unexpected end of JSON input"},
 		{"array", "[]", "cannot unmarshal array"},
 		{"no schema", `{"verdict":"ok"}`, `no "schema"`},
 		{"other schema", `{"schema":"synclog/2"}`, `schema "synclog/2", want "synclog/1"`},
@@ -412,10 +412,181 @@ func TestCheckMerge(t *testing.T) {
 		{"skipped", with(func(s *summary.Summary) { s.SkippedMore = max }),
 			with(func(s *summary.Summary) { s.AddSkipped("x", "hidden") }),
 			"merging it would overflow folded.skipped: 9223372036854775807 before it, 1 in it"},
+		{"folded inputs", with(func(s *summary.Summary) { s.FoldedInputs.N = max }),
+			with(func(s *summary.Summary) { s.AddInput(summary.Input{Path: "x", Complete: true}) }),
+			"merging it would overflow the inputs of inputs: 9223372036854775807 before it, 1 in it"},
+		{"folded bytes", with(func(s *summary.Summary) { s.AddInput(summary.Input{Path: "x", Bytes: max, Complete: true}) }),
+			with(func(s *summary.Summary) { s.FoldedInputs.N, s.FoldedInputs.Bytes = 1, 1 }),
+			"merging it would overflow the bytes of inputs: 9223372036854775807 before it, 1 in it"},
 	} {
 		err := CheckMerge(tc.dst, tc.src)
 		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
 			t.Errorf("%s: CheckMerge = %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// foldedSummary returns a summary that keeps 2 input rows of the 9 it
+// reads: the two not read whole (one of them with unverified events), so
+// that the others, one of them with warnings, are folded.
+func foldedSummary(l summary.Limits) *summary.Summary {
+	items, _ := fixture()
+	s := summary.New(l)
+	feed(s, items)
+	for i := range 9 {
+		in := summary.Input{Path: fmt.Sprintf("logs/sync-%d.log", i), Format: "plain", Layout: "desktop",
+			Bytes: int64(100 + i), DecodedBytes: int64(100 + i), Lines: 10, Records: 8, Complete: true,
+			Fingerprint: fmt.Sprintf("%016x%048x", 1000+i, 0)}
+		switch i {
+		case 3:
+			in.Complete, in.Error, in.State, in.UnverifiedEvents, in.UnverifiedEscalations = false, "gzip: unexpected EOF", "TRUNCATED", 4, 1
+		case 5:
+			in.Complete, in.Error, in.State, in.Fingerprint = false, "open: permission denied", "UNREADABLE", ""
+		case 6:
+			in.Layout, in.Warnings = "logcat", []string{"logcat times carry no year"}
+		}
+		s.AddInput(in)
+	}
+	return s
+}
+
+// TestReadJSONFoldedInputs checks that a report with folded inputs reads
+// back to the same report, in every format, and that a lower input limit
+// folds as a summary made with it does.
+func TestReadJSONFoldedInputs(t *testing.T) {
+	s := foldedSummary(summary.Limits{Inputs: 2})
+	js := render(t, s, Options{Format: "json"})
+	var got struct {
+		Inputs       []struct{ Path string }
+		FoldedInputs struct {
+			Inputs, Bytes, Lines, Incomplete, Warned, Unlisted int64
+			Layouts                                            []string
+			Prints                                             []string `json:"fingerprint_prefixes"`
+		} `json:"folded_inputs"`
+	}
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatal(err)
+	}
+	f := got.FoldedInputs
+	if len(got.Inputs) != 2 || got.Inputs[0].Path != "logs/sync-3.log" || got.Inputs[1].Path != "logs/sync-5.log" ||
+		f.Inputs != 7 || f.Bytes != 100*7+0+1+2+4+6+7+8 || f.Lines != 70 || f.Incomplete != 0 || f.Warned != 1 ||
+		len(f.Prints) != 7 || f.Prints[0] != "00000000000003e8" || fmt.Sprint(f.Layouts) != "[desktop logcat]" {
+		t.Errorf("JSON rows %+v, folded %+v; want sync-3 and sync-5 listed, 7 folded (1 with warnings)", got.Inputs, f)
+	}
+	back := readJSON(t, js, summary.Limits{})
+	for _, o := range allFormats {
+		if diff := lineDiff("want", render(t, s, o), render(t, back, o)); diff != "" {
+			t.Errorf("%+v: round trip differs:\n%s", o, diff)
+		}
+	}
+	lower := readJSON(t, js, summary.Limits{Inputs: 1})
+	want := foldedSummary(summary.Limits{Inputs: 1})
+	if diff := lineDiff("want", render(t, want, Options{Format: "json"}), render(t, lower, Options{Format: "json"})); diff != "" {
+		t.Errorf("read with 1 input row, differs from a summary made with it:\n%s", diff)
+	}
+}
+
+// TestReadJSONMergeFoldedInputs checks that the reports of consecutive
+// runs of inputs, each folding some, merge into the report of one run over
+// them all.
+func TestReadJSONMergeFoldedInputs(t *testing.T) {
+	l := summary.Limits{Inputs: 3}
+	all := foldedSummary(summary.Limits{Inputs: 100}).Inputs
+	one := summary.New(l)
+	for _, in := range all {
+		one.AddInput(in)
+	}
+	for cut1 := 0; cut1 <= len(all); cut1++ {
+		for cut2 := cut1; cut2 <= len(all); cut2++ {
+			merged := summary.New(l)
+			for _, part := range [][]summary.Input{all[:cut1], all[cut1:cut2], all[cut2:]} {
+				s := summary.New(l)
+				for _, in := range part {
+					s.AddInput(in)
+				}
+				r := roundTrip(t, s, summary.Limits{})
+				if err := CheckMerge(merged, r); err != nil {
+					t.Fatal(err)
+				}
+				merged.Merge(r)
+			}
+			for _, o := range []Options{{Format: "json"}, {Format: "text"}} {
+				if diff := lineDiff("one", render(t, one, o), render(t, merged, o)); diff != "" {
+					t.Fatalf("cuts %d,%d, %s: merged reports differ:\n%s", cut1, cut2, o.Format, diff)
+				}
+			}
+		}
+	}
+}
+
+// TestReadJSONBadFoldedInputs reads reports whose folded inputs no scan
+// could have written: each is refused with an error naming the count.
+func TestReadJSONBadFoldedInputs(t *testing.T) {
+	good := render(t, foldedSummary(summary.Limits{Inputs: 2}), Options{Format: "json"})
+	edit := func(old, new string) string {
+		if !strings.Contains(good, old) {
+			t.Fatalf("%q not in the report", old)
+		}
+		return strings.Replace(good, old, new, 1)
+	}
+	const max = "9223372036854775807"
+	tooMany := `"fingerprint_prefixes": [` + strings.Repeat(`"0000000000000001",`, summary.MaxFoldedPrints) + "\n"
+	for _, tc := range []struct{ name, in, want string }{
+		{"negative", edit(`"inputs": 7,`, `"inputs": -7,`), "folded_inputs.inputs is -7 (counts cannot be negative)"},
+		{"incomplete", edit(`"incomplete": 0,`, `"incomplete": 7,`),
+			"folded_inputs.incomplete and warned add up to 8, more than folded_inputs.inputs (7)"},
+		{"negative incomplete", edit(`"incomplete": 0,`, `"incomplete": -1,`),
+			"folded_inputs.incomplete is -1 (counts cannot be negative)"},
+		{"unverified", edit(`"unverified_escalations": 0,`+"\n"+`    "layouts"`, `"unverified_escalations": 1,`+"\n"+`    "layouts"`),
+			"folded_inputs.unverified_escalations is 1, more than folded_inputs.unverified_events (0)"},
+		{"prints", edit(`"unlisted_fingerprints": 0`, `"unlisted_fingerprints": 1`),
+			"folded_inputs.fingerprint_prefixes and unlisted_fingerprints add up to 8, more than folded_inputs.inputs (7)"},
+		{"too many prints", strings.Replace(edit(`"fingerprint_prefixes": [`+"\n", tooMany), `"inputs": 7,`, `"inputs": 100007,`, 1),
+			"the number of folded_inputs.fingerprint_prefixes is 100007, more than the most a report lists (100000)"},
+		{"bad print", edit(`"00000000000003e8"`, `"000000000000000g"`),
+			`folded_inputs.fingerprint_prefixes[0]: "000000000000000g" is not 16 hex digits`},
+		{"short print", edit(`"00000000000003e8"`, `"00"`), `folded_inputs.fingerprint_prefixes[0]: "00" is not 16 hex digits`},
+		{"overflow", edit(`"decoded_bytes": 728,`, `"decoded_bytes": `+max+`,`),
+			"inputs and folded_inputs: the decoded bytes add up to more than " + max},
+	} {
+		_, err := ReadJSON(strings.NewReader(tc.in), summary.Limits{})
+		if err == nil || err.Error() != "report: read json: "+tc.want {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, "report: read json: "+tc.want)
+		}
+	}
+}
+
+// TestReadJSONBounds checks that a report larger than the size bound, or
+// whose decoding would take more than the memory bound, is refused before
+// it is decoded, and one at the bounds is read.
+func TestReadJSONBounds(t *testing.T) {
+	js := render(t, fixtureSummary(summary.Limits{}), Options{Format: "json"})
+	n := int64(len(js))
+	cost, end := decodeCost([]byte(js))
+	if end != len(js)-1 { // the report ends in a newline
+		t.Errorf("decodeCost: the report ends at %d, want %d", end, len(js)-1)
+	}
+	for _, tc := range []struct {
+		name string
+		b    jsonBounds
+		want string
+	}{
+		{"at the bounds", jsonBounds{size: n, cost: cost}, ""},
+		{"1 byte over", jsonBounds{size: n - 1, cost: cost},
+			fmt.Sprintf("report: read json: larger than %d bytes, more than a scan writes: not read", n-1)},
+		{"costs 1 byte more", jsonBounds{size: n, cost: cost - 1},
+			fmt.Sprintf("report: read json: it lists too much to be read in bounded memory (about %d bytes decoded, at most %d bytes), "+
+				"more than a scan writes: not read", cost, cost-1)},
+	} {
+		_, err := readJSONWithin(strings.NewReader(js), summary.Limits{}, tc.b)
+		if got := fmt.Sprint(err); (tc.want == "" && err != nil) || (tc.want != "" && got != tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	// Many small values cost far more decoded than their size: a report of
+	// 32 MiB of tiny input rows would take GBs.
+	rows := `{"schema": "synclog/1", "inputs": [` + strings.Repeat(`{"path":"x","complete":true},`, 1<<16) + `{}]}`
+	if cost, _ := decodeCost([]byte(rows)); cost < 200*(1<<16) {
+		t.Errorf("decodeCost of %d rows = %d, want at least 200 bytes a row", 1<<16, cost)
 	}
 }

@@ -141,7 +141,7 @@ func incompleteWhy(v *view) []string {
 	var why []string
 	if bad := incompleteInputs(v); bad > 0 {
 		why = append(why, fmt.Sprintf("%d of %s not read whole or not a Sync log",
-			bad, plural(int64(len(v.Inputs)), "input", "inputs")))
+			bad, plural(numInputs(v), "input", "inputs")))
 	}
 	if n := v.Totals[summary.CutBodies]; n > 0 {
 		why = append(why, plural(n, "response body was", "response bodies were")+" cut before "+
@@ -184,7 +184,7 @@ func notes(v *view) []note {
 	}
 	if bad := incompleteInputs(v); bad > 0 {
 		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %d of %s could not be read whole or is not a Sync log; this report covers the rest (see %q).",
-			bad, plural(int64(len(v.Inputs)), "input", "inputs"), titleInputs)})
+			bad, plural(numInputs(v), "input", "inputs"), titleInputs)})
 	}
 	for _, p := range v.Problems {
 		out = append(out, note{noteWarning, "Warning: " + Safe(p) + "."})
@@ -238,15 +238,29 @@ func quoteAll(flag string, patterns []string) string {
 	return strings.Join(q, " ")
 }
 
-// incompleteInputs counts the inputs that could not be read whole.
-func incompleteInputs(v *view) int {
-	bad := 0
+// incompleteInputs counts the inputs that could not be read whole, those
+// not listed included: a damaged input folded still makes the report
+// incomplete.
+func incompleteInputs(v *view) int64 {
+	var bad int64
+	if f := v.FoldedInputs; f != nil {
+		bad = f.Incomplete
+	}
 	for _, in := range v.Inputs {
 		if !in.Complete {
 			bad++
 		}
 	}
 	return bad
+}
+
+// numInputs counts the inputs, those not listed included.
+func numInputs(v *view) int64 {
+	n := int64(len(v.Inputs))
+	if f := v.FoldedInputs; f != nil {
+		n += f.Inputs
+	}
+	return n
 }
 
 // Section titles, shared by the formats through docOf; titleFailed heads

@@ -408,3 +408,36 @@ func TestTextSkipped(t *testing.T) {
 		t.Errorf("report with nothing skipped shows %q", titleSkipped)
 	}
 }
+
+// TestFoldedIncompleteVerdict checks that an input not read whole keeps
+// the report INCOMPLETE when its row is folded (every row kept is an input
+// with warnings), in every format, read back from JSON and merged with a
+// report of inputs read whole.
+func TestFoldedIncompleteVerdict(t *testing.T) {
+	s := summary.New(summary.Limits{Inputs: 1})
+	s.AddInput(summary.Input{Path: "warned.log", Format: "plain", Complete: true, Warnings: []string{"cut lines"}})
+	s.AddInput(summary.Input{Path: "damaged.log.gz", Format: "gzip", Error: "gzip: unexpected EOF", State: "TRUNCATED"})
+	if len(s.Inputs) != 1 || s.Inputs[0].Path != "warned.log" || s.FoldedInputs.Incomplete != 1 {
+		t.Fatalf("rows %+v, folded %+v; want warned.log listed, damaged.log.gz folded", s.Inputs, s.FoldedInputs)
+	}
+	clean := summary.New(summary.Limits{Inputs: 1})
+	clean.AddInput(summary.Input{Path: "clean.log", Format: "plain", Complete: true})
+	merged := roundTrip(t, s, summary.Limits{})
+	merged.Merge(roundTrip(t, clean, summary.Limits{}))
+	for name, x := range map[string]*summary.Summary{"scan": s, "read back": roundTrip(t, s, summary.Limits{}), "merged": merged} {
+		if x.Whole() {
+			t.Errorf("%s: Whole() = true with an input not read whole", name)
+		}
+		if v := buildView(x); v.Verdict != "incomplete" {
+			t.Errorf("%s: verdict %q, want incomplete", name, v.Verdict)
+		}
+		for _, o := range []Options{{Format: "text"}, {Format: "markdown"}, {Format: "html"}} {
+			out := render(t, x, o)
+			for _, want := range []string{"INCOMPLETE: 1 of ", "Warning: 1 more input not read whole, not listed."} {
+				if !strings.Contains(out, want) {
+					t.Errorf("%s, %s: no %q in\n%s", name, o.Format, want, out)
+				}
+			}
+		}
+	}
+}

@@ -351,10 +351,10 @@ func backoffSection(v *view) *section {
 
 func inputsSection(v *view) *section {
 	s := &section{Title: titleInputs, Empty: "None.", Fold: foldLong}
-	if len(v.Inputs) == 0 {
+	if numInputs(v) == 0 {
 		return s
 	}
-	s.Count = strconv.Itoa(len(v.Inputs))
+	s.Count = i64(numInputs(v))
 	if bad := incompleteInputs(v); bad > 0 {
 		s.Count += fmt.Sprintf(", %d not read whole", bad)
 	}
@@ -373,7 +373,35 @@ func inputsSection(v *view) *section {
 		}})
 	}
 	s.Tables = []*grid{t}
+	s.Notes = foldedInputsNotes(v)
 	return s
+}
+
+// foldedInputsNotes says what the inputs not listed add up to.
+func foldedInputsNotes(v *view) []string {
+	f := v.FoldedInputs
+	if f == nil || f.Inputs == 0 {
+		return nil
+	}
+	var out []string
+	if whole := f.Inputs - f.Incomplete; whole > 0 {
+		n := fmt.Sprintf("Note: %s read whole, not listed (%s, %s, %s",
+			plural(whole, "more input", "more inputs"), plural(f.Bytes, "byte", "bytes"),
+			plural(f.Lines, "line", "lines"), plural(f.Records, "record", "records"))
+		if f.Warned > 0 {
+			n += fmt.Sprintf("; %d of them with warnings", f.Warned)
+		}
+		out = append(out, n+fmt.Sprintf("); a report lists at most %d inputs, those not read whole or with warnings first.", v.Limits.Inputs))
+	}
+	if f.Incomplete > 0 {
+		n := fmt.Sprintf("Warning: %s not read whole, not listed", plural(f.Incomplete, "more input", "more inputs"))
+		if f.UnverifiedEvents > 0 {
+			n += fmt.Sprintf(" (%d events after the last verified checksum not counted, %d escalations among them)",
+				f.UnverifiedEvents, f.UnverifiedEscalations)
+		}
+		out = append(out, n+".")
+	}
+	return out
 }
 
 // skippedSection lists the entries passed over (titleSkipped); it is left
@@ -410,8 +438,15 @@ func totalsSection(v *view) *section {
 // clients and servers never log them.
 func bodyHints(v *view) []string {
 	var desktop, other bool
+	layouts := make([]string, 0, len(v.Inputs))
 	for _, in := range v.Inputs {
-		switch in.Layout {
+		layouts = append(layouts, in.Layout)
+	}
+	if f := v.FoldedInputs; f != nil {
+		layouts = append(layouts, f.Layouts...)
+	}
+	for _, l := range layouts {
+		switch l {
 		case "desktop", "":
 			desktop = true
 		default:

@@ -51,6 +51,9 @@ type view struct {
 	Backoff          []viewBackoff `json:"backoff"`
 	Limits           viewLimits    `json:"limits"`
 	Folded           viewFolded    `json:"folded"`
+	// FoldedInputs adds up the inputs not listed in Inputs (see
+	// summary.AddInput); absent when every input is listed.
+	FoldedInputs *viewFoldedInputs `json:"folded_inputs,omitempty"`
 	// Skipped lists the entries a folder walk or an archive scan passed
 	// over (the first Limits.Keys; Folded.Skipped counts the rest). Absent
 	// when none.
@@ -73,6 +76,7 @@ type view struct {
 type viewLimits struct {
 	Samples int `json:"samples"` // samples kept per key
 	Keys    int `json:"keys"`    // distinct keys kept per list
+	Inputs  int `json:"inputs"`  // input rows kept (0: a report written before rows were capped)
 }
 
 type viewInput struct {
@@ -92,6 +96,45 @@ type viewInput struct {
 	UnverifiedEscalations int64    `json:"unverified_escalations"`
 	Warnings              []string `json:"warnings"`
 	Fingerprint           string   `json:"fingerprint,omitempty"`
+}
+
+// viewFoldedInputs is summary.FoldedInputs: the counts of the inputs not
+// listed, and a print of each one's fingerprint (its first 16 hex digits),
+// sorted, so that merge can tell an input given to two scans. Only the
+// smallest summary.MaxFoldedPrints prints are listed; UnlistedPrints
+// counts the others.
+type viewFoldedInputs struct {
+	Inputs                int64    `json:"inputs"`
+	Bytes                 int64    `json:"bytes"`
+	DecodedBytes          int64    `json:"decoded_bytes"`
+	Lines                 int64    `json:"lines"`
+	Records               int64    `json:"records"`
+	LongLines             int64    `json:"long_lines"`
+	Incomplete            int64    `json:"incomplete"` // not read whole
+	Warned                int64    `json:"warned"`     // read whole, with warnings
+	UnverifiedEvents      int64    `json:"unverified_events"`
+	UnverifiedEscalations int64    `json:"unverified_escalations"`
+	Layouts               []string `json:"layouts"`
+	Prints                []string `json:"fingerprint_prefixes"`
+	UnlistedPrints        int64    `json:"unlisted_fingerprints"`
+}
+
+// foldedInputsOf is f as the view holds it, or nil when no input was
+// folded.
+func foldedInputsOf(f *summary.FoldedInputs) *viewFoldedInputs {
+	if f.N == 0 {
+		return nil
+	}
+	ps := f.SortedPrints()
+	v := &viewFoldedInputs{Inputs: f.N, Bytes: f.Bytes, DecodedBytes: f.DecodedBytes, Lines: f.Lines,
+		Records: f.Records, LongLines: f.LongLines, Incomplete: f.Incomplete, Warned: f.Warned,
+		UnverifiedEvents: f.UnverifiedEvents, UnverifiedEscalations: f.UnverifiedEscalations,
+		Layouts: slices.Clone(nonNil(f.Layouts)), Prints: make([]string, len(ps)),
+		UnlistedPrints: f.Printed - int64(len(ps))}
+	for i, p := range ps {
+		v.Prints[i] = fmt.Sprintf("%016x", p)
+	}
+	return v
 }
 
 // viewTotals is the summary's totals. In JSON it is an object keyed by
@@ -381,7 +424,8 @@ func buildView(s *summary.Summary) *view {
 		NoBody503Samples:       samplesOf(s.NoBody),
 		NetworkErrors:          netErrsOf(&s.NetErrors),
 		Backoff:                backoffsOf(&s.Backoff),
-		Limits:                 viewLimits{Samples: s.Limits.Samples, Keys: s.Limits.Keys},
+		Limits:                 viewLimits{Samples: s.Limits.Samples, Keys: s.Limits.Keys, Inputs: s.Limits.Inputs},
+		FoldedInputs:           foldedInputsOf(&s.FoldedInputs),
 		Events:                 seqOf(s.Events),
 		FailedByStatusFirstSeq: statusSeqsOf(&s.FailedStatus),
 		Folded: viewFolded{

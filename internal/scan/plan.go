@@ -16,12 +16,12 @@ import (
 	"synclog/internal/summary"
 )
 
-// scanOne scans one input into sum; its Input row is recorded whatever
-// happens. The plan: open the input; scan a large plain file in parts;
-// else decode it as one stream (scanStream), read as a tar archive or as
-// one log.
-func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extractor, sum *sink, o Options) (err error) {
-	in := summary.Input{Path: path, Format: parse.Plain.String()}
+// scanOne scans one input into sum and returns its Input row, whatever
+// happens (an archive's members have rows of their own in sum). The plan:
+// open the input; scan a large plain file in parts; else decode it as one
+// stream (scanStream), read as a tar archive or as one log.
+func scanOne(ctx context.Context, path string, k *kit, sum *sink, o Options) (in summary.Input, err error) {
+	in = summary.Input{Path: path, Format: parse.Plain.String()}
 	defer func() {
 		// A member's fault is in the member's row, not the archive's.
 		me := (*memberError)(nil)
@@ -32,20 +32,21 @@ func scanOne(ctx context.Context, path string, op *parse.Opener, ex *parse.Extra
 				in.State = parse.FaultOf(pe).String()
 			}
 		}
-		sum.AddInput(in)
 	}()
 	src, err := openInput(ctx, path, &o)
 	if err != nil {
-		return err
+		return in, err
 	}
 	defer func() { src.close(err) }()
 	in.Path = src.name
 	if src.splittable(&o) {
 		if done, err := scanSplit(ctx, src, sum, &in, o); done {
-			return err
+			return in, err
 		}
 	}
-	return scanStream(ctx, src, op, ex, sum, &in, o)
+	// Not "return in, scanStream(…, &in, …)": in would be copied first.
+	err = scanStream(ctx, src, k, sum, &in, o)
+	return in, err
 }
 
 // scanSplit scans src in parts into sum, and reports whether that is done

@@ -6,6 +6,7 @@ package scan
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -126,13 +127,10 @@ func Run(ctx context.Context, paths []string, o Options) (*summary.Summary, *rep
 		}
 		ops = append(ops, op)
 	}
-	r := &runner{ctx: ctx, paths: paths, o: o, results: make([]result, len(paths)), next: make(chan int),
+	r := &runner{ctx: ctx, paths: paths, o: o, next: make(chan int), done: make(chan result),
 		// Bound how far workers run ahead of the merge, so that finished
 		// summaries waiting for an earlier slow input stay few.
 		ahead: make(chan struct{}, 2*jobs)}
-	for i := range r.results {
-		r.results[i].done = make(chan struct{})
-	}
 	var wg sync.WaitGroup
 	for _, op := range ops {
 		wg.Go(func() {
@@ -147,42 +145,67 @@ func Run(ctx context.Context, paths []string, o Options) (*summary.Summary, *rep
 		for range r.ahead {
 		}
 	}()
+	go func() {
+		for res := range r.done {
+			res.sum.Close()
+		}
+	}()
 	wg.Wait()
 	close(r.ahead)
+	close(r.done)
 	return sum.sum, sum.rows, errs
 }
 
 // runner hands the inputs of one Run to its workers and merges their
-// summaries in input order.
+// summaries in input order. What it holds per input is its path: a scan
+// in flight or waiting to be merged holds more, and there are at most
+// cap(ahead) of those.
 type runner struct {
-	ctx     context.Context
-	paths   []string
-	o       Options
-	results []result      // one per path
-	next    chan int      // indexes of the paths to scan
-	ahead   chan struct{} // one token per input handed out and not yet merged
+	ctx   context.Context
+	paths []string
+	o     Options
+	next  chan int      // indexes of the paths to scan
+	done  chan result   // the scans finished, in any order
+	ahead chan struct{} // one token per input handed out and not yet merged
 }
 
-// result is one input's scan; done is closed once it is filled in.
+// result is the scan of input i: what it added up, its own row, and the
+// error that kept it from being read whole.
 type result struct {
-	sum  *sink
-	err  error
-	done chan struct{}
+	i   int
+	sum *sink
+	in  summary.Input
+	err error
 }
+
+// kit is what a worker reuses from one input to the next: the decoders,
+// the extractor and the prefetch buffers. Not safe for concurrent use.
+type kit struct {
+	op *parse.Opener
+	ex *parse.Extractor
+	pf *parse.Prefetch
+}
+
+// Prefetch buffers: a compressed input is decoded up to 4 × 256 KiB ahead.
+const (
+	prefetchBuffers    = 4
+	prefetchBufferSize = 256 << 10
+)
 
 // work scans the inputs whose indexes arrive on next, each into a summary
-// of its own, with op and an Extractor of its own.
+// of its own, with op and an Extractor and a Prefetch of its own, and sends
+// the results on done.
 func (r *runner) work(op *parse.Opener) {
-	ex := parse.NewExtractor(nil, "", r.o.Parse)
+	k := &kit{op: op, ex: parse.NewExtractor(nil, "", r.o.Parse), pf: parse.NewPrefetch(nil, prefetchBuffers, prefetchBufferSize, nil, nil)}
+	defer k.pf.Close()
 	for i := range r.next {
-		res := &r.results[i]
-		res.sum = newSink(&r.o)
+		res := result{i: i, sum: newSink(&r.o), in: summary.Input{Path: r.paths[i]}}
 		if err := r.ctx.Err(); err != nil {
 			res.err = err
 		} else {
-			res.err = scanOne(r.ctx, r.paths[i], op, ex, res.sum, r.o)
+			res.in, res.err = scanOne(r.ctx, r.paths[i], k, res.sum, r.o)
 		}
-		close(res.done)
+		r.done <- res
 	}
 }
 
@@ -204,28 +227,54 @@ func (r *runner) feed() {
 func (r *runner) collect() (*sink, []error) {
 	sum := newSink(&r.o)
 	var errs []error
-	twins := make(map[string]int) // fingerprint -> index of its row in sum
-	for i := range r.results {
-		res := &r.results[i]
-		<-res.done
-		<-r.ahead
+	twins := make(map[[sha256.Size]byte]twin) // by twinKey
+	early := make(map[int]result)             // finished before an input ahead of them
+	defer func() {
+		for _, res := range early {
+			res.sum.Close()
+		}
+	}()
+	for i := range r.paths {
+		res, ok := early[i]
+		for !ok {
+			if res = <-r.done; res.i == i {
+				break
+			}
+			early[res.i] = res
+		}
+		delete(early, i)
 		if errors.Is(res.err, context.Canceled) {
+			res.sum.Close()
 			errs = append(errs, res.err)
 			break
 		}
-		if !readBefore(sum.sum, res.sum.sum, twins) {
+		if !readBefore(sum.sum, &res.in, twins) {
 			sum.Merge(res.sum)
+			sum.AddInput(res.in) // after its members' rows, if an archive
 			if res.err != nil {
 				errs = append(errs, res.err)
 			}
 		}
 		res.sum.Close()
-		res.sum = nil
+		<-r.ahead
 	}
 	return sum, errs
 }
 
-// readBefore reports whether the input that in summarises holds nothing
+// twin is what collect keeps of the input it counted last with a given
+// fingerprint, by twinKey: 72 bytes and the path's, which the runner holds
+// anyway.
+type twin struct {
+	path     string
+	complete bool
+	decoded  int64 // bytes
+}
+
+// maxTwinWarnings is how many warnings a row may hold for readBefore to add
+// one: a log copied many times gets no more than that.
+const maxTwinWarnings = 8
+
+// readBefore reports whether the input whose row is row holds nothing
 // that an input already in sum did not: the same log read twice (a
 // rotated file next to its compressed twin, a copy) is counted once.
 // Inputs are the same log when their fingerprints (first 4 KiB decoded)
@@ -233,31 +282,53 @@ func (r *runner) collect() (*sink, []error) {
 // at least as far. It is then listed as passed over, and the earlier
 // one's row names it. When the later one read further (the earlier one
 // was a shorter copy), both are counted, with a warning on each, since
-// what one run has added cannot be taken out. twins maps the fingerprints
-// in sum to their rows; readBefore adds in's.
-func readBefore(sum, in *summary.Summary, twins map[string]int) bool {
-	if len(in.Inputs) == 0 {
+// what one run has added cannot be taken out. A row of sum that was folded
+// (see summary.AddInput) gets no warning. twins holds the inputs of sum by
+// fingerprint; readBefore adds row's.
+func readBefore(sum *summary.Summary, row *summary.Input, twins map[[sha256.Size]byte]twin) bool {
+	if row.Fingerprint == "" {
 		return false
 	}
-	row := &in.Inputs[len(in.Inputs)-1] // the input's own row (tar: after its members')
-	fp := row.Fingerprint
-	k, seen := twins[fp]
-	if fp == "" || !seen {
-		if fp != "" {
-			twins[fp] = len(sum.Inputs) + len(in.Inputs) - 1
-		}
+	fp := twinKey(row.Fingerprint)
+	first, seen := twins[fp]
+	if !seen {
+		twins[fp] = twin{path: row.Path, complete: row.Complete, decoded: row.DecodedBytes}
 		return false
 	}
-	first := &sum.Inputs[k]
-	if first.Complete && first.DecodedBytes >= row.DecodedBytes {
-		first.Warnings = append(first.Warnings, "same log as "+row.Path+" (same first 4 KiB): read once")
-		sum.AddSkipped(row.Path, "same log as "+first.Path+" (same first 4 KiB), read there")
+	kept := rowOf(sum, first.path)
+	if first.complete && first.decoded >= row.DecodedBytes {
+		warnTwin(kept, "same log as "+row.Path+" (same first 4 KiB): read once")
+		sum.AddSkipped(row.Path, "same log as "+first.path+" (same first 4 KiB), read there")
 		return true
 	}
-	first.Warnings = append(first.Warnings, "same first 4 KiB as "+row.Path+", which was read further: both counted, so lines they share count twice")
-	row.Warnings = append(row.Warnings, "same first 4 KiB as "+first.Path+": both counted, so lines they share count twice")
-	twins[fp] = len(sum.Inputs) + len(in.Inputs) - 1
+	warnTwin(kept, "same first 4 KiB as "+row.Path+", which was read further: both counted, so lines they share count twice")
+	row.Warnings = append(row.Warnings, "same first 4 KiB as "+first.path+": both counted, so lines they share count twice")
+	twins[fp] = twin{path: row.Path, complete: row.Complete, decoded: row.DecodedBytes}
 	return false
+}
+
+// twinKey is the key of fingerprint fp in readBefore's map: fixed-size,
+// unlike the 64 hex digits of fp, and unlike a prefix of them, never the
+// same for two fingerprints (a log wrongly taken for another's twin would
+// go uncounted).
+func twinKey(fp string) [sha256.Size]byte { return sha256.Sum256([]byte(fp)) }
+
+// rowOf returns the last row of sum for path, or nil when there is none
+// (it was folded).
+func rowOf(sum *summary.Summary, path string) *summary.Input {
+	for i := len(sum.Inputs) - 1; i >= 0; i-- {
+		if sum.Inputs[i].Path == path {
+			return &sum.Inputs[i]
+		}
+	}
+	return nil
+}
+
+// warnTwin adds warning w to row, if any, unless it holds maxTwinWarnings.
+func warnTwin(row *summary.Input, w string) {
+	if row != nil && len(row.Warnings) < maxTwinWarnings {
+		row.Warnings = append(row.Warnings, w)
+	}
 }
 
 // setStats records an input's counts, and warns of cut lines.

@@ -20,6 +20,7 @@ import (
 	"synclog/internal/classify"
 	"synclog/internal/parse"
 	"synclog/internal/report"
+	"synclog/internal/summary"
 	"synclog/internal/synth"
 )
 
@@ -574,5 +575,86 @@ func TestShrinkCompressed(t *testing.T) {
 	in := got["inputs"].([]any)[0].(map[string]any)
 	if in["complete"] != false || in["state"] != "CHANGED" || in["lines"].(float64) == 0 {
 		t.Errorf("input row: complete %v, state %v, lines %v; want false, CHANGED, some", in["complete"], in["state"], in["lines"])
+	}
+}
+
+// TestTwinsFolded checks that the same log given twice is counted once
+// whether the first copy's row is still listed (it then says so) or was
+// folded (Limits.Inputs): the twin is found by fingerprint, not by row.
+func TestTwinsFolded(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{"a.log": "clean.log", "b.log": "legacy.log", "c.log": "clean.log"} {
+		data, err := os.ReadFile(filepath.Join(logs, src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b, c := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log"), filepath.Join(dir, "c.log")
+	for _, tc := range []struct {
+		name   string
+		paths  []string
+		row    string // the one row listed
+		warned bool   // it says it is c's twin
+	}{
+		{"first copy listed", []string{a, b, c}, a, true},
+		{"first copy folded", []string{b, a, c}, b, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cl, err := classify.New(classify.DefaultEntries())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, _, errs := Run(context.Background(), tc.paths, Options{Classifier: cl, Limits: summary.Limits{Inputs: 1}})
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			once, _, _ := Run(context.Background(), []string{a, b}, Options{Classifier: cl})
+			if sum.Totals != once.Totals {
+				t.Errorf("totals = %v, want %v (a and b once each)", sum.Totals, once.Totals)
+			}
+			if len(sum.Inputs) != 1 || sum.Inputs[0].Path != tc.row || sum.FoldedInputs.N != 1 {
+				t.Fatalf("rows %+v, %d folded; want %s listed, 1 folded", sum.Inputs, sum.FoldedInputs.N, tc.row)
+			}
+			if warned := len(sum.Inputs[0].Warnings) > 0; warned != tc.warned {
+				t.Errorf("row warnings %q, want some: %v", sum.Inputs[0].Warnings, tc.warned)
+			}
+			if len(sum.Skipped) != 1 || sum.Skipped[0].Path != c || !strings.HasPrefix(sum.Skipped[0].Why, "same log as "+a) {
+				t.Errorf("skipped = %+v, want %s, same log as %s", sum.Skipped, c, a)
+			}
+		})
+	}
+}
+
+// TestManyTwins checks that a log copied many times is counted once and
+// that the first copy's row holds at most maxTwinWarnings warnings.
+func TestManyTwins(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(logs, "clean.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for i := range 3 * maxTwinWarnings {
+		p := filepath.Join(dir, fmt.Sprintf("copy-%02d.log", i))
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _, errs := Run(context.Background(), paths, Options{Classifier: cl})
+	once, _, _ := Run(context.Background(), paths[:1], Options{Classifier: cl})
+	if len(errs) > 0 || sum.Totals != once.Totals {
+		t.Errorf("totals = %v (errors %v), want one copy's %v", sum.Totals, errs, once.Totals)
+	}
+	if len(sum.Inputs) != 1 || len(sum.Inputs[0].Warnings) != maxTwinWarnings || len(sum.Skipped) != len(paths)-1 {
+		t.Errorf("%d rows, first with %d warnings, %d skipped; want 1, %d, %d",
+			len(sum.Inputs), len(sum.Inputs[0].Warnings), len(sum.Skipped), maxTwinWarnings, len(paths)-1)
 	}
 }

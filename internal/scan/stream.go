@@ -13,16 +13,16 @@ import (
 	"synclog/internal/summary"
 )
 
-// scanStream decodes src through op and reads it as a tar archive or as
+// scanStream decodes src through k and reads it as a tar archive or as
 // one log. Decompression runs ahead on a goroutine of its own (a
 // Prefetch); the events go to sum through a verified sink, as checksums
 // verify them. With o.Resume, the input is read from where earlier runs
 // left it; one that turns out to hold less than they read has changed,
 // and is read again from its start.
-func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, o Options) error {
+func scanStream(ctx context.Context, src *source, k *kit, sum *sink, in *summary.Input, o Options) error {
 	rs := &resume{r: o.Resume}
 	defer func() { rs.finish(in.Path) }()
-	err := scanDecoded(ctx, src, op, ex, sum, in, rs, o)
+	err := scanDecoded(ctx, src, k, sum, in, rs, o)
 	var se *staleError
 	if !errors.As(err, &se) {
 		return err
@@ -34,7 +34,7 @@ func scanStream(ctx context.Context, src *source, op *parse.Opener, ex *parse.Ex
 		rs.reached(parse.Mark{})
 		return fmt.Errorf("%s: %s, but it cannot be read again (%w): the next run reads it from the start", in.Path, se.msg, err)
 	}
-	return scanDecoded(ctx, src, op, ex, sum, in, rs, o)
+	return scanDecoded(ctx, src, k, sum, in, rs, o)
 }
 
 // errNoRewind reports an input that cannot be read a second time.
@@ -67,7 +67,8 @@ type staleError struct{ msg string }
 func (e *staleError) Error() string { return e.msg }
 
 // scanDecoded is one pass of scanStream over src.
-func scanDecoded(ctx context.Context, src *source, op *parse.Opener, ex *parse.Extractor, sum *sink, in *summary.Input, rs *resume, o Options) error {
+func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summary.Input, rs *resume, o Options) error {
+	op, ex, pf := k.op, k.ex, k.pf
 	dec, format, err := op.Open(src.r)
 	in.Format = format.String()
 	if err != nil {
@@ -81,7 +82,7 @@ func scanDecoded(ctx context.Context, src *source, op *parse.Opener, ex *parse.E
 	defer v.close()
 	op.OnVerified = v.checksum
 	defer func() { op.OnVerified = nil }()
-	pf := parse.NewPrefetch(dec, 4, 256<<10, v.marked, v.commit)
+	pf.Reset(dec, v.marked, v.commit)
 	defer pf.Close()
 	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 {
 		in.Fingerprint = state.Fingerprint(head)

@@ -3,6 +3,7 @@ package scan
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"synclog/internal/parse"
+	"synclog/internal/summary"
 )
 
 // needTar returns the path of the tar tool, and skips the test when there
@@ -302,5 +305,59 @@ func TestTarCancel(t *testing.T) {
 				t.Errorf("scanTar = %v after %d events, want context.Canceled after some", err, events)
 			}
 		})
+	}
+}
+
+// TestTarManyMembers scans an archive of more members than Limits.Inputs
+// rows: the members not read whole are listed first, the others up to the
+// limit, the archive's own row is folded like any other, and every count
+// is the same as with room for every row.
+func TestTarManyMembers(t *testing.T) {
+	clean, err := os.ReadFile(filepath.Join(logs, "clean.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(clean)
+	zw.Close()
+	cut := gz.Bytes()[:gz.Len()/2] // TRUNCATED
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for i := range 40 {
+		data := clean
+		if i == 10 || i == 30 {
+			data = cut
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("m%02d.log", i), Mode: 0o644, Size: int64(len(data))}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(data)
+	}
+	tw.Close()
+	arch := filepath.Join(t.TempDir(), "many.tar")
+	if err := os.WriteFile(arch, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	capped, errs := scanReport(t, []string{arch}, Options{Limits: summary.Limits{Inputs: 5}})
+	if len(errs) != 1 {
+		t.Errorf("errors = %v, want the first damaged member's", errs)
+	}
+	var rows []string
+	for _, in := range capped["inputs"].([]any) {
+		rows = append(rows, in.(map[string]any)["path"].(string))
+	}
+	if want := []string{"INPUT:m00.log", "INPUT:m01.log", "INPUT:m02.log", "INPUT:m10.log", "INPUT:m30.log"}; !slices.Equal(rows, want) {
+		t.Errorf("rows = %v, want %v", rows, want)
+	}
+	f := capped["folded_inputs"].(map[string]any)
+	if f["inputs"] != 36.0 || f["incomplete"] != 0.0 || f["records"] == 0.0 {
+		t.Errorf("folded_inputs = %v, want 36 inputs (the archive's row among them), none incomplete", f)
+	}
+	whole, _ := scanReport(t, []string{arch}, Options{})
+	for _, k := range []string{"totals", "classes", "escalations", "reviews", "verdict"} {
+		if diff := cmp.Diff(whole[k], capped[k]); diff != "" {
+			t.Errorf("%s differs with 5 rows (-all rows +5):\n%s", k, diff)
+		}
 	}
 }

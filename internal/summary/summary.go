@@ -18,6 +18,7 @@ import (
 const (
 	DefaultSamples = 5
 	DefaultKeys    = 200
+	DefaultInputs  = 1000
 )
 
 // MaxKeyBytes is how much of a free-text key (an unknown body, a network
@@ -36,6 +37,11 @@ type Limits struct {
 	// the report says how many were folded (see Merge for how folding and
 	// merging combine). Zero or less means DefaultKeys.
 	Keys int
+	// Inputs is how many input rows are kept (see AddInput): those not
+	// read whole or with warnings first, then the others, each in input
+	// order. The rest are only counted, in FoldedInputs. Zero or less
+	// means DefaultInputs.
+	Inputs int
 }
 
 // Input is the statistics of one input file.
@@ -132,9 +138,10 @@ type Summary struct {
 	NoBody            []Sample // 503 responses with no body
 	NetErrors         Table[string, NetErr, *NetErr]
 	Backoff           Table[string, Backoff, *Backoff]
-	Inputs            []Input
-	Skipped           []Skip // the first Limits.Keys entries passed over
-	SkippedMore       int64  // entries passed over beyond those
+	Inputs            []Input      // at most Limits.Inputs rows (see AddInput)
+	FoldedInputs      FoldedInputs // the inputs read but not kept as rows
+	Skipped           []Skip       // the first Limits.Keys entries passed over
+	SkippedMore       int64        // entries passed over beyond those
 	// Redacted reports that everything in s came from Redacted reports
 	// (see ReadJSON): Render then says so even without Options.Redact.
 	Redacted bool
@@ -147,6 +154,8 @@ type Summary struct {
 	// first Limits.Keys are kept; ProblemsMore counts the rest.
 	Problems     []string
 	ProblemsMore int64
+
+	allNotable bool // every row of Inputs is notable (see AddInput)
 }
 
 // Filters are the options that narrowed a run: the time window, the
@@ -203,6 +212,9 @@ func New(l Limits) *Summary {
 	if l.Keys <= 0 {
 		l.Keys = DefaultKeys
 	}
+	if l.Inputs <= 0 {
+		l.Inputs = DefaultInputs
+	}
 	s := &Summary{Limits: l}
 	return s
 }
@@ -217,10 +229,6 @@ func (s *Summary) Reviews() int { return int(s.Totals[Reviews]) }
 
 // Unknown returns the number of classified bodies of the unknown class.
 func (s *Summary) Unknown() int { return int(s.Totals[UnknownBodies]) }
-
-// AddInput records the statistics of one input file. Call it once per
-// input, in input order.
-func (s *Summary) AddInput(in Input) { s.Inputs = append(s.Inputs, in) }
 
 // Skip is an entry that a folder walk, or the scan of an archive, passed
 // over without reading it, and why ("hidden", "excluded", "symlink (use
@@ -345,7 +353,9 @@ func keySlotOf[V any, P merger[V]](t *Table[string, V, P], c *classify.Class, se
 // per-file summary went past Limits.Keys. When one did, the totals, the
 // kept keys and the sum of every list are still the same, but the events
 // that the part folded into "(other)" stay there even when s keeps their
-// key (a bounded part cannot know which keys earlier parts keep). s's
+// key (a bounded part cannot know which keys earlier parts keep). The
+// input rows kept are the same (see AddInput) unless o kept fewer rows
+// than s's Limits.Inputs allow: the rows o folded stay folded. s's
 // Limits apply. o is not changed and shares no memory with s afterwards.
 // s stays marked redacted (see ReadJSON) only if both were, or one is empty.
 func (s *Summary) Merge(o *Summary) {
@@ -354,9 +364,9 @@ func (s *Summary) Merge(o *Summary) {
 		c.Merge(s)
 		o = c
 	}
-	first := s.Events == 0 && len(s.Inputs) == 0 && len(s.Skipped) == 0
+	first := s.Events == 0 && s.NumInputs() == 0 && len(s.Skipped) == 0
 	switch {
-	case o.Events == 0 && len(o.Inputs) == 0 && len(o.Skipped) == 0: // o holds nothing
+	case o.Events == 0 && o.NumInputs() == 0 && len(o.Skipped) == 0: // o holds nothing
 	case first:
 		s.Redacted = o.Redacted
 	default: // redacted only if both were
@@ -378,7 +388,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.NoBody = mergeSamples(s.NoBody, o.NoBody, off, l.Samples)
 	s.NetErrors.merge(&o.NetErrors, off, l, l.Keys)
 	s.Backoff.merge(&o.Backoff, off, l, l.Keys)
-	s.Inputs = append(s.Inputs, o.Inputs...)
+	s.mergeInputs(o)
 	for _, x := range o.Skipped {
 		s.AddSkipped(x.Path, x.Why)
 	}
@@ -581,9 +591,10 @@ func (s *Summary) Whole() bool {
 	return s.Incomplete() == 0 && s.Totals[CutBodies] == 0 && len(s.Problems) == 0 && s.ProblemsMore == 0
 }
 
-// Incomplete returns the number of inputs that could not be read whole.
-func (s *Summary) Incomplete() int {
-	n := 0
+// Incomplete returns the number of inputs that could not be read whole,
+// folded ones included.
+func (s *Summary) Incomplete() int64 {
+	n := s.FoldedInputs.Incomplete
 	for _, in := range s.Inputs {
 		if !in.Complete {
 			n++
