@@ -1,14 +1,15 @@
 package cli
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"synclog/internal/report"
+	"synclog/internal/scan"
 	"synclog/internal/summary"
 )
 
@@ -54,7 +55,7 @@ not read whole.`,
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
   synclog merge -f markdown shard1.json shard2.json`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error { return mergeRun(s, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return mergeRun(cmd.Context(), s, o, args) },
 	}
 	o.addFlags(cmd, "redact")
 	return cmd
@@ -66,17 +67,17 @@ not read whole.`,
 // report without being that report again stops the merge: no report is
 // written, and the error names the report (exit 2). A report with the
 // same inputs and counts as an earlier one is skipped, with a warning.
-func mergeRun(s *streams, o *mergeOptions, names []string) error {
+func mergeRun(ctx context.Context, s *streams, o *mergeOptions, names []string) error {
 	dst, err := openOutput(o.output)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
 	var sum *summary.Summary
-	seen := newSeenReports(s)
+	seen := newSeenReports(ctx, s)
 	var warnings []string
 	for _, name := range names {
-		r, err := readReport(name, s)
+		r, err := readReport(ctx, name, s)
 		if err != nil {
 			return err
 		}
@@ -119,6 +120,7 @@ const maxSeenInputs = 1 << 20
 // inputs past those, and those a report folded without listing their
 // prints, are not compared, and merge warns of them.
 type seenReports struct {
+	ctx      context.Context
 	s        *streams
 	names    []string                     // the reports recorded, in order
 	digests  map[[sha256.Size]byte]string // report name by digest
@@ -127,8 +129,8 @@ type seenReports struct {
 	unlisted []string                     // warnings: reports with prints not listed
 }
 
-func newSeenReports(s *streams) *seenReports {
-	return &seenReports{s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32)}
+func newSeenReports(ctx context.Context, s *streams) *seenReports {
+	return &seenReports{ctx: ctx, s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32)}
 }
 
 // add returns the name of an earlier report whose JSON is that of r (r
@@ -221,7 +223,7 @@ func (m *seenReports) pathIn(name string, p uint64) string {
 	if name == "-" {
 		return ""
 	}
-	r, err := readReport(name, m.s)
+	r, err := readReport(m.ctx, name, m.s)
 	if err != nil {
 		return ""
 	}
@@ -246,17 +248,32 @@ func (m *seenReports) warnings() []string {
 // readReport reads one JSON report ("-": standard input), its lists no
 // longer than a scan's: a report that claims larger limits is folded to
 // them, so that merging many reports takes bounded memory.
-func readReport(name string, s *streams) (*summary.Summary, error) {
+//
+// Reading waits for a FIFO's writer or a silent standard input as a scan
+// does, until ctx is done (SIGINT, SIGTERM).
+func readReport(ctx context.Context, name string, s *streams) (*summary.Summary, error) {
 	var r io.Reader = s.in
+	var c io.Closer
 	if name != "-" {
-		f, err := os.Open(name)
+		f, _, err := scan.Open(ctx, name)
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		r = f
+		r, c = f, f
+	} else if pr := scan.RelayStdin(s.in); pr != nil {
+		r, c = pr, pr
+	}
+	if c != nil {
+		stop := context.AfterFunc(ctx, func() { c.Close() })
+		defer func() {
+			stop()
+			c.Close()
+		}()
 	}
 	sum, err := report.ReadJSON(r, summary.Limits{Keys: summary.DefaultKeys, Inputs: summary.DefaultInputs})
+	if cerr := ctx.Err(); err != nil && cerr != nil {
+		return nil, cerr // the read ended because the run was interrupted
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -22,20 +22,22 @@ func TestInterruptWaiting(t *testing.T) {
 	tests := []struct {
 		name  string
 		sig   syscall.Signal
-		input string // "fifo", "codes" or "stdin"
+		input string // "fifo", "codes", "stdin", "merge-fifo" or "merge-stdin"
 	}{
 		{"fifo/SIGINT", syscall.SIGINT, "fifo"},
 		{"fifo/SIGTERM", syscall.SIGTERM, "fifo"},
 		{"codes/SIGINT", syscall.SIGINT, "codes"},
 		{"stdin/SIGINT", syscall.SIGINT, "stdin"},
 		{"stdin/SIGTERM", syscall.SIGTERM, "stdin"},
+		{"merge-fifo/SIGINT", syscall.SIGINT, "merge-fifo"},
+		{"merge-stdin/SIGTERM", syscall.SIGTERM, "merge-stdin"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := filepath.Join(dir, "state.json")
 			in := filepath.Join(dir, "sync.log")
-			if tc.input != "stdin" {
+			if tc.input != "stdin" && tc.input != "merge-stdin" {
 				if err := syscall.Mkfifo(in, 0o644); err != nil {
 					t.Skipf("mkfifo: %v", err)
 				}
@@ -46,6 +48,12 @@ func TestInterruptWaiting(t *testing.T) {
 					return exec.Command(bin, "scan", "--state", st, in)
 				case "codes":
 					return exec.Command(bin, "scan", "--state", st, "--codes", in, "../../testdata/logs/legacy.log")
+				case "merge-fifo": // merge takes no lock; it must end all the same
+					return exec.Command(bin, "merge", in)
+				case "merge-stdin":
+					cmd := exec.Command(bin, "merge", "-")
+					cmd.Stdin = idleStdin(t)
+					return cmd
 				}
 				cmd := exec.Command(bin, "scan", "--state", st, "-")
 				cmd.Stdin = idleStdin(t)

@@ -82,7 +82,7 @@ type source struct {
 	name    string      // as reported: the path, or StdinName
 	r       io.Reader   // its raw bytes, through the Tracker if any
 	f       *os.File    // the file; nil for standard input
-	relay   io.Closer   // standard input's relay (see relayStdin); nil if none
+	relay   io.Closer   // standard input's relay (see RelayStdin); nil if none
 	regular bool        // f is a regular file...
 	size    int64       // ... of this size (else 0)
 	year    int         // of f's modification time (0: standard input)
@@ -97,7 +97,7 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 	s := &source{name: path, r: o.Stdin}
 	if path == "-" {
 		s.name = StdinName
-		if r := relayStdin(o.Stdin); r != nil {
+		if r := RelayStdin(o.Stdin); r != nil {
 			s.r, s.relay = r, r
 		}
 	} else {
@@ -143,14 +143,14 @@ func (s *source) close(err error) {
 	}
 }
 
-// relayStdin returns a reader of in, when in is an *os.File that is not a
+// RelayStdin returns a reader of in, when in is an *os.File that is not a
 // regular file (a pipe, a terminal, a socket), whose Close ends a Read
 // blocked on in at once; else nil. Standard input is in blocking mode,
 // where closing it does not end a read in progress, and making it
 // non-blocking would change it for every process sharing it; so in is
 // read on a goroutine of its own, left behind, blocked, when the reader is
 // closed first.
-func relayStdin(in io.Reader) *io.PipeReader {
+func RelayStdin(in io.Reader) *io.PipeReader {
 	f, ok := in.(*os.File)
 	if !ok {
 		return nil
