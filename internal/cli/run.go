@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -88,6 +89,30 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	return int(exitFor(err, s))
+}
+
+// interruptGrace is how long a run may take to end once interrupted
+// before Main ends the process itself.
+const interruptGrace = time.Second
+
+// Main runs synclog as a process: Run on the standard streams, with a
+// watchdog for what no cancellation can reach. A SIGINT or SIGTERM ends
+// the run through its context; if the run is still going interruptGrace
+// later (a write blocked on a pipe nobody reads, such as a pager left
+// open), Main ends the process with exit 130. The kernel drops the --state
+// lock with it; the state is left as it was, and a later run removes the
+// -o temporary file it may leave.
+func Main() int {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		time.Sleep(interruptGrace)
+		go fmt.Fprintln(os.Stderr, "synclog: interrupted") // stderr may be blocked too
+		time.Sleep(50 * time.Millisecond)
+		os.Exit(int(exitInterrupt))
+	}()
+	return Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }
 
 // exitFor prints err once (unless already reported) and maps it to an exit

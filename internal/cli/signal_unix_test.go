@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -83,4 +84,44 @@ func idleStdin(t *testing.T) io.Reader {
 		w.Close()
 	})
 	return r
+}
+
+// TestInterruptBlockedWrite interrupts a run whose report is blocked on a
+// pipe nobody reads (a pager left open): the run cannot see its
+// cancellation in a blocked write(2), so the process watchdog ends it.
+func TestInterruptBlockedWrite(t *testing.T) {
+	bin := buildSynclog(t)
+	one, err := os.ReadFile("../../testdata/logs/weave.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.log")
+	if err := os.WriteFile(big, bytes.Repeat(one, 2000), 0o644); err != nil { // 4000 CSV rows, more than a pipe holds
+		t.Fatal(err)
+	}
+	st := filepath.Join(dir, "state.json")
+	code, _ := interrupt(t, syscall.SIGINT, func() *exec.Cmd {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(); w.Close() })
+		cmd := exec.Command(bin, "scan", "--state", st, "-f", "csv", big)
+		cmd.Stdout = w // never read
+		return cmd
+	})
+	if code != 130 {
+		t.Fatalf("exit status %d, want 130", code)
+	}
+	next := exec.Command(bin, "scan", "--state", st, "../../testdata/logs/legacy.log")
+	if out, err := next.CombinedOutput(); !isExit(err, 1) {
+		t.Errorf("next run: %v, want exit status 1 (the lock released)\n%s", err, out)
+	}
+}
+
+// isExit reports whether err is an exit with status code.
+func isExit(err error, code int) bool {
+	ee := (*exec.ExitError)(nil)
+	return errors.As(err, &ee) && ee.ExitCode() == code
 }
