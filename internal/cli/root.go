@@ -238,6 +238,9 @@ func (o *scanOptions) check(now time.Time) (since, until time.Time, err error) {
 	if err := walk.CheckPatterns(walk.Options{Include: o.include, Exclude: o.exclude}); err != nil {
 		return since, until, &usageError{err.Error()}
 	}
+	if o.output != "" && o.statePath != "" && sameFile(o.output, o.statePath) {
+		return since, until, &usageError{fmt.Sprintf("--output %s is the --state file: the report and the state would replace each other", o.output)}
+	}
 	if !until.IsZero() && o.statePath != "" && !o.dryRun {
 		// The state would move past the events after --until, and no
 		// later run would report them.
@@ -271,6 +274,17 @@ func (o *scanOptions) capJobs(cpus int) string {
 	note := fmt.Sprintf("-j %d lowered to %d (%s)", o.jobs, most, why)
 	o.jobs = most
 	return note
+}
+
+// sameFile reports whether paths a and b name one file: the same cleaned
+// path (neither need exist yet), or the same file under two names.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // checkLimits refuses body and line limits too small for a body to be
