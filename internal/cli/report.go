@@ -26,6 +26,7 @@ type reportOptions struct {
 	failOn  string
 	quiet   bool
 	redact  bool
+	noPager bool
 }
 
 // addFlags defines o's flags on cmd and checks them before cmd runs.
@@ -40,6 +41,7 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats)
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output, on every run (even with --quiet); a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
+	f.BoolVar(&o.noPager, "no-pager", false, "never page the report (a text report taller than the terminal goes through $PAGER, default less -FRX)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news); -o FILE is still written")
 	o.redact = true
 	switch redactFlag {
@@ -94,7 +96,7 @@ func (o *reportOptions) deliver(s *streams, dst *output, sum *summary.Summary, r
 		if o.format == "csv" {
 			write = func(w io.Writer) error { return report.WriteCSV(w, rows, ro) }
 		}
-		if err := dst.write(s.out, write); err != nil {
+		if err := o.writeOut(s, dst, write); err != nil {
 			return err
 		}
 	}

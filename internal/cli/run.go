@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -53,6 +54,9 @@ type streams struct {
 	noColor  bool // NO_COLOR is set
 	width    int  // stdout's width in columns when it is a terminal, else 0
 	errWidth int  // stderr's width, likewise
+	// paging, if not nil, is set while a pager runs in the foreground, so
+	// that Main's watchdog leaves a SIGINT to the pager (see page).
+	paging *atomic.Bool
 }
 
 // errUsage marks a usage error (exit 2).
@@ -75,7 +79,12 @@ var errEscalate = errors.New("escalations found")
 // streams and returns the exit status; it never exits. It is what main
 // and the tests call.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout), errTTY: isTerminal(stderr)}
+	return run(args, stdin, stdout, stderr, nil)
+}
+
+// run is Run; paging, if not nil, is set while a pager runs (see streams).
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, paging *atomic.Bool) int {
+	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout), errTTY: isTerminal(stderr), paging: paging}
 	_, s.noColor = os.LookupEnv("NO_COLOR")
 	if f, ok := stdout.(*os.File); ok && s.outTTY {
 		s.width, _, _ = term.GetSize(int(f.Fd()))
@@ -98,21 +107,36 @@ const interruptGrace = time.Second
 // Main runs synclog as a process: Run on the standard streams, with a
 // watchdog for what no cancellation can reach. A SIGINT or SIGTERM ends
 // the run through its context; if the run is still going interruptGrace
-// later (a write blocked on a pipe nobody reads, such as a pager left
-// open), Main ends the process with exit 130. The kernel drops the --state
-// lock with it; the state is left as it was, and a later run removes the
-// -o temporary file it may leave.
+// later (a write blocked on a pipe nobody reads), Main ends the process
+// with exit 130. The kernel drops the --state lock with it; the state is
+// left as it was, and a later run removes the -o temporary file it may
+// leave. A SIGINT that comes while a pager shows the report is the
+// pager's (less stays open): the watchdog lets it be, and the run ends
+// when the pager does, with the report's exit status.
 func Main() int {
+	var paging atomic.Bool
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sig
+	go watchdog(sig, &paging)
+	return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, &paging)
+}
+
+// watchdog ends the process with exit 130 interruptGrace after a signal
+// on sig, unless it is a SIGINT and paging is set, then or once the grace
+// is over.
+func watchdog(sig <-chan os.Signal, paging *atomic.Bool) {
+	for s := range sig {
+		if s == os.Interrupt && paging.Load() {
+			continue
+		}
 		time.Sleep(interruptGrace)
+		if s == os.Interrupt && paging.Load() {
+			continue
+		}
 		go fmt.Fprintln(os.Stderr, "synclog: interrupted") // stderr may be blocked too
 		time.Sleep(50 * time.Millisecond)
 		os.Exit(int(exitInterrupt))
-	}()
-	return Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	}
 }
 
 // exitFor prints err once (unless already reported) and maps it to an exit

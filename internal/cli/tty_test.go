@@ -37,6 +37,7 @@ func TestScanTerminalStdin(t *testing.T) {
 // TestColorOnlyOnTerminal checks on a real pseudo-terminal that the text
 // report is coloured there, and never in a pipe or when NO_COLOR is set.
 func TestColorOnlyOnTerminal(t *testing.T) {
+	t.Setenv("SYNCLOG_PAGER", "cat") // no pager: the report is written to the terminal
 	args := []string{"scan", "../../testdata/logs/modern-trace.log"}
 	coloured := func(t *testing.T) bool {
 		t.Helper()
@@ -122,6 +123,7 @@ func TestProgressEscapesNames(t *testing.T) {
 // text report draws the timeline as a sparkline when the terminal is wide
 // enough for it, and not when it is too narrow or not a terminal.
 func TestSparklineOnWideTerminal(t *testing.T) {
+	t.Setenv("SYNCLOG_PAGER", "cat") // no pager: the report is written to the terminal
 	// 100 failed responses, each a minute after the last: 100 buckets.
 	var b strings.Builder
 	for i := range 100 {
