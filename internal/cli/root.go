@@ -162,7 +162,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	}
 	var bar *progressBar
 	if s.errTTY && !o.noProgress && !o.quiet {
-		bar = newProgressBar(s.errOut, s.errWidth)
+		bar = newProgressBar(s.errOut, s.errWidth, paths)
 	}
 	sum, rows, errs := scan.Run(ctx, paths, scan.Options{
 		Classifier: cl,

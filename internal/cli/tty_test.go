@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/creack/pty"
+	"github.com/jedib0t/go-pretty/v6/text"
 )
 
 // TestScanTerminalStdin checks, on a real pseudo-terminal, that scan with
@@ -73,7 +74,7 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 			Run(append(append([]string{"scan", "-f", "json"}, extra...), log), strings.NewReader(""), &out, tty)
 		})
 	}
-	if got := onTTY(t); !strings.Contains(got, "modern-trace.log.gz") || !strings.Contains(got, "done!") {
+	if got := onTTY(t); !strings.Contains(got, "trace.log.gz") || !strings.Contains(got, "1/1 files") {
 		t.Errorf("no progress bar on a terminal; stderr: %q", got)
 	}
 	for _, flag := range []string{"--no-progress", "--quiet"} {
@@ -106,7 +107,7 @@ func TestProgressEscapesNames(t *testing.T) {
 		var out bytes.Buffer
 		Run([]string{"scan", "-f", "json", name}, strings.NewReader(""), &out, tty)
 	})
-	if !strings.Contains(got, "done!") {
+	if !strings.Contains(got, "1/1 files") {
 		t.Fatalf("no progress bar on a terminal; stderr: %q", got)
 	}
 	for _, raw := range []string{"\x1b]", "\x1b[2J", "\u202e", "b\r\nc.log", "b\nc.log"} {
@@ -116,6 +117,43 @@ func TestProgressEscapesNames(t *testing.T) {
 	}
 	if want := `a\x1b]0;pwned\x07\x1b[2J\u202eb\nc.log`; !strings.Contains(got, want) {
 		t.Errorf("stderr %q does not show the name as %s", got, want)
+	}
+}
+
+// TestProgressLeavesNothing checks on a real pseudo-terminal that the
+// progress of a scan of 30 files is one line redrawn in place with \r,
+// width-limited, that its last output is the sequence that erases it, and
+// that no line of it is left behind: nothing at all ends in a newline.
+func TestProgressLeavesNothing(t *testing.T) {
+	log, err := os.ReadFile("../../testdata/logs/modern-trace.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := range 30 {
+		name := fmt.Sprintf("sync-%02d-%s.log", i, strings.Repeat("long-name-", 8))
+		if err := os.WriteFile(filepath.Join(dir, name), log, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := onPTY(t, 60, func(tty *os.File) {
+		var out bytes.Buffer
+		Run([]string{"scan", "-f", "json", dir}, strings.NewReader(""), &out, tty)
+	})
+	const clear = "\r\x1b[K"
+	if !strings.HasSuffix(got, clear) {
+		t.Fatalf("progress does not end by erasing its line; stderr: %q", got)
+	}
+	if strings.ContainsAny(got, "\n") {
+		t.Errorf("progress left lines behind; stderr: %q", got)
+	}
+	if !strings.Contains(got, "30/30 files") || !strings.Contains(got, "…") {
+		t.Errorf("no final count, or a long name not shortened; stderr: %q", got)
+	}
+	for _, draw := range strings.Split(strings.TrimSuffix(got, clear), "\r")[1:] {
+		if w := text.StringWidth(strings.TrimSuffix(draw, "\x1b[K")); w > 59 {
+			t.Errorf("a line of %d columns on a terminal of 60: %q", w, draw)
+		}
 	}
 }
 
