@@ -690,16 +690,32 @@ func statusSeqsOf(t *summary.Counts[int]) statusCounts {
 	return out
 }
 
-// samplesOf lists samples in event order.
+// samplesOf lists samples in time order (see byTime). The samples are
+// the first kept per key (summary.Limits.Samples), only shown sorted.
 func samplesOf(ss []summary.Sample) []viewSample {
 	out := make([]viewSample, 0, len(ss))
-	for _, x := range ss {
+	for _, x := range slices.SortedStableFunc(slices.Values(ss), byTime) {
 		out = append(out, viewSample{
 			File: x.File, Line: x.Line, Time: formatTime(x.Time),
 			Method: x.Method, URL: x.URL, Status: x.Status, Seq: seqOf(x.Seq),
 		})
 	}
 	return out
+}
+
+// byTime orders samples by log time, those without one last, then by
+// sequence number.
+func byTime(a, b summary.Sample) int {
+	return cmp.Or(cmp.Compare(boolRank(a.Time.IsZero()), boolRank(b.Time.IsZero())),
+		a.Time.Compare(b.Time), cmp.Compare(a.Seq, b.Seq))
+}
+
+// boolRank is 1 for true, 0 for false.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // formatTime formats t with timeLayout in UTC; the zero time gives "".
