@@ -463,7 +463,8 @@ func foldedInputsFromJSON(f *summary.FoldedInputs, v *viewFoldedInputs) error {
 
 // filtersFromJSON reads back what filtersOf wrote.
 func filtersFromJSON(v *viewFilters) (summary.Filters, error) {
-	f := summary.Filters{Include: v.Include, Exclude: v.Exclude, FailOn: v.FailOn, Mixed: v.Mixed}
+	f := summary.Filters{Include: v.Include, Exclude: v.Exclude, Hosts: v.Hosts, Keys: v.Keys,
+		Statuses: v.Statuses, FailOn: v.FailOn, Mixed: v.Mixed}
 	var err error
 	if f.Since, err = parseTime(v.Since); err != nil {
 		return f, fmt.Errorf("filters.since: %w", err)

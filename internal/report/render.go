@@ -220,6 +220,15 @@ func filtersLine(f *viewFilters) string {
 	if len(f.Exclude) > 0 {
 		parts = append(parts, "files not matching "+quoteAll("--exclude", f.Exclude))
 	}
+	if len(f.Hosts) > 0 {
+		parts = append(parts, "events of hosts "+quoteAll("--host", f.Hosts))
+	}
+	if len(f.Keys) > 0 {
+		parts = append(parts, "responses whose body key is "+quoteAll("--key", f.Keys))
+	}
+	if len(f.Statuses) > 0 {
+		parts = append(parts, "responses with HTTP status "+statusList(f.Statuses))
+	}
 	if f.Mixed {
 		parts = append(parts, "merged reports made with different filters")
 	}
@@ -227,6 +236,18 @@ func filtersLine(f *viewFilters) string {
 		return ""
 	}
 	return "Filtered: this report covers only " + strings.Join(parts, ", ") + "."
+}
+
+// statusList lists statuses as "500, 502 or 503".
+func statusList(statuses []int) string {
+	q := make([]string, len(statuses))
+	for i, n := range statuses {
+		q[i] = strconv.Itoa(n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // quoteAll writes each of patterns after flag, quoted.

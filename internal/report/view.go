@@ -302,13 +302,19 @@ type viewFilters struct {
 	Until   string   `json:"until"`
 	Include []string `json:"include"`
 	Exclude []string `json:"exclude"`
-	FailOn  string   `json:"fail_on"`
-	Mixed   bool     `json:"mixed,omitempty"`
+	// Hosts, Keys and Statuses are --host, --key and --status.
+	Hosts    []string `json:"hosts"`
+	Keys     []string `json:"keys"`
+	Statuses []int    `json:"statuses"`
+	FailOn   string   `json:"fail_on"`
+	Mixed    bool     `json:"mixed,omitempty"`
 }
 
 func filtersOf(f *summary.Filters) viewFilters {
 	return viewFilters{Since: formatTime(f.Since), Until: formatTime(f.Until),
-		Include: nonNil(f.Include), Exclude: nonNil(f.Exclude), FailOn: cmp.Or(f.FailOn, "escalation"), Mixed: f.Mixed}
+		Include: nonNil(f.Include), Exclude: nonNil(f.Exclude),
+		Hosts: nonNil(f.Hosts), Keys: nonNil(f.Keys), Statuses: nonNil(f.Statuses),
+		FailOn: cmp.Or(f.FailOn, "escalation"), Mixed: f.Mixed}
 }
 
 // nonNil returns xs, or an empty list for nil, so that JSON lists are
