@@ -70,6 +70,10 @@ type view struct {
 	// samples that one run over every input would keep.
 	Events                 *int64       `json:"events"`
 	FailedByStatusFirstSeq statusCounts `json:"failed_by_status_first_seq"`
+
+	// loc is Options.Location: the zone in which text, Markdown and HTML
+	// show times (see zoned). The view's own times stay UTC.
+	loc *time.Location
 }
 
 // viewLimits is the Limits the Summary was made with.
