@@ -27,6 +27,7 @@ type reportOptions struct {
 	quiet   bool
 	redact  bool
 	noPager bool
+	tz      tzFlag // --tz: nil loc for UTC
 }
 
 // addFlags defines o's flags on cmd and checks them before cmd runs.
@@ -42,6 +43,7 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output, on every run (even with --quiet); a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.BoolVar(&o.noPager, "no-pager", false, "never page the report (a text report taller than the terminal goes through $PAGER, default less -FRX)")
+	f.Var(&o.tz, "tz", "show times in text, Markdown and HTML reports in `ZONE`: UTC (the default), local or an IANA name such as Europe/Berlin; JSON and CSV stay in UTC")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news); -o FILE is still written")
 	o.redact = true
 	switch redactFlag {
@@ -88,7 +90,7 @@ func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 func (o *reportOptions) deliver(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
 	sum.Filters.FailOn = o.failOn
 	if dst.name != "" || !o.silent(sum, trouble) {
-		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
+		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor, Location: o.tz.loc}
 		if o.output == "" {
 			ro.Width = width
 		}

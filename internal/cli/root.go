@@ -64,6 +64,7 @@ type scanOptions struct {
 	follow       bool
 	include      []string
 	exclude      []string
+	narrow       scan.Narrow // --host, --key, --status
 	paths        []string
 }
 
@@ -110,6 +111,7 @@ what was read). 1 wins over 2. 130 when interrupted.`,
 	}
 	o.reportOptions.addFlags(cmd, "no-redact")
 	o.addScanFlags(cmd)
+	addNarrowFlags(cmd, &o.narrow)
 	return cmd
 }
 
@@ -174,6 +176,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Jobs:       o.jobs,
 		Since:      since,
 		Until:      until,
+		Narrow:     o.narrow,
 		Progress:   progressOf(bar),
 		Resume:     resumerOf(st),
 	})
@@ -183,7 +186,8 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	if bar != nil {
 		bar.Stop()
 	}
-	sum.Filters = summary.Filters{Since: since, Until: until, Include: o.include, Exclude: o.exclude}
+	sum.Filters = summary.Filters{Since: since, Until: until, Include: o.include, Exclude: o.exclude,
+		Hosts: o.narrow.Hosts, Keys: o.narrow.Keys, Statuses: o.narrow.Statuses}
 	for _, err := range werrs {
 		sum.AddProblem(err.Error())
 	}
@@ -301,7 +305,7 @@ func (o *scanOptions) checkLimits() error {
 			return &usageError{fmt.Sprintf("--%s %d: at least %d (a response body must be kept whole enough to match the code table)", l.flag, l.val, l.n)}
 		}
 	}
-	return nil
+	return o.checkNarrow()
 }
 
 // maxCodesBytes is the largest --codes file read. A table is held whole

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -195,6 +196,8 @@ func (b *builder) samples(what string, xs []viewSample) ([]summary.Sample, error
 		out = append(out, summary.Sample{Seq: seqs[i], File: x.File, Line: x.Line, Time: t,
 			Method: x.Method, URL: x.URL, Status: x.Status})
 	}
+	// Reports list samples by time; a Summary keeps them by sequence.
+	slices.SortStableFunc(out, func(a, b summary.Sample) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
 }
 
@@ -460,7 +463,8 @@ func foldedInputsFromJSON(f *summary.FoldedInputs, v *viewFoldedInputs) error {
 
 // filtersFromJSON reads back what filtersOf wrote.
 func filtersFromJSON(v *viewFilters) (summary.Filters, error) {
-	f := summary.Filters{Include: v.Include, Exclude: v.Exclude, FailOn: v.FailOn, Mixed: v.Mixed}
+	f := summary.Filters{Include: v.Include, Exclude: v.Exclude, Hosts: v.Hosts, Keys: v.Keys,
+		Statuses: v.Statuses, FailOn: v.FailOn, Mixed: v.Mixed}
 	var err error
 	if f.Since, err = parseTime(v.Since); err != nil {
 		return f, fmt.Errorf("filters.since: %w", err)

@@ -590,3 +590,28 @@ func TestReadJSONBounds(t *testing.T) {
 		t.Errorf("decodeCost of %d rows = %d, want at least 200 bytes a row", 1<<16, cost)
 	}
 }
+
+func TestFiltersNarrow(t *testing.T) {
+	s := summary.New(summary.Limits{})
+	s.Filters = summary.Filters{Hosts: []string{"sync-1.example.com", ".example.net"}, Keys: []string{"14"}, Statuses: []int{500, 503}}
+	back := roundTrip(t, s, summary.Limits{})
+	type narrow struct {
+		Hosts, Keys []string
+		Statuses    []int
+	}
+	of := func(f summary.Filters) narrow { return narrow{f.Hosts, f.Keys, f.Statuses} }
+	if diff := cmp.Diff(of(s.Filters), of(back.Filters)); diff != "" {
+		t.Errorf("filters after a round trip (-want +got):\n%s", diff)
+	}
+	js := render(t, summary.New(summary.Limits{}), Options{Format: "json"})
+	if want := `"hosts": [],`; !strings.Contains(js, want) || !strings.Contains(js, `"keys": [],`) || !strings.Contains(js, `"statuses": [],`) {
+		t.Errorf("unfiltered JSON lacks empty hosts, keys and statuses lists:\n%s", js)
+	}
+	want := `Filtered: this report covers only events of hosts --host "sync-1.example.com" --host ".example.net", ` +
+		`responses whose body key is --key "14", responses with HTTP status 500 or 503.`
+	for _, o := range allFormats[:1] {
+		if got := render(t, s, o); !strings.Contains(got, want) {
+			t.Errorf("%s report lacks %q:\n%s", o.Format, want, got)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"synclog/internal/redact"
 	"synclog/internal/summary"
@@ -34,6 +35,10 @@ type Options struct {
 	// the wide columns of text tables (keys, URLs, hosts, ...) wrap so that
 	// rows fit when they can.
 	Width int
+	// Location is the time zone of the times shown in text, Markdown and
+	// HTML, as RFC 3339 with its offset; nil means UTC. JSON and CSV are
+	// always in UTC.
+	Location *time.Location
 }
 
 // The strings of the report that carry its meaning.
@@ -56,6 +61,7 @@ func Render(w io.Writer, s *summary.Summary, o Options) error {
 	var b bytes.Buffer
 	v := buildView(s)
 	v.Redacted = o.Redact || s.Redacted
+	v.loc = o.Location
 	if o.Redact {
 		v.redact(redact.New())
 	}
@@ -192,7 +198,7 @@ func notes(v *view) []note {
 	if n := v.Folded.Problems; n > 0 {
 		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %s not listed.", plural(n, "more problem", "more problems"))})
 	}
-	if f := filtersLine(&v.Filters); f != "" {
+	if f := filtersLine(&v.Filters, v.loc); f != "" {
 		out = append(out, note{noteCaveat, f})
 	}
 	if v.Redacted {
@@ -203,22 +209,33 @@ func notes(v *view) []note {
 	return out
 }
 
-// filtersLine says what narrowed the run, or "" when nothing did.
-func filtersLine(f *viewFilters) string {
+// filtersLine says what narrowed the run, or "" when nothing did; times
+// are shown in loc (see zoned).
+func filtersLine(f *viewFilters, loc *time.Location) string {
 	var parts []string
+	since, until := zoned(f.Since, loc), zoned(f.Until, loc)
 	switch {
-	case f.Since != "" && f.Until != "":
-		parts = append(parts, "events logged from "+f.Since+" until before "+f.Until)
-	case f.Since != "":
-		parts = append(parts, "events logged from "+f.Since+" on")
-	case f.Until != "":
-		parts = append(parts, "events logged before "+f.Until)
+	case since != "" && until != "":
+		parts = append(parts, "events logged from "+since+" until before "+until)
+	case since != "":
+		parts = append(parts, "events logged from "+since+" on")
+	case until != "":
+		parts = append(parts, "events logged before "+until)
 	}
 	if len(f.Include) > 0 {
 		parts = append(parts, "files matching "+quoteAll("--include", f.Include))
 	}
 	if len(f.Exclude) > 0 {
 		parts = append(parts, "files not matching "+quoteAll("--exclude", f.Exclude))
+	}
+	if len(f.Hosts) > 0 {
+		parts = append(parts, "events of hosts "+quoteAll("--host", f.Hosts))
+	}
+	if len(f.Keys) > 0 {
+		parts = append(parts, "responses whose body key is "+quoteAll("--key", f.Keys))
+	}
+	if len(f.Statuses) > 0 {
+		parts = append(parts, "responses with HTTP status "+statusList(f.Statuses))
 	}
 	if f.Mixed {
 		parts = append(parts, "merged reports made with different filters")
@@ -227,6 +244,18 @@ func filtersLine(f *viewFilters) string {
 		return ""
 	}
 	return "Filtered: this report covers only " + strings.Join(parts, ", ") + "."
+}
+
+// statusList lists statuses as "500, 502 or 503".
+func statusList(statuses []int) string {
+	q := make([]string, len(statuses))
+	for i, n := range statuses {
+		q[i] = strconv.Itoa(n)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 // quoteAll writes each of patterns after flag, quoted.

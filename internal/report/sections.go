@@ -185,6 +185,7 @@ func docOf(v *view) *doc {
 		d.Esc.Action = actionLine
 	}
 	d.Status, d.Nodes = failedSections(v)
+	zoneDoc(d, v.loc)
 	return d
 }
 

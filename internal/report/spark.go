@@ -67,7 +67,7 @@ func whenLine(v *view) string {
 		}
 	}
 	s := fmt.Sprintf("When: failed responses from %s to %s; the busiest %s, from %s, had %d (%d HTTP 503, %d escalated).",
-		first, last, bucketText(tl.BucketSeconds), peak.Start, peak.Failed, peak.Status503, peak.Escalations)
+		zoned(first, v.loc), zoned(last, v.loc), bucketText(tl.BucketSeconds), zoned(peak.Start, v.loc), peak.Failed, peak.Status503, peak.Escalations)
 	if tl.Untimed > 0 {
 		s += fmt.Sprintf(" %s no time.", plural(tl.Untimed, "failed response had", "failed responses had"))
 	}
@@ -90,8 +90,11 @@ func textSparkline(b *bytes.Buffer, tl *viewTimeline, o Options) {
 		return
 	}
 	end := start.Add(time.Duration(int64(len(tl.Buckets))*tl.BucketSeconds) * time.Second)
-	fmt.Fprintf(b, "Failed responses per %s, %s to %s (UTC):\n", bucketText(tl.BucketSeconds),
-		start.Format("2006-01-02 15:04:05"), end.Format("2006-01-02 15:04:05"))
+	if o.Location != nil {
+		start, end = start.In(o.Location), end.In(o.Location)
+	}
+	fmt.Fprintf(b, "Failed responses per %s, %s to %s (%s):\n", bucketText(tl.BucketSeconds),
+		start.Format("2006-01-02 15:04:05"), end.Format("2006-01-02 15:04:05"), zoneName(o.Location))
 	b.WriteString("│")
 	for i, r := range []rune(bars) {
 		b.WriteString(paint(string(r), colorEsc, o.Color && esc[i]))

@@ -163,8 +163,9 @@ func TestNestedCaps(t *testing.T) {
 	if want := []string{"h0", "h1", otherKey}; !cmp.Equal(f.Hosts, want) {
 		t.Errorf("hosts = %v, want %v", f.Hosts, want)
 	}
-	if len(f.Samples) != 2 || f.Samples[0].Line != 1 || f.Samples[1].Line != 2 {
-		t.Errorf("samples = %+v, want lines 1 and 2", f.Samples)
+	// The first two kept, shown in time order: line 2 was logged first.
+	if len(f.Samples) != 2 || f.Samples[0].Line != 2 || f.Samples[1].Line != 1 {
+		t.Errorf("samples = %+v, want lines 2 and 1", f.Samples)
 	}
 	if f.FirstSeen != "1970-01-01T00:00:01.000Z" || f.LastSeen != "1970-01-01T00:00:05.000Z" {
 		t.Errorf("first, last = %s, %s; want min and max time", f.FirstSeen, f.LastSeen)
@@ -408,6 +409,30 @@ func BenchmarkAdd(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				s.Add(ev, c)
+			}
+		})
+	}
+}
+
+func TestSamplesByTime(t *testing.T) {
+	at := func(sec int64) time.Time { return time.Unix(sec, 0) }
+	tests := []struct {
+		name  string
+		in    []summary.Sample
+		lines []int
+	}{
+		{"time order", []summary.Sample{{Seq: 1, Line: 1, Time: at(30)}, {Seq: 2, Line: 2, Time: at(10)}, {Seq: 3, Line: 3, Time: at(20)}}, []int{2, 3, 1}},
+		{"untimed last", []summary.Sample{{Seq: 1, Line: 1}, {Seq: 2, Line: 2, Time: at(10)}}, []int{2, 1}},
+		{"ties by sequence", []summary.Sample{{Seq: 2, Line: 2, Time: at(10)}, {Seq: 1, Line: 1, Time: at(10)}, {Seq: 4, Line: 4}, {Seq: 3, Line: 3}}, []int{1, 2, 3, 4}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []int
+			for _, x := range samplesOf(tc.in) {
+				got = append(got, x.Line)
+			}
+			if !slices.Equal(got, tc.lines) {
+				t.Errorf("lines = %v, want %v", got, tc.lines)
 			}
 		})
 	}

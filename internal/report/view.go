@@ -70,6 +70,10 @@ type view struct {
 	// samples that one run over every input would keep.
 	Events                 *int64       `json:"events"`
 	FailedByStatusFirstSeq statusCounts `json:"failed_by_status_first_seq"`
+
+	// loc is Options.Location: the zone in which text, Markdown and HTML
+	// show times (see zoned). The view's own times stay UTC.
+	loc *time.Location
 }
 
 // viewLimits is the Limits the Summary was made with.
@@ -302,13 +306,19 @@ type viewFilters struct {
 	Until   string   `json:"until"`
 	Include []string `json:"include"`
 	Exclude []string `json:"exclude"`
-	FailOn  string   `json:"fail_on"`
-	Mixed   bool     `json:"mixed,omitempty"`
+	// Hosts, Keys and Statuses are --host, --key and --status.
+	Hosts    []string `json:"hosts"`
+	Keys     []string `json:"keys"`
+	Statuses []int    `json:"statuses"`
+	FailOn   string   `json:"fail_on"`
+	Mixed    bool     `json:"mixed,omitempty"`
 }
 
 func filtersOf(f *summary.Filters) viewFilters {
 	return viewFilters{Since: formatTime(f.Since), Until: formatTime(f.Until),
-		Include: nonNil(f.Include), Exclude: nonNil(f.Exclude), FailOn: cmp.Or(f.FailOn, "escalation"), Mixed: f.Mixed}
+		Include: nonNil(f.Include), Exclude: nonNil(f.Exclude),
+		Hosts: nonNil(f.Hosts), Keys: nonNil(f.Keys), Statuses: nonNil(f.Statuses),
+		FailOn: cmp.Or(f.FailOn, "escalation"), Mixed: f.Mixed}
 }
 
 // nonNil returns xs, or an empty list for nil, so that JSON lists are
@@ -690,16 +700,32 @@ func statusSeqsOf(t *summary.Counts[int]) statusCounts {
 	return out
 }
 
-// samplesOf lists samples in event order.
+// samplesOf lists samples in time order (see byTime). The samples are
+// the first kept per key (summary.Limits.Samples), only shown sorted.
 func samplesOf(ss []summary.Sample) []viewSample {
 	out := make([]viewSample, 0, len(ss))
-	for _, x := range ss {
+	for _, x := range slices.SortedStableFunc(slices.Values(ss), byTime) {
 		out = append(out, viewSample{
 			File: x.File, Line: x.Line, Time: formatTime(x.Time),
 			Method: x.Method, URL: x.URL, Status: x.Status, Seq: seqOf(x.Seq),
 		})
 	}
 	return out
+}
+
+// byTime orders samples by log time, those without one last, then by
+// sequence number.
+func byTime(a, b summary.Sample) int {
+	return cmp.Or(cmp.Compare(boolRank(a.Time.IsZero()), boolRank(b.Time.IsZero())),
+		a.Time.Compare(b.Time), cmp.Compare(a.Seq, b.Seq))
+}
+
+// boolRank is 1 for true, 0 for false.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // formatTime formats t with timeLayout in UTC; the zero time gives "".

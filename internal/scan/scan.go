@@ -42,6 +42,8 @@ type Options struct {
 	PartMin int64
 	// Since and Until, when set, keep only events logged in [Since, Until).
 	Since, Until time.Time
+	// Narrow, when set, keeps only the events that pass it.
+	Narrow Narrow
 	// Progress, if set, is told how much of each input has been read.
 	Progress Progress
 	// Resume, if set, makes the scan incremental: each input is read only
@@ -348,16 +350,19 @@ func setStats(in *summary.Input, raw int64, st parse.Stats, o Options) {
 
 // add classifies ev's body when it is an error's (the body of a 2xx or
 // 3xx response is data) and adds ev to sum, unless its log time lies
-// outside [Since, Until) (an event without a time is always kept).
+// outside [Since, Until) (an event without a time is always kept) or it
+// does not pass o.Narrow.
 func add(sum *sink, ev *parse.Event, o *Options) {
 	if !ev.Time.IsZero() && (!o.Since.IsZero() && ev.Time.Before(o.Since) || !o.Until.IsZero() && !ev.Time.Before(o.Until)) {
 		return
 	}
-	cl := o.Classifier
+	var c *classify.Class
 	if ev.Kind == parse.KindResponse && ev.HasBody && (ev.Status < 200 || ev.Status >= 400) {
-		c := cl.Classify(ev.Body)
-		sum.Add(ev, &c)
+		cc := o.Classifier.Classify(ev.Body)
+		c = &cc
+	}
+	if !o.Narrow.IsZero() && !o.Narrow.keep(ev, c) {
 		return
 	}
-	sum.Add(ev, nil)
+	sum.Add(ev, c)
 }

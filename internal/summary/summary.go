@@ -163,6 +163,10 @@ type Summary struct {
 type Filters struct {
 	Since, Until     time.Time // zero: no bound
 	Include, Exclude []string
+	// Hosts, Keys and Statuses are --host, --key and --status: only the
+	// events that pass them were kept (see scan.Narrow).
+	Hosts, Keys []string
+	Statuses    []int
 	// FailOn is the --fail-on rule: "escalation" (also for ""), "review",
 	// "unknown" or "never" (see Fails).
 	FailOn string
@@ -175,7 +179,8 @@ type Filters struct {
 // narrows nothing).
 func (f *Filters) Equal(o *Filters) bool {
 	return f.Since.Equal(o.Since) && f.Until.Equal(o.Until) && slices.Equal(f.Include, o.Include) &&
-		slices.Equal(f.Exclude, o.Exclude)
+		slices.Equal(f.Exclude, o.Exclude) && slices.Equal(f.Hosts, o.Hosts) && slices.Equal(f.Keys, o.Keys) &&
+		slices.Equal(f.Statuses, o.Statuses)
 }
 
 // AddProblem records a run-level problem (see Summary.Problems).
@@ -409,6 +414,9 @@ func (s *Summary) mergeFilters(o *Filters, first bool) {
 		s.Filters = *o
 		s.Filters.Include = slices.Clone(o.Include)
 		s.Filters.Exclude = slices.Clone(o.Exclude)
+		s.Filters.Hosts = slices.Clone(o.Hosts)
+		s.Filters.Keys = slices.Clone(o.Keys)
+		s.Filters.Statuses = slices.Clone(o.Statuses)
 	case !s.Filters.Equal(o) || o.Mixed:
 		s.Filters.Mixed = true
 	}

@@ -52,7 +52,7 @@ func keyOf(name string) sortKey {
 // compare returns -1, 0 or +1 as a sorts before, with or after b.
 // Numbered rotations sort by descending number (the highest is the oldest).
 func (a sortKey) compare(b sortKey) int {
-	if c := strings.Compare(a.set, b.set); c != 0 {
+	if c := naturalCompare(a.set, b.set); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(a.kind, b.kind); c != 0 {
@@ -64,7 +64,42 @@ func (a sortKey) compare(b sortKey) int {
 		}
 		return c
 	}
-	return strings.Compare(a.name, b.name)
+	return naturalCompare(a.name, b.name)
+}
+
+// naturalCompare compares a and b in natural order: runs of ASCII digits
+// compare by value (sync-2 before sync-19), everything else byte by byte.
+// Runs of equal value with more leading zeros sort later, and names equal
+// in natural order compare lexically, so the order is total.
+func naturalCompare(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if !isDigit(a[i]) || !isDigit(b[j]) {
+			if a[i] != b[j] {
+				return cmp.Compare(a[i], b[j])
+			}
+			i, j = i+1, j+1
+			continue
+		}
+		ei, ej := digitsEnd(a, i), digitsEnd(b, j)
+		da := strings.TrimLeft(a[i:ei], "0")
+		db := strings.TrimLeft(b[j:ej], "0")
+		if c := cmp.Or(cmp.Compare(len(da), len(db)), strings.Compare(da, db), cmp.Compare(ei-i, ej-j)); c != 0 {
+			return c
+		}
+		i, j = ei, ej
+	}
+	return cmp.Or(cmp.Compare(len(a)-i, len(b)-j), strings.Compare(a, b))
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// digitsEnd returns the index just past the run of digits of s at i.
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
 }
 
 // trimCompression strips one trailing .gz, .zst or .bz2 from name.

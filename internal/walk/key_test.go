@@ -86,6 +86,16 @@ func TestKeyOrder(t *testing.T) {
 			"b.log.gz",
 			"notes",
 		}},
+		{"natural order of numbers in names", []string{
+			"sync-2.log",
+			"sync-02.log",
+			"sync-10.log.1",
+			"sync-10.log",
+			"sync-19.log",
+			"sync-19a.log",
+			"sync-100.log",
+			"sync.log",
+		}},
 		{"groups: weave first, then sets by name", []string{
 			"success-sync-1700000000000.txt",
 			"error-sync-1700000001000.txt",
@@ -106,6 +116,29 @@ func TestKeyOrder(t *testing.T) {
 				if diff := cmp.Diff(tc.want, got); diff != "" {
 					t.Fatalf("order mismatch (-want +got):\n%s", diff)
 				}
+			}
+		})
+	}
+}
+
+func TestNaturalCompare(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"sync-2", "sync-19", -1},
+		{"sync-19", "sync-2", 1},
+		{"sync-2", "sync-2", 0},
+		{"sync-2", "sync-02", -1},
+		{"a", "a1", -1},
+		{"a9b", "a10a", -1},
+		{"x", "1", 1},
+		{"", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.a+"|"+tc.b, func(t *testing.T) {
+			if got := naturalCompare(tc.a, tc.b); got != tc.want {
+				t.Errorf("naturalCompare(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 			}
 		})
 	}
