@@ -54,7 +54,13 @@ not read whole.`,
   synclog scan --no-redact -f json -o shard1.json /archive/2025-11/part1
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
   synclog merge -f markdown shard1.json shard2.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				fmt.Fprint(s.errOut, cmd.UsageString())
+				return &usageError{"merge needs at least one REPORT.json (written by synclog scan --format json)"}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error { return mergeRun(cmd.Context(), s, o, args) },
 	}
 	o.addFlags(cmd, "redact")

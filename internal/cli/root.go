@@ -42,9 +42,22 @@ escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.errOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newScanCmd(s, nil), newMergeCmd(s))
+	strictCompletion(root)
 	return root
+}
+
+// strictCompletion makes "synclog completion SHELL" refuse a shell it has
+// no script for (exit 2) instead of printing its help with exit 0: a
+// runnable command gets cobra's unknown command error.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+	}
 }
 
 // scanOptions are the flags of synclog scan.

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/term"
-
-	"synclog/internal/report"
 )
 
 // exitCode is synclog's exit status, mapped from errors in one place.
@@ -87,7 +85,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	cmd := newRootCmd(s)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	err := explainArgs(args, cmd.ExecuteContext(ctx))
 	return int(exitFor(err, s))
 }
 
@@ -129,7 +127,7 @@ func exitFor(err error, s *streams) exitCode {
 	case errors.Is(err, errInputs):
 		return exitTrouble
 	}
-	fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
+	printError(s.errOut, err.Error())
 	var le *lockedError
 	var ce *cantCreateError
 	switch {
