@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,11 +34,11 @@ type reportOptions struct {
 // logs: off by default) or "redact" (merge, on by default).
 func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	f := cmd.Flags()
-	formats := orList(o.formats)
+	formats := strings.Replace(orList(o.formats), "markdown", "markdown (or md)", 1)
 	if slices.Contains(o.formats, "csv") {
 		formats += " (one row per failed response)"
 	}
-	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats)
+	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats+", in any case; with -o and no -f, the format of FILE's extension ("+extList(o.formats)+"; .txt and others: text)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output, on every run (even with --quiet); a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news); -o FILE is still written")
@@ -50,17 +51,56 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	}
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(o.formats, cobra.ShellCompDirectiveNoFileComp))
-	cmd.PreRunE = func(*cobra.Command, []string) error { return o.check() }
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error { return o.check(cmd.Flags().Changed("format")) }
 }
 
-// check rejects values of o's flags that the command cannot honour, and
-// turns the alias "md" into "markdown".
-func (o *reportOptions) check() error {
+// extFormats maps the extensions of -o FILE to the format they imply.
+var extFormats = []struct{ ext, format string }{
+	{".html", "html"}, {".htm", "html"},
+	{".md", "markdown"}, {".markdown", "markdown"},
+	{".json", "json"}, {".csv", "csv"}, {".txt", "text"},
+}
+
+// formatOfFile returns the format the extension of name implies, and
+// whether it implies one.
+func formatOfFile(name string) (string, bool) {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range extFormats {
+		if e.ext == ext {
+			return e.format, true
+		}
+	}
+	return "", false
+}
+
+// extList lists the extensions of the formats in formats, for --help.
+func extList(formats []string) string {
+	var exts []string
+	for _, e := range extFormats {
+		if e.format != "text" && slices.Contains(formats, e.format) {
+			exts = append(exts, e.ext)
+		}
+	}
+	return strings.Join(exts, ", ")
+}
+
+// check rejects values of o's flags that the command cannot honour, turns
+// --format into lower case and the alias "md" into "markdown", and, when
+// formatSet is false, takes the format from the extension of -o FILE.
+func (o *reportOptions) check(formatSet bool) error {
 	if !slices.Contains(failOnValues, o.failOn) {
 		return &usageError{fmt.Sprintf("unknown --fail-on %q (want %s)", o.failOn, orList(failOnValues))}
 	}
-	if o.format == "md" {
+	if o.format = strings.ToLower(o.format); o.format == "md" {
 		o.format = "markdown"
+	}
+	if ext, ok := formatOfFile(o.output); ok && ext != o.format {
+		if formatSet && slices.Contains(o.formats, o.format) {
+			return &usageError{fmt.Sprintf("-o %s: its extension means --format %s, not %s (drop --format, or rename the file)", o.output, ext, o.format)}
+		}
+		if !formatSet {
+			o.format = ext
+		}
 	}
 	switch {
 	case slices.Contains(o.formats, o.format):

@@ -254,6 +254,9 @@ func (o *scanOptions) check(now time.Time) (since, until time.Time, err error) {
 	if o.output != "" && o.statePath != "" && sameFile(o.output, o.statePath) {
 		return since, until, &usageError{fmt.Sprintf("--output %s is the --state file: the report and the state would replace each other", o.output)}
 	}
+	if o.dryRun && o.statePath == "" {
+		return since, until, &usageError{"--dry-run needs --state FILE: it reads from the offsets FILE remembers and leaves FILE untouched"}
+	}
 	if !until.IsZero() && o.statePath != "" && !o.dryRun {
 		// The state would move past the events after --until, and no
 		// later run would report them.
@@ -301,10 +304,13 @@ func sameFile(a, b string) bool {
 }
 
 // checkLimits refuses body and line limits too small for a body to be
-// matched with the code table, and -j below 1.
+// matched with the code table, and -j and --samples below 1.
 func (o *scanOptions) checkLimits() error {
 	if o.jobs < 1 {
 		return &usageError{fmt.Sprintf("-j %d: want 1 or more inputs at once (the default is one per CPU: %d)", o.jobs, runtime.NumCPU())}
+	}
+	if o.samples < 1 {
+		return &usageError{fmt.Sprintf("--samples %d: want 1 or more samples per escalated value (the default is 5)", o.samples)}
 	}
 	for _, l := range []struct {
 		flag   string
