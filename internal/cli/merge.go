@@ -281,7 +281,7 @@ func readReport(ctx context.Context, name string, s *streams) (*summary.Summary,
 		return nil, cerr // the read ended because the run was interrupted
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, jsonProblem(err, "a synclog JSON report"))
 	}
 	return sum, nil
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -101,4 +103,58 @@ func explainArgs(args []string, err error) error {
 		return &usageError{err.Error()}
 	}
 	return &usageError{fmt.Sprintf("unknown command %q; to scan the file %s: synclog scan %s", args[0], args[0], strings.Join(args, " "))}
+}
+
+// jsonProblem words err for a person when it is a JSON syntax or type
+// error from decoding want (such as "a synclog JSON report"), and returns
+// err as it is otherwise: "at byte 20: "entries.key" wants a string, not
+// a number" rather than the Go types the JSON was decoded into.
+func jsonProblem(err error, want string) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Errorf("not valid JSON at byte %d (%s): want %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "), want)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("not valid JSON: it ends too soon: want %s", want)
+	case errors.As(err, &te) && te.Field == "":
+		return fmt.Errorf("a JSON %s, want %s", te.Value, want)
+	case errors.As(err, &te):
+		return fmt.Errorf("at byte %d: %q is %s, want %s (in %s)", te.Offset, te.Field, aJSON(te.Value), jsonKind(te.Type), want)
+	}
+	return err
+}
+
+// aJSON names a JSON value kind ("array") with its article.
+func aJSON(kind string) string {
+	if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+// jsonKind names the JSON value that decodes into t.
+func jsonKind(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	}
+	return "another value"
 }

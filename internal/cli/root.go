@@ -372,7 +372,7 @@ func loadCodes(ctx context.Context, path string) ([]classify.Entry, error) {
 	}
 	user, err := classify.LoadEntries(bytes.NewReader(data))
 	if err != nil {
-		return nil, &usageError{fmt.Sprintf("--codes %s: %v", path, err)}
+		return nil, &usageError{fmt.Sprintf("--codes %s: %v", path, jsonProblem(err, `a code table, {"entries": [...]}`))}
 	}
 	return user, nil
 }
