@@ -31,8 +31,9 @@ func newRootCmd(s *streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "synclog",
 		Short: "Find the Firefox Sync failures to escalate in Sync logs",
-		Long: `synclog reads Firefox Sync logs (plain, gzip or zstd, detected from content)
-in one streaming pass, pulls out every HTTP response, sorts each response body
+		Long: `synclog reads Firefox Sync logs (plain, gzip, zstd or bzip2, and tar archives
+of them, plain or compressed; detected from content, never the name) in one
+streaming pass, pulls out every HTTP response, sorts each response body
 into server code, infra string or unknown, and reports first the responses to
 escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 		Version:       version,
@@ -85,15 +86,22 @@ func newScanCmd(s *streams, runF func(context.Context, *scanOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Scan Sync logs and report what to escalate",
-		Long: `Scan reads each PATH (a file, or - for standard input; with no PATH, standard
-input when it is not a terminal), detects gzip, zstd and bzip2 from the first
-bytes, and prints one report over all of them.
+		Long: `Scan reads each PATH (a file, a folder, or - for standard input; with no PATH,
+standard input when it is not a terminal) and prints one report over all of
+them.
+
+Input formats, detected from the first bytes, never the name: plain text, gzip
+(every member), zstd (every frame), bzip2, and tar archives, plain or
+compressed with any of those (.tar, .tar.gz, .tar.zst, .tar.bz2): each member
+is read as an input of its own.
 
 Exit status: 0 nothing to escalate; 1 escalations found (an infra string in an
-HTTP 503); 2 usage error, or a report that is INCOMPLETE: an input missing,
-unreadable, damaged, changed while read or not a Sync log, a body cut before it
-could be classified, a folder with nothing to read (the report still covers
-what was read). 1 wins over 2. 130 when interrupted.`,
+HTTP 503; see --fail-on); 2 usage error, or a report that is INCOMPLETE: an
+input missing, unreadable, damaged, changed while read or not a Sync log, a
+body cut before it could be classified, a folder with nothing to read (the
+report still covers what was read). 1 wins over 2. 73 the report (-o) or the
+--state file or its lock cannot be created; 75 another run holds the --state
+lock; 130 interrupted (SIGINT or SIGTERM).`,
 		Example: `  # Scan one compressed log at a terminal
   synclog scan error-sync-1756106023249.txt.gz
 
@@ -135,7 +143,7 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
-	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (there is one only when stderr is a terminal)")
+	f.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (there is one only when stderr is a terminal)")
 	f.StringVar(&o.statePath, "state", "", "remember in `FILE` how far each input was read; read only what is new (one run at a time: a lock is taken next to FILE)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "with --state: read from the remembered offsets but leave FILE untouched")
 	f.BoolVar(&o.follow, "follow", false, "follow symbolic links found while walking folders")
@@ -394,7 +402,8 @@ func (o *scanOptions) window(now time.Time) (since, until time.Time, err error) 
 	return since, until, nil
 }
 
-// openState takes the lock of the --state file path and loads it. With
+// openState takes the lock of the --state file path and loads it; a lock
+// file that cannot be created is a cantCreateError (exit 73). With
 // path "", there is no state: it returns a nil state and an unlock that
 // does nothing. unlock is never nil.
 func openState(path string) (st *state.State, unlock func() error, err error) {
@@ -406,6 +415,10 @@ func openState(path string) (st *state.State, unlock func() error, err error) {
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			return nil, none, &lockedError{err}
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == path+state.LockSuffix {
+			return nil, none, &cantCreateError{fmt.Errorf("--state %s: cannot create its lock %s: %w", path, pe.Path, pe.Err)}
 		}
 		return nil, none, fmt.Errorf("--state: %w", err)
 	}
