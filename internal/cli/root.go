@@ -190,7 +190,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
 		Limits:     summary.Limits{Samples: o.samples},
 		Rows:       o.format == "csv", // CSV lists every failed response
-		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
+		Opener:     parse.OpenerOptions{MaxWindow: uint64(o.maxWindow) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
 		Jobs:       o.jobs,
 		Since:      since,
@@ -311,14 +311,25 @@ func sameFile(a, b string) bool {
 	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
+// maxWindowMiB is the largest --max-window: 2 TiB, under zstd's own
+// limit of about 3.75 TiB.
+const maxWindowMiB = 1 << 21
+
 // checkLimits refuses body and line limits too small for a body to be
-// matched with the code table, and -j and --samples below 1.
+// matched with the code table, -j and --samples below 1, and --max-window
+// and --max-ratio values that set no sensible limit.
 func (o *scanOptions) checkLimits() error {
 	if o.jobs < 1 {
 		return &usageError{fmt.Sprintf("-j %d: want 1 or more inputs at once (the default is one per CPU: %d)", o.jobs, runtime.NumCPU())}
 	}
 	if o.samples < 1 {
 		return &usageError{fmt.Sprintf("--samples %d: want 1 or more samples per escalated value (the default is 5)", o.samples)}
+	}
+	if o.maxWindow < 1 || o.maxWindow > maxWindowMiB {
+		return &usageError{fmt.Sprintf("--max-window %d: want 1 to %d MiB (the default is %d)", o.maxWindow, maxWindowMiB, parse.DefaultMaxWindow>>20)}
+	}
+	if o.maxRatio == 0 || o.maxRatio < -1 {
+		return &usageError{fmt.Sprintf("--max-ratio %d: want 1 or more, or -1 for no limit (the default is %d)", o.maxRatio, parse.DefaultMaxRatio)}
 	}
 	for _, l := range []struct {
 		flag   string
