@@ -94,19 +94,20 @@ func (o *reportOptions) check(formatSet bool) error {
 	if o.format = strings.ToLower(o.format); o.format == "md" {
 		o.format = "markdown"
 	}
+	why, or := "--format "+o.format, ""
 	if ext, ok := formatOfFile(o.output); ok && ext != o.format {
 		if formatSet && slices.Contains(o.formats, o.format) {
 			return &usageError{fmt.Sprintf("-o %s: its extension means --format %s, not %s (drop --format, or rename the file)", o.output, ext, o.format)}
 		}
 		if !formatSet {
-			o.format = ext
+			o.format, why, or = ext, fmt.Sprintf("-o %s (--format %s)", o.output, ext), ", or give --format"
 		}
 	}
 	switch {
 	case slices.Contains(o.formats, o.format):
 		return nil
 	case o.format == "csv":
-		return &usageError{"--format csv lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs"}
+		return &usageError{why + " lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs" + or}
 	}
 	return &usageError{fmt.Sprintf("unknown --format %q (want %s)", o.format, orList(o.formats))}
 }
