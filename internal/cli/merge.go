@@ -49,7 +49,7 @@ accounts): scan the shards with --no-redact and let merge redact (the default).
 
 Exit status as for scan: 0 nothing to escalate, 1 escalations (see --fail-on),
 2 usage error, an unreadable or refused report, or inputs the scans could
-not read whole.`,
+not read whole; 73 the report (-o) cannot be written; 130 interrupted.`,
 		Example: `  # One scan per shard, anywhere; then one report
   synclog scan --no-redact -f json -o shard1.json /archive/2025-11/part1
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
