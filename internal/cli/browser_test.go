@@ -73,13 +73,47 @@ type pageFacts struct {
 	Buckets     []domBucket `json:"buckets"`
 }
 
-// phoneFacts is the width of the page at a phone's width, and the
-// elements (outside scroll wrappers) that stick out.
+// phoneFacts is the width of the page at a phone's width, the elements
+// (outside scroll wrappers) that stick out, and the columns of the storage
+// node table that cannot be read whole.
 type phoneFacts struct {
 	ScrollWidth int      `json:"scrollWidth"`
 	InnerWidth  int      `json:"innerWidth"`
 	Wide        []string `json:"wide"`
+	NodeCols    int      `json:"nodeCols"`   // columns of the storage node table
+	Unreadable  []string `json:"unreadable"` // its columns not readable whole
 }
+
+// phoneFactsJS measures phoneFacts. A column of the storage node table is
+// readable if its header is on screen and not cut (scrollWidth within
+// clientWidth), or if the rows are stacked and each of its cells is on
+// screen, not cut, and labelled with the header (::before).
+const phoneFactsJS = `(() => {
+	const w = document.documentElement.clientWidth;
+	const wide = [];
+	for (const e of document.body.querySelectorAll('*')) {
+		if (e.closest('.scroll')) continue;
+		const r = e.getBoundingClientRect();
+		if (r.right > w + 0.5) wide.push(e.tagName + (e.className && typeof e.className === 'string' ? '.' + e.className : '') + ' ' + Math.round(r.right));
+	}
+	const whole = e => {
+		const r = e.getBoundingClientRect();
+		return r.width > 0 && r.left >= -0.5 && r.right <= w + 0.5 && e.scrollWidth <= e.clientWidth + 1;
+	};
+	const h2 = [...document.querySelectorAll('h2')].find(h => h.textContent.includes('by storage node'));
+	const table = h2 && h2.parentElement.querySelector('table');
+	const unreadable = [];
+	const ths = table ? [...table.querySelectorAll('thead th')] : [];
+	ths.forEach((th, i) => {
+		if (whole(th)) return;
+		const cells = [...table.querySelectorAll('tbody tr')].map(tr => tr.children[i]);
+		const labelled = cells.length > 0 && cells.every(td => whole(td) &&
+			getComputedStyle(td, '::before').content === JSON.stringify(th.textContent));
+		if (!labelled) unreadable.push(th.textContent);
+	});
+	return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 10),
+		nodeCols: ths.length, unreadable: unreadable};
+})()`
 
 const pageFactsJS = `(() => {
 	const on = [];
@@ -266,16 +300,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
 		t.Fatal(err)
 	}
-	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[phoneFacts](`(() => {
-		const w = document.documentElement.clientWidth;
-		const wide = [];
-		for (const e of document.body.querySelectorAll('*')) {
-			if (e.closest('.scroll')) continue;
-			const r = e.getBoundingClientRect();
-			if (r.right > w + 0.5) wide.push(e.tagName + (e.className && typeof e.className === 'string' ? '.' + e.className : '') + ' ' + Math.round(r.right));
-		}
-		return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 10)};
-	})()`))
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[phoneFacts](phoneFactsJS))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,6 +414,9 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	}
 	if len(overflow.Wide) > 0 {
 		t.Errorf("phone: elements wider than the screen outside a scroll wrapper: %v", overflow.Wide)
+	}
+	if overflow.NodeCols != 6 || len(overflow.Unreadable) > 0 {
+		t.Errorf("phone: storage node table: %d columns, want 6; not readable whole at 390 px: %v", overflow.NodeCols, overflow.Unreadable)
 	}
 }
 

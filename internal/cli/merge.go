@@ -49,12 +49,18 @@ accounts): scan the shards with --no-redact and let merge redact (the default).
 
 Exit status as for scan: 0 nothing to escalate, 1 escalations (see --fail-on),
 2 usage error, an unreadable or refused report, or inputs the scans could
-not read whole.`,
+not read whole; 73 the report (-o) cannot be written; 130 interrupted.`,
 		Example: `  # One scan per shard, anywhere; then one report
   synclog scan --no-redact -f json -o shard1.json /archive/2025-11/part1
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
   synclog merge -f markdown shard1.json shard2.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				fmt.Fprint(s.errOut, cmd.UsageString())
+				return &usageError{"merge needs at least one REPORT.json (written by synclog scan --format json)"}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error { return mergeRun(cmd.Context(), s, o, args) },
 	}
 	o.addFlags(cmd, "redact")
@@ -275,7 +281,7 @@ func readReport(ctx context.Context, name string, s *streams) (*summary.Summary,
 		return nil, cerr // the read ended because the run was interrupted
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, jsonProblem(err, "a synclog JSON report"))
 	}
 	return sum, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,11 +36,11 @@ type reportOptions struct {
 // logs: off by default) or "redact" (merge, on by default).
 func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	f := cmd.Flags()
-	formats := orList(o.formats)
+	formats := strings.Replace(orList(o.formats), "markdown", "markdown (or md)", 1)
 	if slices.Contains(o.formats, "csv") {
 		formats += " (one row per failed response)"
 	}
-	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats)
+	f.StringVarP(&o.format, "format", "f", "text", "report format: "+formats+", in any case; with -o and no -f, the format of FILE's extension ("+extList(o.formats)+"; .txt and others: text)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output, on every run (even with --quiet); a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.BoolVar(&o.noPager, "no-pager", false, "never page the report (a text report taller than the terminal goes through $PAGER, default less -FRX)")
@@ -54,23 +55,63 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	}
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(failOnValues, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(o.formats, cobra.ShellCompDirectiveNoFileComp))
-	cmd.PreRunE = func(*cobra.Command, []string) error { return o.check() }
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error { return o.check(cmd.Flags().Changed("format")) }
 }
 
-// check rejects values of o's flags that the command cannot honour, and
-// turns the alias "md" into "markdown".
-func (o *reportOptions) check() error {
+// extFormats maps the extensions of -o FILE to the format they imply.
+var extFormats = []struct{ ext, format string }{
+	{".html", "html"}, {".htm", "html"},
+	{".md", "markdown"}, {".markdown", "markdown"},
+	{".json", "json"}, {".csv", "csv"}, {".txt", "text"},
+}
+
+// formatOfFile returns the format the extension of name implies, and
+// whether it implies one.
+func formatOfFile(name string) (string, bool) {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range extFormats {
+		if e.ext == ext {
+			return e.format, true
+		}
+	}
+	return "", false
+}
+
+// extList lists the extensions of the formats in formats, for --help.
+func extList(formats []string) string {
+	var exts []string
+	for _, e := range extFormats {
+		if e.format != "text" && slices.Contains(formats, e.format) {
+			exts = append(exts, e.ext)
+		}
+	}
+	return strings.Join(exts, ", ")
+}
+
+// check rejects values of o's flags that the command cannot honour, turns
+// --format into lower case and the alias "md" into "markdown", and, when
+// formatSet is false, takes the format from the extension of -o FILE.
+func (o *reportOptions) check(formatSet bool) error {
 	if !slices.Contains(failOnValues, o.failOn) {
 		return &usageError{fmt.Sprintf("unknown --fail-on %q (want %s)", o.failOn, orList(failOnValues))}
 	}
-	if o.format == "md" {
+	if o.format = strings.ToLower(o.format); o.format == "md" {
 		o.format = "markdown"
+	}
+	why, or := "--format "+o.format, ""
+	if ext, ok := formatOfFile(o.output); ok && ext != o.format {
+		if formatSet && slices.Contains(o.formats, o.format) {
+			return &usageError{fmt.Sprintf("-o %s: its extension means --format %s, not %s (drop --format, or rename the file)", o.output, ext, o.format)}
+		}
+		if !formatSet {
+			o.format, why, or = ext, fmt.Sprintf("-o %s (--format %s)", o.output, ext), ", or give --format"
+		}
 	}
 	switch {
 	case slices.Contains(o.formats, o.format):
 		return nil
 	case o.format == "csv":
-		return &usageError{"--format csv lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs"}
+		return &usageError{why + " lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs" + or}
 	}
 	return &usageError{fmt.Sprintf("unknown --format %q (want %s)", o.format, orList(o.formats))}
 }

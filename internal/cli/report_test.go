@@ -81,3 +81,32 @@ func TestRedactFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestReportFormatCheck(t *testing.T) {
+	for _, tc := range []struct {
+		format, output string
+		set            bool
+		want           string // the format after check, or "error"
+	}{
+		{"JSON", "", true, "json"},
+		{"Md", "", true, "markdown"},
+		{"text", "report.html", false, "html"},
+		{"text", "report.HTM", false, "html"},
+		{"text", "r.markdown", false, "markdown"},
+		{"text", "r.txt", false, "text"},
+		{"text", "r.log", false, "text"},
+		{"json", "r.json", true, "json"},
+		{"json", "r.html", true, "error"},
+		{"csv", "r.md", true, "error"},
+		{"html", "r.log", true, "html"},
+	} {
+		o := &reportOptions{formats: []string{"text", "markdown", "json", "html", "csv"}, format: tc.format, output: tc.output, failOn: "escalation"}
+		got := "error"
+		if err := o.check(tc.set); err == nil {
+			got = o.format
+		}
+		if got != tc.want {
+			t.Errorf("-f %s (given: %v) -o %q: got %s, want %s", tc.format, tc.set, tc.output, got, tc.want)
+		}
+	}
+}

@@ -31,8 +31,9 @@ func newRootCmd(s *streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "synclog",
 		Short: "Find the Firefox Sync failures to escalate in Sync logs",
-		Long: `synclog reads Firefox Sync logs (plain, gzip or zstd, detected from content)
-in one streaming pass, pulls out every HTTP response, sorts each response body
+		Long: `synclog reads Firefox Sync logs (plain, gzip, zstd or bzip2, and tar archives
+of them, plain or compressed; detected from content, never the name) in one
+streaming pass, pulls out every HTTP response, sorts each response body
 into server code, infra string or unknown, and reports first the responses to
 escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 		Version:       version,
@@ -42,9 +43,22 @@ escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.errOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newScanCmd(s, nil), newMergeCmd(s))
+	strictCompletion(root)
 	return root
+}
+
+// strictCompletion makes "synclog completion SHELL" refuse a shell it has
+// no script for (exit 2) instead of printing its help with exit 0: a
+// runnable command gets cobra's unknown command error.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+	}
 }
 
 // scanOptions are the flags of synclog scan.
@@ -73,15 +87,22 @@ func newScanCmd(s *streams, runF func(context.Context, *scanOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "scan [flags] [PATH...]",
 		Short: "Scan Sync logs and report what to escalate",
-		Long: `Scan reads each PATH (a file, or - for standard input; with no PATH, standard
-input when it is not a terminal), detects gzip, zstd and bzip2 from the first
-bytes, and prints one report over all of them.
+		Long: `Scan reads each PATH (a file, a folder, or - for standard input; with no PATH,
+standard input when it is not a terminal) and prints one report over all of
+them.
+
+Input formats, detected from the first bytes, never the name: plain text, gzip
+(every member), zstd (every frame), bzip2, and tar archives, plain or
+compressed with any of those (.tar, .tar.gz, .tar.zst, .tar.bz2): each member
+is read as an input of its own.
 
 Exit status: 0 nothing to escalate; 1 escalations found (an infra string in an
-HTTP 503); 2 usage error, or a report that is INCOMPLETE: an input missing,
-unreadable, damaged, changed while read or not a Sync log, a body cut before it
-could be classified, a folder with nothing to read (the report still covers
-what was read). 1 wins over 2. 130 when interrupted.`,
+HTTP 503; see --fail-on); 2 usage error, or a report that is INCOMPLETE: an
+input missing, unreadable, damaged, changed while read or not a Sync log, a
+body cut before it could be classified, a folder with nothing to read (the
+report still covers what was read). 1 wins over 2. 73 the report (-o) or the
+--state file or its lock cannot be created; 75 another run holds the --state
+lock; 130 interrupted (SIGINT or SIGTERM).`,
 		Example: `  # Scan one compressed log at a terminal
   synclog scan error-sync-1756106023249.txt.gz
 
@@ -124,7 +145,7 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
-	f.BoolVar(&o.noProgress, "no-progress", false, "no progress bar (there is one only when stderr is a terminal)")
+	f.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (there is one only when stderr is a terminal)")
 	f.StringVar(&o.statePath, "state", "", "remember in `FILE` how far each input was read; read only what is new (one run at a time: a lock is taken next to FILE)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "with --state: read from the remembered offsets but leave FILE untouched")
 	f.BoolVar(&o.follow, "follow", false, "follow symbolic links found while walking folders")
@@ -171,7 +192,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Parse:      parse.Options{MaxLineBytes: o.maxLineBytes, MaxBodyBytes: o.maxBodyBytes},
 		Limits:     summary.Limits{Samples: o.samples},
 		Rows:       o.format == "csv", // CSV lists every failed response
-		Opener:     parse.OpenerOptions{MaxWindow: uint64(max(o.maxWindow, 1)) << 20, MaxRatio: o.maxRatio},
+		Opener:     parse.OpenerOptions{MaxWindow: uint64(o.maxWindow) << 20, MaxRatio: o.maxRatio},
 		Stdin:      s.in,
 		Jobs:       o.jobs,
 		Since:      since,
@@ -245,6 +266,9 @@ func (o *scanOptions) check(now time.Time) (since, until time.Time, err error) {
 	if o.output != "" && o.statePath != "" && sameFile(o.output, o.statePath) {
 		return since, until, &usageError{fmt.Sprintf("--output %s is the --state file: the report and the state would replace each other", o.output)}
 	}
+	if o.dryRun && o.statePath == "" {
+		return since, until, &usageError{"--dry-run needs --state FILE: it reads from the offsets FILE remembers and leaves FILE untouched"}
+	}
 	if !until.IsZero() && o.statePath != "" && !o.dryRun {
 		// The state would move past the events after --until, and no
 		// later run would report them.
@@ -291,11 +315,25 @@ func sameFile(a, b string) bool {
 	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
+// maxWindowMiB is the largest --max-window: 2 TiB, under zstd's own
+// limit of about 3.75 TiB.
+const maxWindowMiB = 1 << 21
+
 // checkLimits refuses body and line limits too small for a body to be
-// matched with the code table, and -j below 1.
+// matched with the code table, -j and --samples below 1, and --max-window
+// and --max-ratio values that set no sensible limit.
 func (o *scanOptions) checkLimits() error {
 	if o.jobs < 1 {
 		return &usageError{fmt.Sprintf("-j %d: want 1 or more inputs at once (the default is one per CPU: %d)", o.jobs, runtime.NumCPU())}
+	}
+	if o.samples < 1 {
+		return &usageError{fmt.Sprintf("--samples %d: want 1 or more samples per escalated value (the default is 5)", o.samples)}
+	}
+	if o.maxWindow < 1 || o.maxWindow > maxWindowMiB {
+		return &usageError{fmt.Sprintf("--max-window %d: want 1 to %d MiB (the default is %d)", o.maxWindow, maxWindowMiB, parse.DefaultMaxWindow>>20)}
+	}
+	if o.maxRatio == 0 || o.maxRatio < -1 {
+		return &usageError{fmt.Sprintf("--max-ratio %d: want 1 or more, or -1 for no limit (the default is %d)", o.maxRatio, parse.DefaultMaxRatio)}
 	}
 	for _, l := range []struct {
 		flag   string
@@ -357,7 +395,7 @@ func loadCodes(ctx context.Context, path string) ([]classify.Entry, error) {
 	}
 	user, err := classify.LoadEntries(bytes.NewReader(data))
 	if err != nil {
-		return nil, &usageError{fmt.Sprintf("--codes %s: %v", path, err)}
+		return nil, &usageError{fmt.Sprintf("--codes %s: %v", path, jsonProblem(err, `a code table, {"entries": [...]}`))}
 	}
 	return user, nil
 }
@@ -379,7 +417,8 @@ func (o *scanOptions) window(now time.Time) (since, until time.Time, err error) 
 	return since, until, nil
 }
 
-// openState takes the lock of the --state file path and loads it. With
+// openState takes the lock of the --state file path and loads it; a lock
+// file that cannot be created is a cantCreateError (exit 73). With
 // path "", there is no state: it returns a nil state and an unlock that
 // does nothing. unlock is never nil.
 func openState(path string) (st *state.State, unlock func() error, err error) {
@@ -391,6 +430,10 @@ func openState(path string) (st *state.State, unlock func() error, err error) {
 	if err != nil {
 		if errors.Is(err, state.ErrLocked) {
 			return nil, none, &lockedError{err}
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == path+state.LockSuffix {
+			return nil, none, &cantCreateError{fmt.Errorf("--state %s: cannot create its lock %s: %w", path, pe.Path, pe.Err)}
 		}
 		return nil, none, fmt.Errorf("--state: %w", err)
 	}

@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"golang.org/x/term"
-
-	"synclog/internal/report"
 )
 
 // exitCode is synclog's exit status, mapped from errors in one place.
@@ -96,7 +94,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, paging *atomi
 	defer stop()
 	cmd := newRootCmd(s)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	err := explainArgs(args, cmd.ExecuteContext(ctx))
 	return int(exitFor(err, s))
 }
 
@@ -153,7 +151,7 @@ func exitFor(err error, s *streams) exitCode {
 	case errors.Is(err, errInputs):
 		return exitTrouble
 	}
-	fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(err.Error()))
+	printError(s.errOut, err.Error())
 	var le *lockedError
 	var ce *cantCreateError
 	switch {

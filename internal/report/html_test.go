@@ -304,9 +304,9 @@ func TestHTMLSkipped(t *testing.T) {
 	out := render(t, skippedSummary(), Options{Format: "html"})
 	for _, want := range []string{
 		"<h2>" + titleSkipped + "</h2>",
-		`<td class="m p">logs/\x1b[31mred.log</td><td>hidden</td>`,
-		`<td class="m p">logs/a|b*c_d.log</td>`,
-		`<td class="m p">logs/&lt;img src=x onerror=alert(1)&gt;.log</td>`,
+		`<td class="m p" data-h="Path">logs/\x1b[31mred.log</td><td data-h="Why">hidden</td>`,
+		`<td class="m p" data-h="Path">logs/a|b*c_d.log</td>`,
+		`<td class="m p" data-h="Path">logs/&lt;img src=x onerror=alert(1)&gt;.log</td>`,
 		`<p class="muted">Note: 1 more entry was passed over and not listed.</p>`,
 	} {
 		if !strings.Contains(out, want) {
