@@ -1,0 +1,110 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// firstScreen is how many lines the first part of the text report (the
+// verdict, the escalated keys and the action) fits in: a terminal of 24
+// lines. Keys past it are folded into "and N more".
+const firstScreen = 24
+
+// escLinesWidth is the width the escalated keys are counted at when the
+// terminal's is unknown (0): they are never shortened then.
+const escLinesWidth = 80
+
+// escHead introduces the escalated keys in the first part.
+const escHead = "Escalated keys (count, first and last seen, hosts):"
+
+// textHead writes the first part of the text report: the verdict, one
+// line per escalated key, the action, when it happened, and the notes.
+func textHead(b *bytes.Buffer, d *doc, v *view, o Options) {
+	prose(b, d.Verdict, o, verdictColor(d.Kind))
+	if len(v.Escalations) > 0 {
+		w := o.Width
+		if w <= 0 {
+			w = escLinesWidth
+		}
+		used := len(wrapWords(d.Verdict, w, "")) + len(wrapWords(actionLine, w, "")) + 1
+		prose(b, escHead, o, "")
+		for _, l := range escLines(v.Escalations, o.Width, firstScreen-used) {
+			line(b, paint(l, colorEsc, o.Color && !strings.HasPrefix(l, "  and ")))
+		}
+		prose(b, actionLine, o, colorBad)
+	}
+	if d.When != "" {
+		prose(b, d.When, o, "")
+	}
+	textSparkline(b, d.Timeline, o)
+	for _, n := range d.Notes {
+		prose(b, n.text, o, "")
+	}
+}
+
+// escLines returns a line per escalated key of fs: key, count, first and
+// last seen, and how many hosts, aligned, each at most cols columns
+// wide (0: no limit; keys are then never shortened). When fs takes more
+// than room lines, the last shown says how many more there are.
+func escLines(fs []viewFinding, cols, room int) []string {
+	shown := fs
+	if len(fs) > room {
+		shown = fs[:max(room-1, 1)]
+	}
+	rows := make([][4]string, len(shown))
+	var cw [4]int
+	for i, f := range shown {
+		rows[i] = [4]string{Safe(f.Key), fmt.Sprintf("%d×", f.Count), spanText(f.FirstSeen, f.LastSeen),
+			plural(int64(len(f.Hosts)), "host", "hosts")}
+		for j, c := range rows[i] {
+			cw[j] = max(cw[j], width(c))
+		}
+	}
+	if cols > 0 {
+		// "  " key "  " count "  " span "  " hosts
+		cw[0] = max(min(cw[0], cols-8-cw[1]-cw[2]-cw[3]), 8)
+	}
+	out := make([]string, 0, len(shown)+1)
+	for _, r := range rows {
+		k := shorten(r[0], cw[0])
+		l := fmt.Sprintf("  %s  %*s  %s  %s", k+strings.Repeat(" ", max(cw[0]-width(k), 0)), cw[1], r[1],
+			r[2]+strings.Repeat(" ", cw[2]-width(r[2])), r[3])
+		if cols > 0 {
+			l = shorten(l, cols)
+		}
+		out = append(out, l)
+	}
+	if more := len(fs) - len(shown); more > 0 {
+		out = append(out, fmt.Sprintf("  and %d more (see %q)", more, titleEsc))
+	}
+	return out
+}
+
+// spanText shows the first and last times of a key compactly: the last
+// without its date when it is the first's; "-" for a time unknown.
+func spanText(first, last string) string {
+	f, ferr := time.Parse(time.RFC3339Nano, first)
+	l, lerr := time.Parse(time.RFC3339Nano, last)
+	if ferr != nil || lerr != nil {
+		return dash(first) + " → " + dash(last)
+	}
+	const full = "2006-01-02 15:04:05Z07:00"
+	ls := l.Format(full)
+	if f.Format(time.DateOnly) == l.Format(time.DateOnly) {
+		ls = l.Format("15:04:05Z07:00")
+	}
+	return f.Format(full) + " → " + ls
+}
+
+// verdictColor is the colour of a verdict of kind k.
+func verdictColor(k string) string {
+	switch k {
+	case "escalate":
+		return colorBad
+	case "incomplete":
+		return colorWarn
+	}
+	return colorGood
+}
