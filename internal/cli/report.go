@@ -26,6 +26,7 @@ type reportOptions struct {
 	failOn  string
 	quiet   bool
 	redact  bool
+	summary bool
 }
 
 // addFlags defines o's flags on cmd and checks them before cmd runs.
@@ -41,6 +42,7 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output, on every run (even with --quiet); a device or FIFO is written in place, a symlink's target replaced")
 	f.StringVar(&o.failOn, "fail-on", "escalation", "what makes exit status 1: escalation, review (also infra strings outside 503s), unknown (also unknown bodies) or never")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news); -o FILE is still written")
+	f.BoolVar(&o.summary, "summary", false, "text format only: print just the first part (verdict, escalated keys, action, notes), for chat and pagers")
 	o.redact = true
 	switch redactFlag {
 	case "no-redact":
@@ -61,6 +63,9 @@ func (o *reportOptions) check() error {
 	}
 	if o.format == "md" {
 		o.format = "markdown"
+	}
+	if o.summary && o.format != "text" {
+		return &usageError{fmt.Sprintf("--summary is for the text format, not --format %s", o.format)}
 	}
 	switch {
 	case slices.Contains(o.formats, o.format):
@@ -86,7 +91,7 @@ func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 func (o *reportOptions) deliver(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
 	sum.Filters.FailOn = o.failOn
 	if dst.name != "" || !o.silent(sum, trouble) {
-		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
+		ro := report.Options{Format: o.format, Redact: o.redact, Summary: o.summary, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor}
 		if o.output == "" {
 			ro.Width = width
 		}

@@ -16,8 +16,14 @@ const firstScreen = 24
 // terminal's is unknown (0): they are never shortened then.
 const escLinesWidth = 80
 
-// escHead introduces the escalated keys in the first part.
-const escHead = "Escalated keys (count, first and last seen, hosts):"
+// escHead introduces the escalated keys in the first part; day is the
+// date all their times fall on, or "".
+func escHead(day string) string {
+	if day != "" {
+		return "Escalated keys (count, first and last seen on " + day + ", hosts):"
+	}
+	return "Escalated keys (count, first and last seen, hosts):"
+}
 
 // textHead writes the first part of the text report: the verdict, one
 // line per escalated key, the action, when it happened, and the notes.
@@ -29,7 +35,7 @@ func textHead(b *bytes.Buffer, d *doc, v *view, o Options) {
 			w = escLinesWidth
 		}
 		used := len(wrapWords(d.Verdict, w, "")) + len(wrapWords(actionLine, w, "")) + 1
-		prose(b, escHead, o, "")
+		prose(b, escHead(oneDay(v.Escalations)), o, "")
 		for _, l := range escLines(v.Escalations, o.Width, firstScreen-used) {
 			line(b, paint(l, colorEsc, o.Color && !strings.HasPrefix(l, "  and ")))
 		}
@@ -53,10 +59,11 @@ func escLines(fs []viewFinding, cols, room int) []string {
 	if len(fs) > room {
 		shown = fs[:max(room-1, 1)]
 	}
+	day := oneDay(fs)
 	rows := make([][4]string, len(shown))
 	var cw [4]int
 	for i, f := range shown {
-		rows[i] = [4]string{Safe(f.Key), fmt.Sprintf("%d×", f.Count), spanText(f.FirstSeen, f.LastSeen),
+		rows[i] = [4]string{Safe(f.Key), fmt.Sprintf("%d×", f.Count), spanText(f.FirstSeen, f.LastSeen, day),
 			plural(int64(len(f.Hosts)), "host", "hosts")}
 		for j, c := range rows[i] {
 			cw[j] = max(cw[j], width(c))
@@ -82,20 +89,43 @@ func escLines(fs []viewFinding, cols, room int) []string {
 	return out
 }
 
-// spanText shows the first and last times of a key compactly: the last
+// spanText shows the first and last times of a key compactly: without
+// their date when it is day (a day all the keys share, or ""), the last
 // without its date when it is the first's; "-" for a time unknown.
-func spanText(first, last string) string {
+func spanText(first, last, day string) string {
 	f, ferr := time.Parse(time.RFC3339Nano, first)
 	l, lerr := time.Parse(time.RFC3339Nano, last)
 	if ferr != nil || lerr != nil {
 		return dash(first) + " → " + dash(last)
 	}
-	const full = "2006-01-02 15:04:05Z07:00"
-	ls := l.Format(full)
+	const full, clock = "2006-01-02 15:04:05Z07:00", "15:04:05Z07:00"
+	fs, ls := f.Format(full), l.Format(full)
 	if f.Format(time.DateOnly) == l.Format(time.DateOnly) {
-		ls = l.Format("15:04:05Z07:00")
+		ls = l.Format(clock)
+		if f.Format(time.DateOnly) == day {
+			fs = f.Format(clock)
+		}
 	}
-	return f.Format(full) + " → " + ls
+	return fs + " → " + ls
+}
+
+// oneDay returns the date that all the times of fs fall on, or "".
+func oneDay(fs []viewFinding) string {
+	day := ""
+	for _, f := range fs {
+		for _, s := range []string{f.FirstSeen, f.LastSeen} {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				return ""
+			}
+			d := t.Format(time.DateOnly)
+			if day != "" && d != day {
+				return ""
+			}
+			day = d
+		}
+	}
+	return day
 }
 
 // verdictColor is the colour of a verdict of kind k.

@@ -560,7 +560,10 @@ func textSection(b *bytes.Buffer, o Options, title string, secs ...*section) {
 		for _, p := range s.Prose {
 			prose(b, p, o, "")
 		}
-		for _, t := range s.Tables {
+		for i, t := range s.Tables {
+			if i > 0 && o.Width > 0 {
+				b.WriteByte('\n') // apart from the rows of a narrow layout before it
+			}
 			if t.Caption != "" {
 				prose(b, t.Caption, o, "")
 			}
