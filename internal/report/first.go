@@ -34,8 +34,9 @@ func textHead(b *bytes.Buffer, d *doc, v *view, o Options) {
 		if w <= 0 {
 			w = escLinesWidth
 		}
-		used := len(wrapWords(d.Verdict, w, "")) + len(wrapWords(actionLine, w, "")) + 1
-		prose(b, escHead(oneDay(v.Escalations)), o, "")
+		head := escHead(oneDay(v.Escalations))
+		used := len(wrapWords(d.Verdict, w, "")) + len(wrapWords(head, w, "")) + len(wrapWords(actionLine, w, ""))
+		prose(b, head, o, "")
 		for _, l := range escLines(v.Escalations, o.Width, firstScreen-used) {
 			line(b, paint(l, colorEsc, o.Color && !strings.HasPrefix(l, "  and ")))
 		}
@@ -50,43 +51,74 @@ func textHead(b *bytes.Buffer, d *doc, v *view, o Options) {
 	}
 }
 
+// minKeyCols is the narrowest the key of an escalation line is shortened
+// to; on a terminal narrower than that allows, the key takes a line of
+// its own.
+const minKeyCols = 16
+
 // escLines returns a line per escalated key of fs: key, count, first and
 // last seen, and how many hosts, aligned, each at most cols columns
-// wide (0: no limit; keys are then never shortened). When fs takes more
-// than room lines, the last shown says how many more there are.
+// wide (0: no limit; keys are then never shortened). On a terminal too
+// narrow for that, each key takes a line, and the rest the lines below.
+// When fs takes more than room lines, the last shown says how many more
+// there are.
 func escLines(fs []viewFinding, cols, room int) []string {
-	shown := fs
-	if len(fs) > room {
-		shown = fs[:max(room-1, 1)]
-	}
 	day := oneDay(fs)
-	rows := make([][4]string, len(shown))
+	rows := make([][4]string, len(fs))
 	var cw [4]int
-	for i, f := range shown {
+	for i, f := range fs {
 		rows[i] = [4]string{Safe(f.Key), fmt.Sprintf("%d×", f.Count), spanText(f.FirstSeen, f.LastSeen, day),
 			plural(int64(len(f.Hosts)), "host", "hosts")}
 		for j, c := range rows[i] {
 			cw[j] = max(cw[j], width(c))
 		}
 	}
+	narrow := false
 	if cols > 0 {
 		// "  " key "  " count "  " span "  " hosts
-		cw[0] = max(min(cw[0], cols-8-cw[1]-cw[2]-cw[3]), 8)
+		cw[0] = min(cw[0], cols-8-cw[1]-cw[2]-cw[3])
+		narrow = cw[0] < minKeyCols
 	}
-	out := make([]string, 0, len(shown)+1)
-	for _, r := range rows {
-		k := shorten(r[0], cw[0])
-		l := fmt.Sprintf("  %s  %*s  %s  %s", k+strings.Repeat(" ", max(cw[0]-width(k), 0)), cw[1], r[1],
-			r[2]+strings.Repeat(" ", cw[2]-width(r[2])), r[3])
-		if cols > 0 {
-			l = shorten(l, cols)
+	blocks := make([][]string, len(rows))
+	for i, r := range rows {
+		if narrow {
+			blocks[i] = []string{"  " + shorten(r[0], cols-2)}
+			for _, l := range wrapWords(r[1]+" "+r[2]+", "+r[3], cols-4, "") {
+				blocks[i] = append(blocks[i], "    "+l)
+			}
+			continue
 		}
-		out = append(out, l)
+		k := shorten(r[0], cw[0])
+		blocks[i] = []string{fmt.Sprintf("  %s  %*s  %s  %s", k+strings.Repeat(" ", max(cw[0]-width(k), 0)),
+			cw[1], r[1], r[2]+strings.Repeat(" ", cw[2]-width(r[2])), r[3])}
 	}
-	if more := len(fs) - len(shown); more > 0 {
-		out = append(out, fmt.Sprintf("  and %d more (see %q)", more, titleEsc))
+	return foldLines(blocks, room)
+}
+
+// foldLines joins blocks, a key's lines each, into at most room lines
+// (but one block at least): when they do not all fit, the last line says
+// how many keys are left out.
+func foldLines(blocks [][]string, room int) []string {
+	var out []string
+	n := 0
+	for _, b := range blocks {
+		n += len(b)
 	}
-	return out
+	if n <= room {
+		for _, b := range blocks {
+			out = append(out, b...)
+		}
+		return out
+	}
+	shown := 0
+	for _, b := range blocks {
+		if shown > 0 && len(out)+len(b)+1 > room {
+			break
+		}
+		out = append(out, b...)
+		shown++
+	}
+	return append(out, fmt.Sprintf("  and %d more (see Escalations below)", len(blocks)-shown))
 }
 
 // spanText shows the first and last times of a key compactly: without

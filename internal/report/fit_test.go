@@ -127,3 +127,21 @@ func TestEscLinesFold(t *testing.T) {
 		t.Errorf("escLines of 10 in 10 lines = %q, want all 10", got)
 	}
 }
+
+// TestEscLinesNarrow checks that on a terminal too narrow for a key and
+// its numbers on one line, the key takes a line and the rest wraps below,
+// every line within the width, and the fold counts keys, not lines.
+func TestEscLinesNarrow(t *testing.T) {
+	f := viewFinding{Key: "server issue: database not in pool", Count: 3, Hosts: []string{"a", "b"},
+		FirstSeen: "2025-08-25T07:13:20.298Z", LastSeen: "2025-11-24T09:16:05.000Z"}
+	fs := []viewFinding{f, f, f, f}
+	got := escLines(fs, 40, 8)
+	if len(got) > 8 || got[0] != "  server issue: database not in pool" || !strings.HasPrefix(got[len(got)-1], "  and 2 more ") {
+		t.Errorf("escLines at 40 columns in 8 lines = %q, want 2 keys of 3 lines and \"and 2 more\"", got)
+	}
+	for _, l := range got {
+		if width(l) > 40 {
+			t.Errorf("line %q is wider than 40 columns", l)
+		}
+	}
+}
