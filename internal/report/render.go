@@ -32,11 +32,11 @@ type Options struct {
 	// the environment, and go-pretty's global colour switch is not used.
 	Color bool
 	// Width is the terminal width in columns, or 0 for no limit. When set,
-	// the wide columns of text tables (keys, URLs, hosts, ...) wrap so that
-	// rows fit when they can; where a table cannot fit, its rows are
-	// written one block each, a "LABEL: value" line per cell. Prose wraps
-	// at spaces, and a value too wide for a line (a key, host or URL) is
-	// shortened in the middle with "…"; 0 keeps every value whole.
+	// no line of the text report is wider: prose, and the columns of
+	// prose in tables, wrap at spaces; a table that still does not fit is
+	// written one block per row, a "LABEL: value" line per cell; and a
+	// value too wide for a line (a key, host or URL) is shortened in the
+	// middle with "…". 0 keeps every line and value whole.
 	Width int
 	// Summary writes only the first part of the text report: the verdict,
 	// the escalated keys, the action, when, and the notes (for chat and
@@ -410,10 +410,10 @@ func (g *textGrid) add(paint bool, cells ...string) {
 const minWrap = 16
 
 // fit returns the widths to wrap the columns of g to (0: as wide as their
-// cells) for the table to be at most width columns wide (0: no limit),
+// cells) for the table to be at most cols columns wide (0: no limit),
 // and whether it can be: only wide columns of prose, not keep columns,
 // wrap, and not below minWrap.
-func (g *textGrid) fit(width int) (maxw []int, fits bool) {
+func (g *textGrid) fit(cols int) (maxw []int, fits bool) {
 	n := len(g.header)
 	widths := make([]int, n)
 	for i, h := range g.header {
@@ -427,7 +427,7 @@ func (g *textGrid) fit(width int) (maxw []int, fits bool) {
 		}
 	}
 	maxw = make([]int, n)
-	if width <= 0 {
+	if cols <= 0 {
 		return maxw, true
 	}
 	total := 1
@@ -435,7 +435,7 @@ func (g *textGrid) fit(width int) (maxw []int, fits bool) {
 		total += w + 3 // padding and separator
 	}
 	shrunk := append([]int(nil), widths...)
-	for total > width {
+	for total > cols {
 		j := -1
 		for i := range shrunk {
 			if g.wide[i] && !g.keep[i] && shrunk[i] > minWrap && (j < 0 || shrunk[i] > shrunk[j]) {
@@ -456,6 +456,8 @@ func (g *textGrid) fit(width int) (maxw []int, fits bool) {
 	return maxw, true
 }
 
+// render writes g as a table that fits o.Width, or in the narrow layout
+// (renderNarrow) where it cannot.
 func (g *textGrid) render(b *bytes.Buffer, o Options) {
 	n := len(g.header)
 	maxw, fits := g.fit(o.Width)
