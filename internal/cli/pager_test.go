@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/creack/pty"
 )
 
 // TestPagerCommand checks where the pager comes from: SYNCLOG_PAGER, then
@@ -114,26 +112,4 @@ func TestPagerOnTallReport(t *testing.T) {
 			t.Errorf("pager ran for a pipe, or no report: %q", out.String())
 		}
 	})
-}
-
-// onPTYSize is onPTY on a terminal of rows by cols.
-func onPTYSize(t *testing.T, rows, cols uint16, fn func(tty *os.File)) string {
-	t.Helper()
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Skipf("no pty on this machine: %v", err)
-	}
-	defer ptmx.Close()
-	if err := pty.Setsize(tty, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan string)
-	go func() {
-		var b bytes.Buffer
-		b.ReadFrom(ptmx)
-		done <- b.String()
-	}()
-	fn(tty)
-	tty.Close()
-	return <-done
 }

@@ -29,6 +29,7 @@ type reportOptions struct {
 	redact  bool
 	noPager bool
 	tz      tzFlag // --tz: nil loc for UTC
+	summary bool
 }
 
 // addFlags defines o's flags on cmd and checks them before cmd runs.
@@ -46,6 +47,7 @@ func (o *reportOptions) addFlags(cmd *cobra.Command, redactFlag string) {
 	f.BoolVar(&o.noPager, "no-pager", false, "never page the report (a text report taller than the terminal goes through $PAGER, default less -FRX)")
 	f.Var(&o.tz, "tz", "show times in text, Markdown and HTML reports in `ZONE`: UTC (the default), local or an IANA name such as Europe/Berlin; JSON and CSV stay in UTC")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing when the exit status is 0 (for cron: mail only when there is news); -o FILE is still written")
+	f.BoolVar(&o.summary, "summary", false, "text format only: print just the first part (verdict, escalated keys, action, notes), for chat and pagers")
 	o.redact = true
 	switch redactFlag {
 	case "no-redact":
@@ -107,6 +109,9 @@ func (o *reportOptions) check(formatSet bool) error {
 			o.format, why, or = ext, fmt.Sprintf("-o %s (--format %s)", o.output, ext), ", or give --format"
 		}
 	}
+	if o.summary && o.format != "text" {
+		return &usageError{fmt.Sprintf("--summary is for the text format, not --format %s", o.format)}
+	}
 	switch {
 	case slices.Contains(o.formats, o.format):
 		return nil
@@ -131,7 +136,7 @@ func (o *reportOptions) silent(sum *summary.Summary, trouble bool) bool {
 func (o *reportOptions) deliver(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, width int, trouble bool, done func() error) error {
 	sum.Filters.FailOn = o.failOn
 	if dst.name != "" || !o.silent(sum, trouble) {
-		ro := report.Options{Format: o.format, Redact: o.redact, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor, Location: o.tz.loc}
+		ro := report.Options{Format: o.format, Redact: o.redact, Summary: o.summary, Color: o.format == "text" && o.output == "" && s.outTTY && !s.noColor, Location: o.tz.loc}
 		if o.output == "" {
 			ro.Width = width
 		}

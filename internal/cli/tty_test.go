@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -197,13 +198,19 @@ func TestSparklineOnWideTerminal(t *testing.T) {
 // the test where the machine has no pty.
 func onPTY(t *testing.T, cols uint16, fn func(tty *os.File)) string {
 	t.Helper()
+	return onPTYSize(t, 50, cols, fn)
+}
+
+// onPTYSize is onPTY with a terminal of rows lines.
+func onPTYSize(t *testing.T, rows, cols uint16, fn func(tty *os.File)) string {
+	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pty on this machine: %v", err)
 	}
 	defer ptmx.Close()
 	if cols > 0 {
-		if err := pty.Setsize(tty, &pty.Winsize{Rows: 50, Cols: cols}); err != nil {
+		if err := pty.Setsize(tty, &pty.Winsize{Rows: rows, Cols: cols}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -216,4 +223,99 @@ func onPTY(t *testing.T, cols uint16, fn func(tty *os.File)) string {
 	fn(tty)
 	tty.Close()
 	return <-done
+}
+
+// incidentLog writes a desktop log of an incident: six infra keys in
+// HTTP 503s, on storage nodes with long names, for URLs with long query
+// strings, in a new current folder, and returns its name and keys.
+func incidentLog(t *testing.T) (string, []string) {
+	t.Helper()
+	keys := []string{"server issue: pool exhausted", "server issue: database not in pool",
+		"server issue: getVS failed", "server issue: database is not healthy",
+		"server issue: database marked as down", "server issue: the connection pool of the storage cluster in the west region is exhausted"}
+	var b strings.Builder
+	ms := int64(1756106000000)
+	for i := range 40 {
+		host := fmt.Sprintf("sync-%d-us-west1-g.storage-cluster-with-a-long-name.sync.services.mozilla.com", 700+i%7)
+		url := fmt.Sprintf("https://%s/1.5/987654321/storage/bookmarks?full=1&newer=1756000000.12&limit=1000&offset=%s", host, strings.Repeat("abcdef0123", 12))
+		fmt.Fprintf(&b, "%d\tSync.Resource\tDEBUG\tGET fail 503 %s\n", ms, url)
+		fmt.Fprintf(&b, "%d\tSync.Resource\tTRACE\tGET body: %q\n", ms+1, keys[i%len(keys)])
+		ms += 37000
+	}
+	t.Chdir(t.TempDir()) // the report names the log as given: the same on every run
+	log := "incident.log"
+	if err := os.WriteFile(log, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return log, keys
+}
+
+// TestReportFitsTerminal checks on real pseudo-terminals of 80x24 and
+// 200x50 that no line of the text report is wider than the terminal, and
+// that its first 24 lines hold the verdict, the action and every
+// escalated key; the screens are compared with testdata/screen-*.txt.
+func TestReportFitsTerminal(t *testing.T) {
+	t.Setenv("SYNCLOG_PAGER", "cat") // the whole report on the terminal, as with --no-pager
+	dir, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, keys := incidentLog(t)
+	for _, size := range []struct{ rows, cols uint16 }{{24, 80}, {50, 200}} {
+		name := fmt.Sprintf("%dx%d", size.cols, size.rows)
+		t.Run(name, func(t *testing.T) {
+			out := onPTYSize(t, size.rows, size.cols, func(tty *os.File) {
+				var errOut bytes.Buffer
+				Run([]string{"scan", "--no-progress", log}, strings.NewReader(""), tty, &errOut)
+			})
+			out = strings.ReplaceAll(out, "\r\n", "\n")
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			for i, l := range lines {
+				if w := text.StringWidthWithoutEscSequences(l); w > int(size.cols) {
+					t.Errorf("line %d is %d columns wide, want <= %d: %q", i+1, w, size.cols, l)
+				}
+			}
+			first := strings.Join(lines[:min(24, len(lines))], "\n")
+			for _, w := range []string{"ESCALATE: 40 responses", "Action: contact Services Operations"} {
+				if !strings.Contains(first, w) {
+					t.Errorf("the first 24 lines lack %q:\n%s", w, first)
+				}
+			}
+			// A long key is shortened in the middle: its ends show.
+			for _, k := range keys {
+				if !regexp.MustCompile("(?m)^  " + regexp.QuoteMeta(k[:14]) + ".*" + regexp.QuoteMeta(k[len(k)-8:]) + " .* 6|7 hosts$").MatchString(stripANSI(first)) {
+					t.Errorf("the first 24 lines lack a line for %q:\n%s", k, first)
+				}
+			}
+			screen := stripANSI(out)
+			if tail := screen[strings.LastIndex(strings.TrimSuffix(screen, "\n"), "\n\n")+2:]; !strings.HasPrefix(tail, "ESCALATE: ") {
+				t.Errorf("the report does not end with the verdict: %q", tail)
+			}
+			checkScreen(t, filepath.Join(dir, "screen-"+name+".txt"), screen)
+		})
+	}
+}
+
+// stripANSI drops the colour of out.
+func stripANSI(out string) string { return ansi.ReplaceAllString(out, "") }
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// checkScreen compares got with the golden file path, or rewrites it with
+// -update.
+func checkScreen(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./internal/cli -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("screen differs from %s (run: go test ./internal/cli -update):\n%s", path, got)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,13 +33,20 @@ type Options struct {
 	// the environment, and go-pretty's global colour switch is not used.
 	Color bool
 	// Width is the terminal width in columns, or 0 for no limit. When set,
-	// the wide columns of text tables (keys, URLs, hosts, ...) wrap so that
-	// rows fit when they can.
+	// no line of the text report is wider: prose, and the columns of
+	// prose in tables, wrap at spaces; a table that still does not fit is
+	// written one block per row, a "LABEL: value" line per cell; and a
+	// value too wide for a line (a key, host or URL) is shortened in the
+	// middle with "…". 0 keeps every line and value whole.
 	Width int
 	// Location is the time zone of the times shown in text, Markdown and
 	// HTML, as RFC 3339 with its offset; nil means UTC. JSON and CSV are
 	// always in UTC.
 	Location *time.Location
+	// Summary writes only the first part of the text report: the verdict,
+	// the escalated keys, the action, when, and the notes (for chat and
+	// pagers). Other formats refuse it.
+	Summary bool
 }
 
 // The strings of the report that carry its meaning.
@@ -55,6 +63,9 @@ const (
 // and writes nothing.
 // The same Summary and Options always give the same bytes.
 func Render(w io.Writer, s *summary.Summary, o Options) error {
+	if o.Summary && o.Format != "" && o.Format != "text" {
+		return fmt.Errorf("report: a summary is text only, not %s", o.Format)
+	}
 	if o.Format == "csv" {
 		return errors.New("report: csv lists every failed response: write it with WriteCSV from the rows a scan kept (a summary, or a JSON report, holds no rows)")
 	}
@@ -414,6 +425,7 @@ type textGrid struct {
 	header  []string
 	right   map[int]bool // right-aligned columns (numbers)
 	wide    map[int]bool // columns that may wrap
+	keep    map[int]bool // columns never broken inside (keys, hosts, URLs)
 	rows    [][]string
 	painted []bool
 }
@@ -426,7 +438,11 @@ func (g *textGrid) add(paint bool, cells ...string) {
 // minWrap is the narrowest a wide column is wrapped to.
 const minWrap = 16
 
-func (g *textGrid) render(b *bytes.Buffer, o Options) {
+// fit returns the widths to wrap the columns of g to (0: as wide as their
+// cells) for the table to be at most cols columns wide (0: no limit),
+// and whether it can be: only wide columns of prose, not keep columns,
+// wrap, and not below minWrap.
+func (g *textGrid) fit(cols int) (maxw []int, fits bool) {
 	n := len(g.header)
 	widths := make([]int, n)
 	for i, h := range g.header {
@@ -439,33 +455,45 @@ func (g *textGrid) render(b *bytes.Buffer, o Options) {
 			}
 		}
 	}
-	maxw := make([]int, n)
-	if o.Width > 0 {
-		total := 1
-		for _, w := range widths {
-			total += w + 3 // padding and separator
-		}
-		shrunk := append([]int(nil), widths...)
-		for total > o.Width {
-			j := -1
-			for i := range shrunk {
-				if g.wide[i] && shrunk[i] > minWrap && (j < 0 || shrunk[i] > shrunk[j]) {
-					j = i
-				}
-			}
-			if j < 0 {
-				break
-			}
-			shrunk[j]--
-			total--
-		}
+	maxw = make([]int, n)
+	if cols <= 0 {
+		return maxw, true
+	}
+	total := 1
+	for _, w := range widths {
+		total += w + 3 // padding and separator
+	}
+	shrunk := append([]int(nil), widths...)
+	for total > cols {
+		j := -1
 		for i := range shrunk {
-			if shrunk[i] < widths[i] {
-				maxw[i] = shrunk[i]
+			if g.wide[i] && !g.keep[i] && shrunk[i] > minWrap && (j < 0 || shrunk[i] > shrunk[j]) {
+				j = i
 			}
+		}
+		if j < 0 {
+			return nil, false
+		}
+		shrunk[j]--
+		total--
+	}
+	for i := range shrunk {
+		if shrunk[i] < widths[i] {
+			maxw[i] = shrunk[i]
 		}
 	}
+	return maxw, true
+}
 
+// render writes g as a table that fits o.Width, or in the narrow layout
+// (renderNarrow) where it cannot.
+func (g *textGrid) render(b *bytes.Buffer, o Options) {
+	n := len(g.header)
+	maxw, fits := g.fit(o.Width)
+	if !fits {
+		g.renderNarrow(b, o)
+		return
+	}
 	t := table.NewWriter()
 	t.SetStyle(table.StyleLight)
 	t.SuppressTrailingSpaces()
@@ -489,18 +517,12 @@ func (g *textGrid) render(b *bytes.Buffer, o Options) {
 		}
 		if maxw[i] > 0 {
 			c.WidthMax = maxw[i]
-			c.WidthMaxEnforcer = text.WrapText // keeps the cell's own line breaks
+			c.WidthMaxEnforcer = text.WrapSoft // at spaces; keeps the cell's own line breaks
 		}
 		cfg = append(cfg, c)
 	}
 	t.SetColumnConfigs(cfg)
 	b.WriteString(t.Render())
-	b.WriteByte('\n')
-}
-
-func textTitle(b *bytes.Buffer, title string) {
-	b.WriteByte('\n')
-	b.WriteString(title)
 	b.WriteByte('\n')
 }
 
@@ -536,10 +558,11 @@ func cellString(c cell, logEsc, other func(string) string, sep string) string {
 // textTable writes t as a text table: headers in capitals, marked rows
 // red when colour is on.
 func textTable(b *bytes.Buffer, t *grid, o Options) {
-	g := textGrid{right: map[int]bool{}, wide: map[int]bool{}}
+	g := textGrid{right: map[int]bool{}, wide: map[int]bool{}, keep: map[int]bool{}}
 	for i, c := range t.Cols {
 		g.header = append(g.header, strings.ToUpper(c.Head))
 		g.right[i], g.wide[i] = c.Right, c.Wrap
+		g.keep[i] = slices.Contains(strings.Fields(c.Style), "m")
 	}
 	for _, r := range t.Rows {
 		cells := make([]string, len(r.Cells))
@@ -558,28 +581,32 @@ func textSection(b *bytes.Buffer, o Options, title string, secs ...*section) {
 	if !secs[0].shown() {
 		return
 	}
-	textTitle(b, title)
+	b.WriteByte('\n')
+	prose(b, title, o, "")
 	if len(secs[0].Tables) == 0 {
-		line(b, secs[0].Empty)
+		prose(b, secs[0].Empty, o, "")
 		return
 	}
 	for _, s := range secs {
 		for _, p := range s.Prose {
-			line(b, p)
+			prose(b, p, o, "")
 		}
-		for _, t := range s.Tables {
+		for i, t := range s.Tables {
+			if i > 0 && o.Width > 0 {
+				b.WriteByte('\n') // apart from the rows of a narrow layout before it
+			}
 			if t.Caption != "" {
-				line(b, t.Caption)
+				prose(b, t.Caption, o, "")
 			}
 			textTable(b, t, o)
 		}
 	}
 	for _, s := range secs {
 		for _, n := range s.Notes {
-			line(b, n)
+			prose(b, n, o, "")
 		}
 		if s.Action != "" {
-			line(b, paint(s.Action, colorBad, o.Color))
+			prose(b, s.Action, o, colorBad)
 		}
 	}
 }
@@ -588,20 +615,9 @@ func textSection(b *bytes.Buffer, o Options, title string, secs ...*section) {
 // summary, failures, inputs, totals.
 func renderText(b *bytes.Buffer, v *view, o Options) {
 	d := docOf(v)
-	seq := colorGood
-	switch d.Kind {
-	case "escalate":
-		seq = colorBad
-	case "incomplete":
-		seq = colorWarn
-	}
-	line(b, paint(d.Verdict, seq, o.Color))
-	if d.When != "" {
-		line(b, d.When)
-	}
-	textSparkline(b, d.Timeline, o)
-	for _, n := range d.Notes {
-		line(b, n.text)
+	textHead(b, d, v, o)
+	if o.Summary {
+		return
 	}
 	for _, s := range []*section{d.Esc, d.Rev, d.Classes} {
 		textSection(b, o, s.Title, s)
@@ -610,4 +626,6 @@ func renderText(b *bytes.Buffer, v *view, o Options) {
 	for _, s := range []*section{d.NoBody, d.Net, d.Backoff, d.Inputs, d.Skipped, d.Totals} {
 		textSection(b, o, s.Title, s)
 	}
+	b.WriteByte('\n')
+	prose(b, d.Verdict, o, verdictColor(d.Kind))
 }

@@ -232,10 +232,8 @@ func TestWidth(t *testing.T) {
 		t.Errorf("wrapped report lacks the action line:\n%s", out)
 	}
 	for i, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "│") || strings.HasPrefix(l, "┌") {
-			if w := len([]rune(l)); w > 120 {
-				t.Errorf("line %d is %d columns wide, want <= 120: %q", i+1, w, l)
-			}
+		if w := width(l); w > 120 {
+			t.Errorf("line %d is %d columns wide, want <= 120: %q", i+1, w, l)
 		}
 	}
 }
