@@ -110,9 +110,8 @@ func mergeRun(ctx context.Context, s *streams, o *mergeOptions, names []string) 
 			fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(w))
 		}
 	}
-	// Width 0: merge has always written the report at full width, even to
-	// a terminal.
-	return o.deliver(s, dst, sum, nil, 0, trouble, nil)
+	// At a terminal the report fits it, as scan's does.
+	return o.deliver(s, dst, sum, nil, s.width, trouble, nil)
 }
 
 // maxSeenInputs is how many inputs merge compares across reports: their

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -293,6 +294,29 @@ func TestReportFitsTerminal(t *testing.T) {
 			}
 			checkScreen(t, filepath.Join(dir, "screen-"+name+".txt"), screen)
 		})
+	}
+}
+
+// TestMergeFitsTerminal checks that merge, like scan, writes a report no
+// wider than the terminal.
+func TestMergeFitsTerminal(t *testing.T) {
+	t.Setenv("SYNCLOG_PAGER", "cat")
+	log, _ := incidentLog(t)
+	rep := filepath.Join(t.TempDir(), "r.json")
+	var errOut bytes.Buffer
+	if code := Run([]string{"scan", "--no-redact", "-f", "json", "-o", rep, log}, strings.NewReader(""), io.Discard, &errOut); code != 1 {
+		t.Fatalf("scan: exit %d, %s", code, errOut.String())
+	}
+	out := onPTYSize(t, 24, 80, func(tty *os.File) {
+		Run([]string{"merge", rep}, strings.NewReader(""), tty, &errOut)
+	})
+	for i, l := range strings.Split(strings.ReplaceAll(out, "\r\n", "\n"), "\n") {
+		if w := text.StringWidthWithoutEscSequences(l); w > 80 {
+			t.Errorf("line %d is %d columns wide, want <= 80: %q", i+1, w, l)
+		}
+	}
+	if !strings.HasPrefix(stripANSI(out), "ESCALATE: 40 responses") {
+		t.Errorf("merge report at a terminal:\n%.300s", out)
 	}
 }
 
