@@ -114,9 +114,9 @@ func verdict(v *view) string {
 			plural(t[summary.Escalations], "response carries an infra string", "responses carry infra strings"))
 	} else {
 		s = "OK: nothing to escalate"
-		if why := incompleteWhy(v); len(why) > 0 {
+		if v.Verdict == "incomplete" {
 			// What was not read (or not classified) may hold one.
-			s = "INCOMPLETE: " + strings.Join(why, "; ") + "; nothing to escalate in the rest"
+			s = "INCOMPLETE: " + strings.Join(incompleteWhy(v), "; ") + "; nothing to escalate in the rest"
 		}
 		s += fmt.Sprintf(" (%s, %d failed", plural(t[summary.Responses], "response", "responses"), t[summary.Failed])
 		if t[summary.Reviews] > 0 {
@@ -131,32 +131,36 @@ func verdict(v *view) string {
 // not an escalation, or "".
 func failOnLine(v *view) string {
 	t := &v.Totals
+	if t[summary.Escalations] > 0 {
+		return ""
+	}
 	var what []string
-	switch v.Filters.FailOn {
-	case "unknown":
-		if t[summary.UnknownBodies] > 0 {
-			what = append(what, plural(t[summary.UnknownBodies], "unknown body", "unknown bodies"))
-		}
-		fallthrough
-	case "review":
-		if t[summary.Reviews] > 0 {
-			what = append([]string{plural(t[summary.Reviews], "infra string outside a 503", "infra strings outside a 503")}, what...)
+	for _, k := range summary.FailOn(v.Filters.FailOn) {
+		if n := t[k]; n > 0 {
+			what = append(what, plural(n, failOnWhat[k][0], failOnWhat[k][1]))
 		}
 	}
-	if t[summary.Escalations] > 0 || len(what) == 0 {
+	if len(what) == 0 {
 		return ""
 	}
 	return fmt.Sprintf(" Exit status 1 by --fail-on %s: %s.", v.Filters.FailOn, strings.Join(what, ", "))
 }
 
+// failOnWhat names, singular and plural, what a --fail-on rule counts
+// besides escalations.
+var failOnWhat = map[summary.Total][2]string{
+	summary.Reviews:       {"infra string outside a 503", "infra strings outside a 503"},
+	summary.UnknownBodies: {"unknown body", "unknown bodies"},
+}
+
 // incompleteWhy says why the report does not cover everything it was
-// given, one phrase per reason, or nil when it does: inputs not read whole
+// given (Summary.Whole is false), one phrase per reason that Whole checks: inputs not read whole
 // (or not Sync logs), bodies cut before they could be classified, and
 // problems of the run itself (a folder that could not be walked, or held
 // nothing to read).
 func incompleteWhy(v *view) []string {
 	var why []string
-	if bad := incompleteInputs(v); bad > 0 {
+	if bad := v.incomplete; bad > 0 {
 		why = append(why, fmt.Sprintf("%d of %s not read whole or not a Sync log",
 			bad, plural(numInputs(v), "input", "inputs")))
 	}
@@ -199,7 +203,7 @@ func notes(v *view) []note {
 		out = append(out, note{noteCaveat, fmt.Sprintf("Note: %s no body in the log, so %s not be checked (see %q).",
 			plural(n, "HTTP 503 response had", "HTTP 503 responses had"), pick(n, "it could", "they could"), titleNoBody)})
 	}
-	if bad := incompleteInputs(v); bad > 0 {
+	if bad := v.incomplete; bad > 0 {
 		out = append(out, note{noteWarning, fmt.Sprintf("Warning: %d of %s could not be read whole or is not a Sync log; this report covers the rest (see %q).",
 			bad, plural(numInputs(v), "input", "inputs"), titleInputs)})
 	}
@@ -276,22 +280,6 @@ func quoteAll(flag string, patterns []string) string {
 		q[i] = flag + " " + strconv.Quote(p)
 	}
 	return strings.Join(q, " ")
-}
-
-// incompleteInputs counts the inputs that could not be read whole, those
-// not listed included: a damaged input folded still makes the report
-// incomplete.
-func incompleteInputs(v *view) int64 {
-	var bad int64
-	if f := v.FoldedInputs; f != nil {
-		bad = f.Incomplete
-	}
-	for _, in := range v.Inputs {
-		if !in.Complete {
-			bad++
-		}
-	}
-	return bad
 }
 
 // numInputs counts the inputs, those not listed included.

@@ -356,7 +356,7 @@ func inputsSection(v *view) *section {
 		return s
 	}
 	s.Count = i64(numInputs(v))
-	if bad := incompleteInputs(v); bad > 0 {
+	if bad := v.incomplete; bad > 0 {
 		s.Count += fmt.Sprintf(", %d not read whole", bad)
 	}
 	t := &grid{Cols: []column{

@@ -74,6 +74,9 @@ type view struct {
 	// loc is Options.Location: the zone in which text, Markdown and HTML
 	// show times (see zoned). The view's own times stay UTC.
 	loc *time.Location
+	// incomplete is Summary.Incomplete: the inputs not read whole, those
+	// not listed included.
+	incomplete int64
 }
 
 // viewLimits is the Limits the Summary was made with.
@@ -458,10 +461,11 @@ func buildView(s *summary.Summary) *view {
 		}
 		v.Inputs = append(v.Inputs, vi)
 	}
+	v.incomplete = s.Incomplete()
 	switch {
 	case v.Totals[summary.Escalations] > 0:
 		v.Verdict = "escalate"
-	case len(incompleteWhy(v)) > 0:
+	case !s.Whole(): // incompleteWhy says why
 		v.Verdict = "incomplete"
 	}
 	for _, x := range s.Skipped {

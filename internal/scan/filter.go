@@ -70,13 +70,14 @@ func hostIn(hosts []string, host []byte) bool {
 	if len(host) == 0 {
 		return false
 	}
-	name := string(host)
+	full := string(host)
+	name := full
 	if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.Contains(name[i:], "]") {
 		name = name[:i] // the port; an IPv6 literal's colons are inside [ ]
 	}
 	for _, h := range hosts {
 		switch {
-		case strings.EqualFold(string(host), h), strings.EqualFold(name, h):
+		case strings.EqualFold(full, h), strings.EqualFold(name, h):
 			return true
 		case strings.HasPrefix(h, ".") && len(h) > 1:
 			if strings.EqualFold(name, h[1:]) ||

@@ -192,20 +192,29 @@ func (s *Summary) AddProblem(p string) {
 	s.Problems = append(s.Problems, p)
 }
 
-// Fails reports whether s holds what the --fail-on rule names (see
-// Filters.FailOn): escalations, also reviews, also unknown bodies, or
-// nothing ("never").
-func (s *Summary) Fails(rule string) bool {
-	t := &s.Totals
+// FailOn returns the totals that the --fail-on rule counts (see
+// Filters.FailOn): escalations, also reviews, also unknown bodies, or none
+// ("never"). It is the one place the rules are written.
+func FailOn(rule string) []Total {
 	switch rule {
 	case "never":
-		return false
+		return nil
 	case "unknown":
-		return t[Escalations]+t[Reviews]+t[UnknownBodies] > 0
+		return []Total{Escalations, Reviews, UnknownBodies}
 	case "review":
-		return t[Escalations]+t[Reviews] > 0
+		return []Total{Escalations, Reviews}
 	}
-	return t[Escalations] > 0
+	return []Total{Escalations}
+}
+
+// Fails reports whether s holds what the --fail-on rule names.
+func (s *Summary) Fails(rule string) bool {
+	for _, t := range FailOn(rule) {
+		if s.Totals[t] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // New returns an empty Summary that keeps at most l's samples and
