@@ -23,7 +23,9 @@ func openNoWait(path string) (*os.File, os.FileInfo, error) {
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Mode().IsRegular() {
-		err = control(f, func(fd int) error { return syscall.SetNonblock(fd, false) })
+		// The flags are known, so one fcntl(2) does, where
+		// syscall.SetNonblock reads them first.
+		err = control(f, func(fd int) error { _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, 0); return err })
 	}
 	if err != nil {
 		f.Close()

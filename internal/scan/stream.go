@@ -37,6 +37,11 @@ func scanStream(ctx context.Context, src *source, k *kit, sum *sink, in *summary
 	return scanDecoded(ctx, src, k, sum, in, rs, o)
 }
 
+// syncMax is the largest regular file decoded on the goroutine that parses
+// it: below it, reading ahead on another goroutine gains less than handing
+// the buffers over costs (a folder of 20 KB logs took 40% longer).
+const syncMax = prefetchBuffers * prefetchBufferSize
+
 // errNoRewind reports an input that cannot be read a second time.
 var errNoRewind = errors.New("not a regular file")
 
@@ -82,7 +87,11 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	defer v.close()
 	op.OnVerified = v.checksum
 	defer func() { op.OnVerified = nil }()
-	pf.Reset(dec, v.marked, v.commit)
+	if src.regular && src.size <= syncMax {
+		pf.ResetSync(dec, v.marked, v.commit)
+	} else {
+		pf.Reset(dec, v.marked, v.commit)
+	}
 	defer pf.Close()
 	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 {
 		in.Fingerprint = state.Fingerprint(head)
