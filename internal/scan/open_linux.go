@@ -8,7 +8,19 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"synclog/internal/state"
 )
+
+// fileID returns what --state keeps of the file fi describes, to tell
+// later whether it is the same file unchanged.
+func fileID(fi os.FileInfo) state.File {
+	id := state.File{Size: fi.Size(), MTime: fi.ModTime().UnixNano()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		id.Dev, id.Ino = st.Dev, st.Ino
+	}
+	return id
+}
 
 // openNoWait opens path for reading with O_NONBLOCK, so that open(2) of a
 // FIFO that has no writer returns at once instead of waiting where no

@@ -86,6 +86,7 @@ type source struct {
 	regular bool        // f is a regular file...
 	size    int64       // ... of this size (else 0)
 	year    int         // of f's modification time (0: standard input)
+	id      state.File  // f as stat(2) found it at open (zero: not a regular file)
 	tr      Tracker     // nil without Options.Progress
 	stop    func() bool // undoes the close on cancellation; nil if none
 }
@@ -109,6 +110,7 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 		if s.regular = fi.Mode().IsRegular(); s.regular {
 			s.size = fi.Size()
 			s.r = &sizedFile{f: f, end: s.size, hook: o.readHook}
+			s.id = fileID(fi)
 		}
 		s.year = fi.ModTime().UTC().Year()
 	}

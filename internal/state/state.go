@@ -58,6 +58,30 @@ type Position struct {
 	// written before synclog kept it): the next run tells from it whether
 	// a log has been written to since.
 	End int64 `json:"end,omitempty"`
+	// Tail is the lowercase hex SHA-256 of the TailBytes decoded bytes
+	// just before Offset (all of them when Offset is smaller) of an
+	// uncompressed log: the next run reads on from Offset without reading
+	// what lies before, once it finds them unchanged ("": not kept).
+	Tail string `json:"tail,omitempty"`
+	// Context is the parse.Mark.Context at Offset: the next run reads on
+	// from a little before Offset only if it finds the same there.
+	Context string `json:"context,omitempty"`
+	// File is the file the input was read from, as it was then: the next
+	// run passes over an input read to its end and found unchanged
+	// without reading it (nil: not a file).
+	File *File `json:"file,omitempty"`
+}
+
+// TailBytes is how many bytes before an offset Position.Tail covers.
+const TailBytes = 1024
+
+// File identifies a file and its contents by what stat(2) says of it:
+// its device and inode, its size and its modification time.
+type File struct {
+	Dev   uint64 `json:"dev"`
+	Ino   uint64 `json:"ino"`
+	Size  int64  `json:"size"`
+	MTime int64  `json:"mtime_ns"` // nanoseconds since 1970 (UTC)
 }
 
 // State is the whole state file. It is not safe for concurrent use; Lock
@@ -137,6 +161,12 @@ func (e *Entry) validate() error {
 		return fmt.Errorf("held line %d outside [0, lines %d]", e.Held, e.Lines)
 	case e.End < 0:
 		return fmt.Errorf("end %d is negative", e.End)
+	case e.Tail != "" && (len(e.Tail) != 2*sha256.Size || !isLowerHex(e.Tail)):
+		return fmt.Errorf("tail %.70q is not %d lowercase hex digits", e.Tail, 2*sha256.Size)
+	case e.Context != "" && (len(e.Context) != 2*sha256.Size || !isLowerHex(e.Context)):
+		return fmt.Errorf("context %.70q is not %d lowercase hex digits", e.Context, 2*sha256.Size)
+	case e.File != nil && e.File.Size < 0:
+		return fmt.Errorf("file size %d is negative", e.File.Size)
 	}
 	return nil
 }
@@ -455,6 +485,10 @@ func cut(head []byte) []byte {
 	}
 	return head
 }
+
+// TailSum returns what Position.Tail holds for b, the bytes before an
+// offset (only the last TailBytes of them count).
+func TailSum(b []byte) string { return hash(b[max(0, len(b)-TailBytes):]) }
 
 // Fingerprint returns the fingerprint of an input whose first decoded bytes
 // are head: the hex SHA-256 of at most its first FingerprintBytes, as an
