@@ -5,6 +5,8 @@
 package metrics
 
 import (
+	"cmp"
+	"math"
 	"strconv"
 	"strings"
 
@@ -22,60 +24,65 @@ const OtherLabel = "(other)"
 // (no body in the log, or a 2xx/3xx body that is data).
 const ClassNone = "none"
 
+// family is one family of counters read from a Summary.
+type family struct {
+	name  string
+	label string // the label's name; "" when the family has none
+	// folds reports that the family's label values are bounded by the
+	// Summary's key limit, the rest counted as OtherLabel.
+	folds bool
+	desc  *prometheus.Desc
+}
+
+func newFamily(name, label string, folds bool, help string) *family {
+	var labels []string
+	if label != "" {
+		labels = []string{label}
+	}
+	return &family{name: name, label: label, folds: folds, desc: prometheus.NewDesc(name, help, labels, nil)}
+}
+
 // The families, named by issue 17. All are counters: a Summary only grows.
 var (
-	descEscalations = prometheus.NewDesc("synclog_escalations_total",
-		"Responses to escalate to Services Operations (an infra string in an HTTP 503), by infra key; keys beyond the report's key limit are counted as \"(other)\".",
-		[]string{"key"}, nil)
-	descFailed = prometheus.NewDesc("synclog_failed_responses_total",
-		"HTTP responses with status 400 or more, by status; statuses beyond the report's key limit are counted as \"(other)\".",
-		[]string{"status"}, nil)
-	descResponses = prometheus.NewDesc("synclog_responses_total",
-		"HTTP responses by class of body: server_code, infra, unknown, or none when no body was classified.",
-		[]string{"class"}, nil)
-	descNoBody503 = prometheus.NewDesc("synclog_no_body_503_total",
-		"HTTP 503 responses with no body in the log.", nil, nil)
-	descInputErrors = prometheus.NewDesc("synclog_input_errors_total",
-		"Inputs that could not be read whole (truncated, corrupt, unreadable, not a Sync log).", nil, nil)
-	descLines = prometheus.NewDesc("synclog_lines_total",
-		"Lines read over all inputs.", nil, nil)
+	famEscalations = newFamily("synclog_escalations_total", "key", true,
+		"Responses to escalate to Services Operations (an infra string in an HTTP 503), by infra key; keys beyond the report's key limit are counted as \"(other)\".")
+	famFailed = newFamily("synclog_failed_responses_total", "status", true,
+		"HTTP responses with status 400 or more, by status; statuses beyond the report's key limit are counted as \"(other)\".")
+	famResponses = newFamily("synclog_responses_total", "class", false,
+		"HTTP responses by class of body: server_code, infra, unknown, or none when no body was classified.")
+	famNoBody503 = newFamily("synclog_no_body_503_total", "", false,
+		"HTTP 503 responses with no body in the log.")
+	famInputErrors = newFamily("synclog_input_errors_total", "", false,
+		"Inputs that could not be read whole (truncated, corrupt, unreadable, not a Sync log).")
+	famLines = newFamily("synclog_lines_total", "", false,
+		"Lines read over all inputs.")
 )
 
-// point is one sample of a family: its value and its label value, if the
-// family has a label.
+// families lists the counter families in the order they are collected.
+var families = []*family{famEscalations, famFailed, famResponses, famNoBody503, famInputErrors, famLines}
+
+// point is one sample of a family: its label value ("" when the family
+// has no label) and its value.
 type point struct {
-	desc  *prometheus.Desc
+	fam   *family
 	label string
 	value float64
 }
 
-// collector is the Collector NewCollector returns.
-type collector struct {
-	view func(fn func(*summary.Summary))
-}
+// points is a Collector of fixed samples of the counter families.
+type points []point
 
-// NewCollector returns a prometheus.Collector whose values are read, at
-// each scrape, from the summary that view hands to fn (view takes the
-// caller's lock around fn, so that fn sees the summary between two
-// updates). fn only reads the summary and does not keep it; the metrics
-// are sent once view has returned.
-func NewCollector(view func(fn func(*summary.Summary))) prometheus.Collector {
-	return &collector{view: view}
-}
-
-// Describe sends the descriptions of the six families.
-func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descEscalations, descFailed, descResponses, descNoBody503, descInputErrors, descLines} {
-		ch <- d
+// Describe sends the descriptions of the counter families.
+func (points) Describe(ch chan<- *prometheus.Desc) {
+	for _, f := range families {
+		ch <- f.desc
 	}
 }
 
-// Collect sends the current values of the six families.
-func (c *collector) Collect(ch chan<- prometheus.Metric) {
-	var ps []point
-	c.view(func(s *summary.Summary) { ps = points(s) })
+// Collect sends the samples.
+func (ps points) Collect(ch chan<- prometheus.Metric) {
 	for _, p := range ps {
-		ch <- constMetric(p.desc, prometheus.CounterValue, p.value, p.label)
+		ch <- constMetric(p.fam.desc, prometheus.CounterValue, p.value, p.label)
 	}
 }
 
@@ -94,23 +101,75 @@ func constMetric(desc *prometheus.Desc, t prometheus.ValueType, v float64, label
 	return m
 }
 
-// points reads the values of every family from s.
-func points(s *summary.Summary) []point {
-	var ps []point
-	for _, kv := range escalations(s) {
-		ps = append(ps, point{descEscalations, kv.label, kv.value})
-	}
-	for _, kv := range failedStatuses(s) {
-		ps = append(ps, point{descFailed, kv.label, kv.value})
-	}
-	for _, kv := range responseClasses(s) {
-		ps = append(ps, point{descResponses, kv.label, kv.value})
+// collector is the Collector NewCollector returns.
+type collector struct {
+	view func(fn func(*summary.Summary))
+}
+
+// NewCollector returns a prometheus.Collector whose values are read, at
+// each scrape, from the summary that view hands to fn (view takes the
+// caller's lock around fn, so that fn sees the summary between two
+// updates). fn only reads the summary and does not keep it; the metrics
+// are sent once view has returned.
+func NewCollector(view func(fn func(*summary.Summary))) prometheus.Collector {
+	return &collector{view: view}
+}
+
+// Describe sends the descriptions of the counter families.
+func (c *collector) Describe(ch chan<- *prometheus.Desc) { points(nil).Describe(ch) }
+
+// Collect sends the current values of the counter families.
+func (c *collector) Collect(ch chan<- prometheus.Metric) {
+	var ps points
+	c.view(func(s *summary.Summary) { ps = pointsOf(s) })
+	ps.Collect(ch)
+}
+
+// pointsOf reads the values of every family from s.
+func pointsOf(s *summary.Summary) points {
+	var ps points
+	for _, f := range []struct {
+		fam  *family
+		vals []labelled
+	}{{famEscalations, escalations(s)}, {famFailed, failedStatuses(s)}, {famResponses, responseClasses(s)}} {
+		for _, kv := range f.vals {
+			ps = append(ps, point{f.fam, kv.label, kv.value})
+		}
 	}
 	return append(ps,
-		point{descNoBody503, "", float64(s.Totals[summary.NoBody503])},
-		point{descInputErrors, "", float64(s.Incomplete())},
-		point{descLines, "", float64(lines(s))},
+		point{famNoBody503, "", float64(s.Totals[summary.NoBody503])},
+		point{famInputErrors, "", float64(s.Incomplete())},
+		point{famLines, "", float64(lines(s))},
 	)
+}
+
+// addUp returns the points of every list added up by family and label,
+// the labels of a family that folds bounded by limit (see bounded): the
+// labels of earlier lists keep their place.
+func addUp(limit int, lists ...points) points {
+	bs := make(map[*family]*bounded)
+	for _, ps := range lists {
+		for _, p := range ps {
+			b := bs[p.fam]
+			if b == nil {
+				b = newBounded(math.MaxInt)
+				if p.fam.folds {
+					b = newBounded(limit)
+				}
+				bs[p.fam] = b
+			}
+			b.add(p.label, p.value)
+		}
+	}
+	var out points
+	for _, f := range families {
+		if b := bs[f]; b != nil {
+			for _, kv := range b.list() {
+				out = append(out, point{f, kv.label, kv.value})
+			}
+		}
+	}
+	return out
 }
 
 // labelled is one labelled value of a family.
@@ -122,8 +181,7 @@ type labelled struct {
 // bounded adds up values by label, in the order labels first come, with
 // at most limit labels besides OtherLabel: the values of every further
 // label go to OtherLabel. A label that is not valid UTF-8 has its bad
-// bytes replaced; an empty one stands as classify.KeyEmpty (an empty
-// label value would mean no label at all).
+// bytes replaced.
 type bounded struct {
 	limit int
 	kept  int // labels other than OtherLabel
@@ -138,9 +196,6 @@ func newBounded(limit int) *bounded {
 // add adds v to label's value.
 func (b *bounded) add(label string, v float64) {
 	label = strings.ToValidUTF8(label, "\uFFFD")
-	if label == "" {
-		label = classify.KeyEmpty
-	}
 	if _, ok := b.vals[label]; !ok && label != OtherLabel {
 		if b.kept >= b.limit {
 			label = OtherLabel
@@ -173,12 +228,13 @@ func keyLimit(s *summary.Summary) int {
 
 // escalations returns the escalations by key, from s.Escalated: its
 // "(other)" bucket, and any key past the key limit (a table rebuilt from a
-// report may hold more until merged), count as OtherLabel.
+// report may hold more until merged), count as OtherLabel. An empty key
+// stands as classify.KeyEmpty (an empty label value means no label).
 func escalations(s *summary.Summary) []labelled {
 	b := newBounded(keyLimit(s))
 	t := &s.Escalated
 	for i := range t.Ents {
-		b.add(t.Ents[i].Key, float64(t.Ents[i].Val.N))
+		b.add(cmp.Or(t.Ents[i].Key, classify.KeyEmpty), float64(t.Ents[i].Val.N))
 	}
 	if t.HasOther {
 		b.add(OtherLabel, float64(t.Other.N))
@@ -221,4 +277,13 @@ func lines(s *summary.Summary) int64 {
 		n += s.Inputs[i].Lines
 	}
 	return n
+}
+
+// isClass reports whether v is a class label of synclog_responses_total.
+func isClass(v string) bool {
+	if v == ClassNone {
+		return true
+	}
+	_, ok := classify.ParseKind(v)
+	return ok
 }

@@ -142,8 +142,7 @@ func TestBounded(t *testing.T) {
 		{"under the limit", 3, []kv{{"a", 1}, {"b", 2}, {"a", 3}}, []kv{{"a", 4}, {"b", 2}}},
 		{"past the limit", 2, []kv{{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}, {"a", 1}}, []kv{{"a", 2}, {"b", 2}, {OtherLabel, 7}}},
 		{"other does not count", 2, []kv{{OtherLabel, 1}, {"a", 1}, {"b", 1}, {"c", 1}}, []kv{{OtherLabel, 2}, {"a", 1}, {"b", 1}}},
-		{"empty and invalid UTF-8", 5, []kv{{"", 1}, {"x\xffy", 2}}, []kv{{classify.KeyEmpty, 1}, {"x\uFFFDy", 2}}},
-		{"a key spelled (empty) meets the empty key", 5, []kv{{"", 1}, {classify.KeyEmpty, 2}}, []kv{{classify.KeyEmpty, 3}}},
+		{"invalid UTF-8", 5, []kv{{"x\xffy", 2}, {"x\xfey", 1}}, []kv{{"x\uFFFDy", 3}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,14 +158,16 @@ func TestBounded(t *testing.T) {
 }
 
 // TestEscalationsPastLimit covers a table that holds more keys than the
-// limit, as one rebuilt from a report does until it is merged.
+// limit, as one rebuilt from a report does until it is merged, and the
+// empty key.
 func TestEscalationsPastLimit(t *testing.T) {
 	s := summary.New(summary.Limits{Keys: 2})
-	for i, k := range []string{"a", "b", "c", "d"} {
+	for i, k := range []string{"", "b", "(empty)", "d"} {
 		s.Escalated.Put(k, int64(i+1), &summary.Finding{N: int64(i + 1)}, &s.Limits)
 	}
 	s.Escalated.PutOther(&summary.Finding{N: 10}, &s.Limits)
-	want := []labelled{{"a", 1}, {"b", 2}, {OtherLabel, 17}}
+	// The empty key stands as "(empty)", and meets the key of that name.
+	want := []labelled{{classify.KeyEmpty, 4}, {"b", 2}, {OtherLabel, 14}}
 	if diff := cmp.Diff(want, escalations(s), cmp.AllowUnexported(labelled{})); diff != "" {
 		t.Errorf("escalations (-want +got):\n%s", diff)
 	}
@@ -180,3 +181,35 @@ func TestResponsesNoneNeverNegative(t *testing.T) {
 		t.Errorf("none = %v, want 0", got)
 	}
 }
+
+func TestAddUp(t *testing.T) {
+	old := points{{famEscalations, "z", 5}, {famEscalations, OtherLabel, 1}, {famLines, "", 10},
+		{famResponses, "infra", 5}, {famResponses, ClassNone, 1}}
+	run := points{{famEscalations, "a", 1}, {famEscalations, "z", 2}, {famEscalations, "b", 1},
+		{famLines, "", 3}, {famResponses, "infra", 2}, {famResponses, "unknown", 1}, {famResponses, ClassNone, 0}}
+	// With a limit of 2, z (from the old file) and a keep their labels;
+	// b goes to "(other)". Classes never fold.
+	want := points{{famEscalations, "z", 7}, {famEscalations, OtherLabel, 2}, {famEscalations, "a", 1},
+		{famResponses, "infra", 7}, {famResponses, ClassNone, 1}, {famResponses, "unknown", 1}, {famLines, "", 13}}
+	got := addUp(2, old, run)
+	if diff := cmp.Diff(want, got, pointOpts); diff != "" {
+		t.Errorf("addUp (-want +got):\n%s", diff)
+	}
+	if got := addUp(1, nil, run); valueOf(labelsOf(got, famResponses), "unknown") != 1 {
+		t.Errorf("a key limit of 1 folded the classes: %v", got)
+	}
+}
+
+// labelsOf returns the labelled values of fam in ps.
+func labelsOf(ps points, fam *family) []labelled {
+	var out []labelled
+	for _, p := range ps {
+		if p.fam == fam {
+			out = append(out, labelled{p.label, p.value})
+		}
+	}
+	return out
+}
+
+// pointOpts compares points: families by identity.
+var pointOpts = cmp.Options{cmp.AllowUnexported(point{}), cmp.Comparer(func(a, b *family) bool { return a == b })}

@@ -2,11 +2,14 @@ package metrics
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var runTime = time.Date(2026, 12, 2, 17, 0, 0, 500_000_000, time.UTC)
@@ -148,4 +151,54 @@ func TestWriteFileRefusesNonRegular(t *testing.T) {
 		t.Error("WriteFile into a missing folder: no error")
 	}
 	onlyFile(t, dir, "sub")
+}
+
+func TestAddToFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "synclog.prom")
+	// The first run starts from zero; the second adds to the first.
+	for run, want := range []string{`synclog_escalations_total{key="a"} 3`, `synclog_escalations_total{key="a"} 6`} {
+		if err := AddToFile(path, sample(2), run == 0, runTime.Add(time.Duration(run)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		got := readFile(t, path)
+		for _, w := range []string{want + "\n", fmt.Sprintf("synclog_lines_total %d\n", 22*(run+1)), fmt.Sprintf("synclog_last_run_success %d\n", 1-run)} {
+			if !strings.Contains(got, w) {
+				t.Errorf("run %d: no %q in\n%s", run+1, w, got)
+			}
+		}
+	}
+	onlyFile(t, dir, "synclog.prom")
+}
+
+func TestReadCounters(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       points
+	}{
+		{"not Prometheus text", "old report\n{", nil},
+		{"empty", "", nil},
+		{"ours", "# TYPE synclog_escalations_total counter\nsynclog_escalations_total{key=\"a\"} 2\n# TYPE synclog_lines_total counter\nsynclog_lines_total 7\n",
+			points{{famEscalations, "a", 2}, {famLines, "", 7}}},
+		{"untyped, gauges and strangers left out", "synclog_lines_total 7\n# TYPE synclog_no_body_503_total gauge\nsynclog_no_body_503_total 1\n# TYPE other_total counter\nother_total 3\n", nil},
+		{"bad values and labels left out", "# TYPE synclog_escalations_total counter\nsynclog_escalations_total{key=\"a\"} -1\nsynclog_escalations_total{key=\"b\"} NaN\n" +
+			"synclog_escalations_total{key=\"c\"} +Inf\nsynclog_escalations_total{node=\"d\"} 1\nsynclog_escalations_total{key=\"e\"} 1\n" +
+			"# TYPE synclog_responses_total counter\nsynclog_responses_total{class=\"odd\"} 1\nsynclog_responses_total{class=\"none\"} 4\n",
+			points{{famEscalations, "e", 1}, {famResponses, ClassNone, 4}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.prom")
+			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := readCounters(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got, pointOpts); diff != "" {
+				t.Errorf("readCounters (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
