@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"synclog/internal/classify"
+	"synclog/internal/redact"
 	"synclog/internal/summary"
 )
 
@@ -228,13 +229,17 @@ func keyLimit(s *summary.Summary) int {
 
 // escalations returns the escalations by key, from s.Escalated: its
 // "(other)" bucket, and any key past the key limit (a table rebuilt from a
-// report may hold more until merged), count as OtherLabel. An empty key
-// stands as classify.KeyEmpty (an empty label value means no label).
+// report may hold more until merged), count as OtherLabel. Personal data
+// in a key (an unlisted infra string is free text) is redacted as in the
+// report, the stand-ins numbered in the table's order, which a growing
+// Summary keeps; an empty key stands as classify.KeyEmpty (an empty label
+// value means no label).
 func escalations(s *summary.Summary) []labelled {
 	b := newBounded(keyLimit(s))
+	r := redact.New()
 	t := &s.Escalated
 	for i := range t.Ents {
-		b.add(cmp.Or(t.Ents[i].Key, classify.KeyEmpty), float64(t.Ents[i].Val.N))
+		b.add(cmp.Or(r.String(t.Ents[i].Key), classify.KeyEmpty), float64(t.Ents[i].Val.N))
 	}
 	if t.HasOther {
 		b.add(OtherLabel, float64(t.Other.N))

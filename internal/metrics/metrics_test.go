@@ -173,6 +173,16 @@ func TestEscalationsPastLimit(t *testing.T) {
 	}
 }
 
+func TestEscalationsRedacted(t *testing.T) {
+	s := summary.New(summary.Limits{})
+	response(s, 503, &classify.Class{Kind: classify.Infra, Text: []byte("server issue: no node for alice@example.com")}, false)
+	response(s, 503, infra("server issue: pool exhausted"), false)
+	want := []labelled{{"server issue: no node for email-1", 1}, {"server issue: pool exhausted", 1}}
+	if diff := cmp.Diff(want, escalations(s), cmp.AllowUnexported(labelled{})); diff != "" {
+		t.Errorf("escalations (-want +got):\n%s", diff)
+	}
+}
+
 func TestResponsesNoneNeverNegative(t *testing.T) {
 	s := summary.New(summary.Limits{})
 	s.Totals[summary.Responses] = 1

@@ -83,9 +83,10 @@ func write(w io.Writer, ps points, success bool, now time.Time) error {
 // textfile collector, atomically: into a temporary file in path's folder
 // (named ".BASE.*.tmp", which the collector ignores), synced, then renamed
 // over path, so that a scrape never sees half a file. The new file keeps
-// the mode of the one it replaces (0644 if none). A symbolic link is
-// followed, even a dangling one, and what it names replaced; a path that
-// exists and is not a regular file is refused, never replaced.
+// the mode of the one it replaces (0644 if none). A symbolic link to a
+// file is followed and the file replaced (a dangling link is replaced
+// itself); a path that exists and is not a regular file is refused, never
+// replaced.
 func WriteFile(path string, sum *summary.Summary, success bool, now time.Time) error {
 	return writeFile(path, false, sum, success, now)
 }
@@ -102,7 +103,9 @@ func AddToFile(path string, sum *summary.Summary, success bool, now time.Time) e
 
 // writeFile is WriteFile, and AddToFile when add is set.
 func writeFile(path string, add bool, sum *summary.Summary, success bool, now time.Time) (err error) {
-	path = resolve(path)
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		path = p
+	}
 	perm := fs.FileMode(0o644)
 	ps := pointsOf(sum)
 	switch fi, err := os.Stat(path); {
@@ -113,7 +116,7 @@ func writeFile(path string, add bool, sum *summary.Summary, success bool, now ti
 		if add {
 			old, err := readCounters(path)
 			if err != nil {
-				return fmt.Errorf("read %s: %w", path, err)
+				return fmt.Errorf("read %s: %w", path, bare(err))
 			}
 			ps = addUp(keyLimit(sum), old, ps)
 		}
@@ -122,13 +125,13 @@ func writeFile(path string, add bool, sum *summary.Summary, success bool, now ti
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, bare(err))
 	}
 	defer func() {
 		if err != nil {
 			_ = tmp.Close() // may be closed already; the first error is returned
 			_ = os.Remove(tmp.Name())
-			err = fmt.Errorf("write %s: %w", path, err)
+			err = fmt.Errorf("write %s: %w", path, bare(err))
 		}
 	}()
 	bw := bufio.NewWriter(tmp)
@@ -200,26 +203,16 @@ func labelOf(m *dto.Metric, fam *family) (string, bool) {
 	return "", false
 }
 
-// maxLinks is how many symbolic links resolve follows.
-const maxLinks = 40
-
-// resolve returns what path names once its symbolic links are followed,
-// even a dangling one, whose missing target is the file to create; path
-// itself when it is no link, or links too deep to follow (os.Stat then
-// fails with the reason).
-func resolve(path string) string {
-	for range maxLinks {
-		if p, err := filepath.EvalSymlinks(path); err == nil {
-			return p
-		}
-		target, err := os.Readlink(path)
-		if err != nil {
-			return path
-		}
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
-		}
-		path = target
+// bare returns the cause of a *fs.PathError or *os.LinkError: the name
+// of the temporary file means nothing to the user.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
-	return path
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }

@@ -121,6 +121,9 @@ func TestWriteFileSymlink(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "real.prom")
 	link := filepath.Join(dir, "link.prom")
+	if err := os.WriteFile(target, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Symlink("real.prom", link); err != nil {
 		t.Fatal(err)
 	}
