@@ -39,6 +39,11 @@ type resumeState struct {
 	on      bool
 	growing bool // the input may still be written
 	held    int64
+	// heldBack is how many lines before the Window's From the held
+	// response begins (Mark.Lines - Mark.Held), when one is held: held is
+	// set from it at From, so that a read that starts later in the input
+	// than its start, with lines numbered from there, finds it.
+	heldBack int64
 	end     int64
 	// The response pending at the Window's From, if any: its line, and
 	// whether it was still waiting for its body there.
@@ -49,7 +54,10 @@ type resumeState struct {
 
 // Resume makes e read its input again from m, where an earlier run
 // stopped (see Extractor.Mark), until the next Reset; call it after
-// Reset. No event that begins before m.Offset is returned again, except
+// Reset. e may be reading from a line other than the input's first (the
+// start of a later gzip member, a record some way before m.Offset): then
+// m.Offset and m.End count from there, and e numbers its lines from there,
+// m.Lines - m.Held lines before the line at m.Offset being the held one. No event that begins before m.Offset is returned again, except
 // the response that was pending there if the earlier run held it
 // (m.Held), or if it gets its body only now (it was counted without one).
 //
@@ -66,7 +74,10 @@ func (e *Extractor) Resume(m Mark, growing bool) {
 	if m.Offset > 0 {
 		e.SetWindow(Window{From: m.Offset, To: -1})
 	}
-	e.rs = resumeState{on: true, growing: growing, held: m.Held, end: m.End}
+	e.rs = resumeState{on: true, growing: growing, end: m.End, heldBack: -1}
+	if m.Held > 0 {
+		e.rs.heldBack = m.Lines - m.Held
+	}
 }
 
 // Mark returns where a later run is to resume the input (see Resume): at
@@ -121,6 +132,9 @@ func (e *Extractor) settled() bool {
 // open there began before From, and the earlier run, which ended there,
 // read it.
 func (e *Extractor) fromEdge() {
+	if e.rs.on && e.rs.heldBack >= 0 {
+		e.rs.held = e.ws.FromLine - 1 - e.rs.heldBack
+	}
 	if p := &e.resp[e.cur]; e.rs.on && p.active {
 		e.rs.wait, e.rs.waitBodyless = int64(p.ev.Line), !p.ev.HasBody && !e.body.active
 	}

@@ -24,7 +24,8 @@ type resume struct {
 	committed bool
 	// base is where this read starts in the input, when it seeks past
 	// what earlier runs read (see seekPlain): the extractor's offsets and
-	// line numbers count from there.
+	// line numbers count from there. Its Lines is known once the read has
+	// reached where the input was left (see found).
 	base parse.Mark
 	// src is the input, when it is a regular file: Tail and File are
 	// recorded for it. plain says it is not compressed.
@@ -63,21 +64,27 @@ func (rs *resume) restart() {
 	rs.base = parse.Mark{}
 }
 
-// local returns m, a mark in the input, as the extractor of a read that
-// starts at rs.base counts.
+// local returns m, a mark in the input, with its offsets as the extractor
+// of a read that starts at rs.base counts them (it counts lines relative
+// to each other; see parse.Extractor.Resume).
 func (rs *resume) local(m parse.Mark) parse.Mark {
 	if rs.base.Offset == 0 {
 		return m
 	}
 	m.Offset -= rs.base.Offset
-	m.Lines -= rs.base.Lines
-	if m.Held > 0 {
-		m.Held -= rs.base.Lines
-	}
 	if m.End > 0 {
 		m.End -= rs.base.Offset
 	}
 	return m
+}
+
+// found records, once the extractor ex of a read that starts at rs.base
+// has reached the offset where the input was left, how many lines lie
+// before rs.base.
+func (rs *resume) found(ex *parse.Extractor) {
+	if rs.base.Offset > 0 {
+		rs.base.Lines = rs.from.Lines - (ex.WindowResult().FromLine - 1)
+	}
 }
 
 // reached records that what was read and counted goes up to m, a mark of

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -103,10 +102,9 @@ func seekPlain(src *source, in *summary.Input, rs *resume, preroll int64) (skip 
 }
 
 // prerollBase returns where, preroll bytes before m, a read of the
-// uncompressed log f that resumes at m starts (a record's first line),
-// and how many lines lie before it. ok is false when the read is to start
-// at the beginning: the log is small, no record starts there, or the
-// response m holds began before it.
+// uncompressed log f that resumes at m starts (a record's first line).
+// ok is false when the read is to start at the beginning: the log is
+// small, or no record starts there.
 func prerollBase(f *os.File, m parse.Mark, preroll int64) (base parse.Mark, ok bool) {
 	if m.Offset <= preroll {
 		return base, false
@@ -115,26 +113,7 @@ func prerollBase(f *os.File, m parse.Mark, preroll int64) (base parse.Mark, ok b
 	if at <= 0 || at >= m.Offset {
 		return base, false
 	}
-	n, err := countLines(f, at, m.Offset)
-	if err != nil || n > m.Lines || m.Held > 0 && m.Held <= m.Lines-n {
-		return base, false
-	}
-	return parse.Mark{Offset: at, Lines: m.Lines - n}, true
-}
-
-// countLines returns how many newlines f holds in [from, to).
-func countLines(f *os.File, from, to int64) (int64, error) {
-	buf := make([]byte, min(to-from, 256<<10))
-	var n int64
-	for off := from; off < to; {
-		b := buf[:min(int64(len(buf)), to-off)]
-		if _, err := f.ReadAt(b, off); err != nil {
-			return 0, err
-		}
-		n += int64(bytes.Count(b, []byte{'\n'}))
-		off += int64(len(b))
-	}
-	return n, nil
+	return parse.Mark{Offset: at}, true
 }
 
 // seek makes src, a regular file, read from off; it reports false when
@@ -316,11 +295,16 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 				return parse.Stats{}, errDisagree
 			}
 			checked = true
+			rs.found(ex)
 		}
 		v.add(ex.Event())
 	}
-	if !checked && ex.Err() == nil && !rs.agrees(ex) {
-		return parse.Stats{}, errDisagree
+	if !checked {
+		if ex.Err() != nil || !rs.agrees(ex) {
+			// Read again from the start: the error is found there too.
+			return parse.Stats{}, errDisagree
+		}
+		rs.found(ex)
 	}
 	whole, err := ex.Stats(), ex.Err()
 	if w := rs.pastEnd(rs.base.Offset + whole.Bytes); w != "" && err == nil {
