@@ -44,7 +44,7 @@ type resumeState struct {
 	// set from it at From, so that a read that starts later in the input
 	// than its start, with lines numbered from there, finds it.
 	heldBack int64
-	end     int64
+	end      int64
 	// The response pending at the Window's From, if any: its line, and
 	// whether it was still waiting for its body there.
 	wait         int64
