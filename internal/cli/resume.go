@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"synclog/internal/parse"
 	"synclog/internal/scan"
 	"synclog/internal/state"
 )
@@ -53,11 +52,7 @@ func (r *resumer) Resume(head []byte) (scan.Point, string) {
 	if e == nil {
 		return scan.Point{}, ""
 	}
-	p := scan.Point{Mark: parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End, Context: e.Context}, Tail: e.Tail}
-	if e.File != nil {
-		p.File = *e.File
-	}
-	return p, r.ran[e.Hash]
+	return scan.PointOf(e), r.ran[e.Hash]
 }
 
 func (r *resumer) Done(head []byte, name string, p scan.Point, read bool) {
@@ -65,11 +60,7 @@ func (r *resumer) Done(head []byte, name string, p scan.Point, read bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if read {
-		at := state.Position{Offset: p.Offset, Lines: p.Lines, Held: p.Held, End: p.End, Tail: p.Tail, Context: p.Context}
-		if p.File != (state.File{}) {
-			at.File = &p.File
-		}
-		r.st.Update(head, name, at, time.Now())
+		r.st.Update(head, name, p.Position(), time.Now())
 		if e := r.st.Find(head); e != nil {
 			r.ran[e.Hash] = name
 		}

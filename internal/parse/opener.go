@@ -108,6 +108,8 @@ type Opener struct {
 	fmt Format
 	out int64 // decoded bytes handed out
 	inf Integrity
+	// The ends of the last two gzip members read whole.
+	prevEnd, lastEnd Boundary
 
 	// OnVerified, if set, is called from Read each time a checksum has
 	// confirmed all data decoded so far, with how many bytes that is: at
@@ -162,6 +164,7 @@ func (o *Opener) Open(r io.Reader) (io.Reader, Format, error) {
 	o.src = countingReader{r: r}
 	o.br.Reset(&o.src)
 	o.out, o.inf, o.fmt, o.cur = 0, Integrity{}, Plain, o.br
+	o.prevEnd, o.lastEnd = Boundary{}, Boundary{}
 	head, err := o.br.Peek(6)
 	if len(head) == 0 && err != nil && err != io.EOF {
 		return nil, Plain, err
@@ -221,8 +224,11 @@ func (o *Opener) Read(p []byte) (int, error) {
 		}
 		switch o.fmt {
 		case Gzip:
-			// One member ended and its CRC-32 and size matched.
+			// One member ended and its CRC-32 and size matched. The
+			// decoder reads the compressed bytes through br one by one,
+			// so none past the member's end is taken from it.
 			o.inf.Members++
+			o.prevEnd, o.lastEnd = o.lastEnd, Boundary{Raw: o.Offset(), Decoded: o.out}
 			o.verified()
 			if err := o.nextMember(); err != nil {
 				return n, err
@@ -280,6 +286,16 @@ func (o *Opener) nextMember() error {
 	o.cur = eofReader{}
 	return nil
 }
+
+// Boundary is a point of a gzip input where a member ends and the next
+// begins: reading from Raw compressed bytes in decodes the input from
+// Decoded bytes in.
+type Boundary struct{ Raw, Decoded int64 }
+
+// MemberEnds returns the ends of the last two gzip members of the current
+// input read whole and verified by their checksums, the last one last
+// (zero Boundaries where fewer were).
+func (o *Opener) MemberEnds() (prev, last Boundary) { return o.prevEnd, o.lastEnd }
 
 // Integrity returns what could be verified of the current input so far.
 func (o *Opener) Integrity() Integrity { return o.inf }

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -165,5 +168,47 @@ func TestOpenerWindowLimit(t *testing.T) {
 	}
 	if err == nil || !errors.Is(err, zstd.ErrWindowSizeExceeded) {
 		t.Errorf("err = %v, want window size exceeded", err)
+	}
+}
+
+// TestOpenerMemberEnds checks that the ends of gzip members are where the
+// members end in the compressed input: decoding from the last but one
+// gives the last member's content.
+func TestOpenerMemberEnds(t *testing.T) {
+	var raw bytes.Buffer
+	var texts []string
+	for i, n := range []int{5000, 70000, 3000} {
+		text := strings.Repeat(fmt.Sprintf("member %d line\n", i), n/15)
+		texts = append(texts, text)
+		zw := gzip.NewWriter(&raw)
+		zw.Write([]byte(text))
+		zw.Close()
+	}
+	o, err := NewOpener(OpenerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	var prev, last Boundary
+	for _, r := range []io.Reader{bytes.NewReader(raw.Bytes()), iotest.OneByteReader(bytes.NewReader(raw.Bytes()))} {
+		dec, _, err := o.Open(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, dec); err != nil {
+			t.Fatal(err)
+		}
+		prev, last = o.MemberEnds()
+		wantLast := Boundary{Raw: int64(raw.Len()), Decoded: int64(len(texts[0]) + len(texts[1]) + len(texts[2]))}
+		if last != wantLast || prev.Decoded != int64(len(texts[0])+len(texts[1])) {
+			t.Fatalf("MemberEnds = %+v, %+v; want the last at %+v, the one before after %d decoded bytes", prev, last, wantLast, len(texts[0])+len(texts[1]))
+		}
+	}
+	dec, _, err := o.Open(bytes.NewReader(raw.Bytes()[prev.Raw:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(dec); err != nil || string(got) != texts[2] {
+		t.Fatalf("from the last but one member end: %d bytes, %v; want the last member's %d", len(got), err, len(texts[2]))
 	}
 }

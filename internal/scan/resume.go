@@ -27,10 +27,47 @@ type resume struct {
 	// line numbers count from there. Its Lines is known once the read has
 	// reached where the input was left (see found).
 	base parse.Mark
+	// baseRaw is where in the compressed input a read that starts at a
+	// gzip member (see seekMember) starts; noSeek says that every read is
+	// now to start at the input's start.
+	baseRaw int64
+	noSeek  bool
+	// The ends of the last two gzip members read, in the input.
+	prevEnd, lastEnd parse.Boundary
 	// src is the input, when it is a regular file: Tail and File are
 	// recorded for it. plain says it is not compressed.
 	src   *source
 	plain bool
+}
+
+// seekMember makes src, a gzip file whose first bytes decoded match an
+// earlier run's, read from the end of the last but one member that run
+// read, once the compressed bytes before it are found unchanged (more
+// members were appended since); it reports whether it did. The member
+// before the new ones is read again, without counting, to rebuild what
+// the parser held where the earlier run ended (see agrees).
+func (rs *resume) seekMember(src *source, format parse.Format) bool {
+	m := rs.from.Member
+	if !rs.on() || rs.noSeek || rs.by != "" || format != parse.Gzip || !src.regular || src.f == nil ||
+		m.Raw <= 0 || m.Raw >= src.size || m.Decoded >= rs.from.Offset || rs.from.Context == "" ||
+		tailSum(src, m.Raw) != rs.from.MemberTail || !src.seek(m.Raw) {
+		return false
+	}
+	rs.base, rs.baseRaw = parse.Mark{Offset: m.Decoded}, m.Raw
+	return true
+}
+
+// memberEnds records the ends of the last two gzip members read, as
+// Opener.MemberEnds returns them for a read that starts at rs.baseRaw.
+func (rs *resume) memberEnds(prev, last parse.Boundary) {
+	abs := func(b parse.Boundary) parse.Boundary {
+		if b.Raw > 0 {
+			b.Raw += rs.baseRaw
+			b.Decoded += rs.base.Offset
+		}
+		return b
+	}
+	rs.prevEnd, rs.lastEnd = abs(prev), abs(last)
 }
 
 // start asks the Resumer, once per input, where the input that pf decodes
@@ -61,7 +98,7 @@ func (rs *resume) on() bool { return rs.r != nil }
 func (rs *resume) restart() {
 	rs.from, rs.by, rs.to, rs.read = Point{}, "", Point{}, false
 	rs.commit, rs.committed = parse.Mark{}, false
-	rs.base = parse.Mark{}
+	rs.base, rs.baseRaw = parse.Mark{}, 0
 }
 
 // local returns m, a mark in the input, with its offsets as the extractor
@@ -123,6 +160,11 @@ func (rs *resume) finish(name string, err error) {
 	if rs.read && rs.src != nil && rs.src.regular {
 		if err == nil {
 			rs.to.File = rs.src.id
+		}
+		// Where the next run may start, if members are appended: the
+		// input ended with a member, where this read ended.
+		if b := rs.prevEnd; err == nil && b.Raw > 0 && rs.lastEnd.Decoded == rs.to.Offset && rs.to.Offset == rs.to.End && rs.to.Context != "" {
+			rs.to.Member, rs.to.MemberTail = b, tailSum(rs.src, b.Raw)
 		}
 		if rs.plain && rs.to.Offset > 0 {
 			rs.to.Tail = tailSum(rs.src, rs.to.Offset)

@@ -85,6 +85,35 @@ type Point struct {
 	Tail string
 	// File is the file read, as it was then (zero: not a file).
 	File state.File
+	// Member is where the last but one member of a gzip file ended, and
+	// MemberTail the state.TailSum of the compressed bytes before it
+	// (zero: not known; see state.Position.Member).
+	Member     parse.Boundary
+	MemberTail string
+}
+
+// PointOf returns the Point that the state entry e keeps.
+func PointOf(e *state.Entry) Point {
+	p := Point{Mark: parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End, Context: e.Context}, Tail: e.Tail}
+	if e.File != nil {
+		p.File = *e.File
+	}
+	if e.Member != nil {
+		p.Member, p.MemberTail = parse.Boundary{Raw: e.Member.Raw, Decoded: e.Member.Decoded}, e.Member.Tail
+	}
+	return p
+}
+
+// Position returns what a state entry keeps of p.
+func (p Point) Position() state.Position {
+	at := state.Position{Offset: p.Offset, Lines: p.Lines, Held: p.Held, End: p.End, Tail: p.Tail, Context: p.Context}
+	if p.File != (state.File{}) {
+		at.File = &p.File
+	}
+	if p.MemberTail != "" {
+		at.Member = &state.Member{Raw: p.Member.Raw, Decoded: p.Member.Decoded, Tail: p.MemberTail}
+	}
+	return at
 }
 
 // Progress follows the reading of inputs, for a progress bar. Its methods

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"synclog/internal/report"
 	"synclog/internal/state"
 	"synclog/internal/summary"
+	"synclog/internal/synth"
 )
 
 // prerollTest is the preroll of TestResumeSeek (a test sets it to 1 GiB
@@ -32,22 +34,14 @@ func (r *stateResumer) Resume(head []byte) (Point, string) {
 	if e == nil {
 		return Point{}, ""
 	}
-	p := Point{Mark: parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End, Context: e.Context}, Tail: e.Tail}
-	if e.File != nil {
-		p.File = *e.File
-	}
-	return p, ""
+	return PointOf(e), ""
 }
 
 func (r *stateResumer) Done(head []byte, name string, p Point, read bool) {
 	if !read {
 		return
 	}
-	at := state.Position{Offset: p.Offset, Lines: p.Lines, Held: p.Held, End: p.End, Tail: p.Tail, Context: p.Context}
-	if p.File != (state.File{}) {
-		at.File = &p.File
-	}
-	r.st.Update(head, name, at, time.Now())
+	r.st.Update(head, name, p.Position(), time.Now())
 }
 
 // csvRows returns the CSV rows of sum's failed responses (file, line,
@@ -173,4 +167,85 @@ func lineCuts(log []byte) []int {
 		start += end + 1
 	}
 	return out
+}
+
+// TestResumeGzipMembers appends a log to a .gz file piece by piece, each
+// piece a gzip member of its own made by the real gzip (as
+// `gzip -c new.log >> sync.log.gz` does), with an incremental run after
+// each: the runs must add up to one read of the whole log, failed
+// response by failed response, and from the third piece on a run must
+// decode from the end of the member before the last one read, not from
+// the start (or from the start when that member no longer is what was
+// read: the file is then rewritten whole, and read whole once).
+func TestResumeGzipMembers(t *testing.T) {
+	gz := needTool(t, "gzip")
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := synth.Write(&buf, synth.Config{Seed: 11, Bytes: 600 << 10, Trace: true}); err != nil {
+		t.Fatal(err)
+	}
+	log := buf.Bytes()
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.log")
+	if err := os.WriteFile(one, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Classifier: cl, Rows: true, Jobs: 1}
+	sum, rows, errs := Run(context.Background(), []string{one}, o)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	wantTotals, want := sum.Totals, csvRows(t, sum, rows)
+	rows.Close()
+	path := filepath.Join(dir, "sync.log.gz")
+	for i := range want {
+		want[i] = strings.Replace(want[i], one, path, 1)
+	}
+
+	o.Resume = &stateResumer{}
+	var got []string
+	var gotTotals summary.Totals
+	start := 0
+	for piece := 1; piece <= 5; piece++ {
+		end := len(log)
+		if piece < 5 {
+			end = bytes.IndexByte(log[piece*len(log)/5:], '\n') + piece*len(log)/5 + 1
+		}
+		cmd := exec.Command(gz, "-c", "-n")
+		cmd.Stdin = bytes.NewReader(log[start:end])
+		member, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(member)
+		f.Close()
+		start = end
+		sum, rows, errs := Run(context.Background(), []string{path}, o)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		for k, n := range sum.Totals {
+			gotTotals[k] += n
+		}
+		got = append(got, csvRows(t, sum, rows)...)
+		rows.Close()
+		fi, _ := os.Stat(path)
+		if in := sum.Inputs[0]; piece >= 3 && in.Bytes >= fi.Size() {
+			t.Errorf("piece %d: read all %d compressed bytes, want the last two members only (warnings %q)", piece, in.Bytes, in.Warnings)
+		}
+	}
+	slices.Sort(got)
+	if gotTotals != wantTotals {
+		t.Errorf("totals over the runs %v, one read %v", gotTotals, wantTotals)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("failed responses (-one read +runs):\n%s", diff)
+	}
 }

@@ -30,7 +30,7 @@ func scanStream(ctx context.Context, src *source, k *kit, sum *sink, in *summary
 	if errors.Is(err, errDisagree) {
 		// Nothing was counted: read it from its start up to the offset.
 		*in = summary.Input{Path: in.Path, Format: in.Format, Fingerprint: in.Fingerprint}
-		rs.base = parse.Mark{}
+		rs.base, rs.baseRaw, rs.noSeek = parse.Mark{}, 0, true
 		if err = src.rewind(); err == nil {
 			err = scanDecoded(ctx, src, k, sum, in, rs, o)
 		}
@@ -130,6 +130,16 @@ func (s *source) seek(off int64) bool {
 	return ok
 }
 
+// prefetch starts pf decoding dec, the decoded src, for v: on the
+// goroutine that parses it when src is a small regular file (see syncMax).
+func prefetch(pf *parse.Prefetch, src *source, dec io.Reader, v *verified) {
+	if src.regular && src.size <= syncMax {
+		pf.ResetSync(dec, v.marked, v.commit)
+	} else {
+		pf.Reset(dec, v.marked, v.commit)
+	}
+}
+
 // errDisagree reports that a read which started before the offset where an
 // earlier run left an input did not find there what that run held (see
 // parse.Mark.Context): it returns before counting anything.
@@ -187,11 +197,7 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	defer v.close()
 	op.OnVerified = v.checksum
 	defer func() { op.OnVerified = nil }()
-	if src.regular && src.size <= syncMax {
-		pf.ResetSync(dec, v.marked, v.commit)
-	} else {
-		pf.Reset(dec, v.marked, v.commit)
-	}
+	prefetch(pf, src, dec, v)
 	defer pf.Close()
 	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 && rs.base.Offset == 0 {
 		in.Fingerprint = state.Fingerprint(head)
@@ -204,6 +210,15 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 		rs.to, rs.read = rs.from, true
 		return nil
 	}
+	if rs.seekMember(src, format) {
+		// Gzip members were appended: decode from the end of the last
+		// but one member read, not from the start.
+		pf.Close()
+		if dec, format, err = op.Open(src.r); err != nil || format != parse.Gzip {
+			return errDisagree
+		}
+		prefetch(pf, src, dec, v)
+	}
 	if w := rs.pastEnd(src.size); w != "" && format == parse.Plain && src.regular {
 		in.Warnings = append(in.Warnings, w)
 		rs.restart()
@@ -215,6 +230,9 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	} else {
 		var st parse.Stats
 		st, rerr = readLog(pf, ex, v, in, rs, src, format, o)
+		if format == parse.Gzip {
+			rs.memberEnds(op.MemberEnds())
+		}
 		if se := (*staleError)(nil); errors.As(rerr, &se) {
 			return se
 		}

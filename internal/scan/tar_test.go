@@ -24,14 +24,18 @@ import (
 
 // needTar returns the path of the tar tool, and skips the test when there
 // is none, unless CI=true: CI must run it.
-func needTar(t *testing.T) string {
+func needTar(t *testing.T) string { return needTool(t, "tar") }
+
+// needTool returns the path of the tool name, and skips the test when
+// there is none, unless CI=true: CI must run it.
+func needTool(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath("tar")
+	p, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but no tar tool: %v", err)
+			t.Fatalf("CI=true but no %s tool: %v", name, err)
 		}
-		t.Skip("no tar tool")
+		t.Skipf("no %s tool", name)
 	}
 	return p
 }

@@ -66,6 +66,11 @@ type Position struct {
 	// Context is the parse.Mark.Context at Offset: the next run reads on
 	// from a little before Offset only if it finds the same there.
 	Context string `json:"context,omitempty"`
+	// Member is where the last but one gzip member of a gzip input read to
+	// its end ended: when more members are appended, the next run decodes
+	// from there (the member before the new ones rebuilds what the parser
+	// held at Offset), not from the start (nil: not kept).
+	Member *Member `json:"member,omitempty"`
 	// File is the file the input was read from, as it was then: the next
 	// run passes over an input read to its end and found unchanged
 	// without reading it (nil: not a file).
@@ -74,6 +79,15 @@ type Position struct {
 
 // TailBytes is how many bytes before an offset Position.Tail covers.
 const TailBytes = 1024
+
+// Member is where a gzip member ends in an input: Raw compressed bytes,
+// Decoded bytes, in; Tail is the TailSum of the compressed bytes before
+// Raw, which tells that they are still the ones read.
+type Member struct {
+	Raw     int64  `json:"raw"`
+	Decoded int64  `json:"decoded"`
+	Tail    string `json:"tail"`
+}
 
 // File identifies a file and its contents by what stat(2) says of it:
 // its device and inode, its size and its modification time.
@@ -165,6 +179,9 @@ func (e *Entry) validate() error {
 		return fmt.Errorf("tail %.70q is not %d lowercase hex digits", e.Tail, 2*sha256.Size)
 	case e.Context != "" && (len(e.Context) != 2*sha256.Size || !isLowerHex(e.Context)):
 		return fmt.Errorf("context %.70q is not %d lowercase hex digits", e.Context, 2*sha256.Size)
+	case e.Member != nil && (e.Member.Raw <= 0 || e.Member.Decoded <= 0 || e.Member.Decoded >= e.Offset ||
+		len(e.Member.Tail) != 2*sha256.Size || !isLowerHex(e.Member.Tail)):
+		return fmt.Errorf("member %+v is not the end of a gzip member before offset %d", *e.Member, e.Offset)
 	case e.File != nil && e.File.Size < 0:
 		return fmt.Errorf("file size %d is negative", e.File.Size)
 	}
