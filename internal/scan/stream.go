@@ -193,7 +193,9 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	if err := checkName(in, format, op); err != nil {
 		return err
 	}
-	v := newVerified(sum, &o)
+	// An uncompressed input read once has nothing to verify nor to take
+	// back (an incremental read may find it changed, and read it again).
+	v := newVerified(sum, &o, format == parse.Plain && !rs.on())
 	defer v.close()
 	op.OnVerified = v.checksum
 	defer func() { op.OnVerified = nil }()

@@ -31,12 +31,24 @@ type verified struct {
 	onCommit func()
 }
 
-func newVerified(sum *sink, o *Options) *verified {
-	return &verified{sum: sum, pending: newSink(o), o: o}
+// newVerified returns the sink of an input's events into sum. direct
+// says that nothing verifies them and that they are never taken back (an
+// uncompressed input, read once): they then go to sum as they come,
+// without a summary of their own in between.
+func newVerified(sum *sink, o *Options, direct bool) *verified {
+	v := &verified{sum: sum, o: o}
+	if !direct {
+		v.pending = newSink(o)
+	}
+	return v
 }
 
 // add classifies ev and adds it to the pending events.
 func (v *verified) add(ev *parse.Event) {
+	if v.pending == nil {
+		add(v.sum, ev, v.o)
+		return
+	}
 	v.n++
 	add(v.pending, ev, v.o)
 }
@@ -53,7 +65,7 @@ func (v *verified) marked() int64 { return v.upTo }
 // parser has read exactly the bytes the checksum covered, and nothing
 // after them).
 func (v *verified) commit() {
-	if v.n > 0 {
+	if v.n > 0 && v.pending != nil {
 		v.sum.Merge(v.pending)
 		v.pending.Close()
 		v.pending, v.n = newSink(v.o), 0
@@ -66,6 +78,9 @@ func (v *verified) commit() {
 // finish ends the input. The pending events are committed, unless fault
 // is Corrupt: then they are only counted, in in's unverified fields.
 func (v *verified) finish(in *summary.Input, fault parse.Fault) {
+	if v.pending == nil {
+		return
+	}
 	if fault == parse.Corrupt {
 		in.UnverifiedEvents, in.UnverifiedEscalations = v.n, int64(v.pending.sum.Escalations())
 	} else if v.n > 0 {
@@ -75,4 +90,8 @@ func (v *verified) finish(in *summary.Input, fault parse.Fault) {
 }
 
 // close releases the pending summary.
-func (v *verified) close() { v.pending.Close() }
+func (v *verified) close() {
+	if v.pending != nil {
+		v.pending.Close()
+	}
+}
