@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -104,6 +107,9 @@ func mergeRun(ctx context.Context, s *streams, o *mergeOptions, names []string) 
 		sum.Merge(r)
 	}
 	warnings = append(warnings, seen.warnings()...)
+	if w := settleShards(sum); w != "" {
+		warnings = append(warnings, w)
+	}
 	trouble := !sum.Whole()
 	if !o.silent(sum, trouble) {
 		for _, w := range warnings {
@@ -112,6 +118,38 @@ func mergeRun(ctx context.Context, s *streams, o *mergeOptions, names []string) 
 	}
 	// At a terminal the report fits it, as scan's does.
 	return o.deliver(s, dst, sum, nil, s.width, trouble, nil)
+}
+
+// settleShards ends a merge of shard reports (scan --shard): once every
+// shard is in, the archives' rows lose the warning that they count only
+// one shard's members; else it returns the warning that names the shards
+// missing ("" when the reports are not shards).
+func settleShards(sum *summary.Summary) string {
+	sh := &sum.Filters.Shard
+	if sh.N == 0 {
+		return ""
+	}
+	if !sh.Whole() {
+		missing := sh.Missing()
+		return fmt.Sprintf("warning: %s of %d missing: this report covers only %s",
+			pick(len(missing), "shard", "shards")+" "+joinInts(missing), sh.N, sh.String())
+	}
+	for i := range sum.Inputs {
+		in := &sum.Inputs[i]
+		if i := slices.Index(in.Warnings, summary.ShardedArchive); i >= 0 && isArchive(in) {
+			in.Warnings = slices.Delete(in.Warnings, i, i+1)
+		}
+	}
+	return ""
+}
+
+// joinInts lists ks as "1,3".
+func joinInts(ks []int) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = strconv.Itoa(k)
+	}
+	return strings.Join(s, ",")
 }
 
 // maxSeenInputs is how many inputs merge compares across reports: their
@@ -130,12 +168,14 @@ type seenReports struct {
 	names    []string                     // the reports recorded, in order
 	digests  map[[sha256.Size]byte]string // report name by digest
 	inputs   map[uint64]int32             // index in names by print
+	archives map[uint64]summary.Shards    // the shards that list a tar archive, by print
 	unseen   int64                        // inputs past maxSeenInputs
 	unlisted []string                     // warnings: reports with prints not listed
 }
 
 func newSeenReports(ctx context.Context, s *streams) *seenReports {
-	return &seenReports{ctx: ctx, s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32)}
+	return &seenReports{ctx: ctx, s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32),
+		archives: make(map[uint64]summary.Shards)}
 }
 
 // add returns the name of an earlier report whose JSON is that of r (r
@@ -144,7 +184,10 @@ func newSeenReports(ctx context.Context, s *streams) *seenReports {
 // input, so that input's events cannot be counted once. Reports of one log
 // over different --since/--until windows or --state runs look the same,
 // and are refused too. Inputs with no fingerprint (nothing decoded) are
-// not compared. Otherwise add records r, read from name, as merged.
+// not compared. One input may be in several reports: a tar archive that
+// every shard reads (scan --shard), in reports of shards of one N, none
+// of them twice; add drops its row from r, so that it is listed once.
+// Otherwise add records r, read from name, as merged.
 func (m *seenReports) add(name string, r *summary.Summary) (same string, err error) {
 	h := sha256.New()
 	if err := report.Render(h, r, report.Options{Format: "json"}); err != nil {
@@ -155,12 +198,8 @@ func (m *seenReports) add(name string, r *summary.Summary) (same string, err err
 	if prev, ok := m.digests[d]; ok {
 		return prev, nil
 	}
-	for _, in := range r.Inputs {
-		if in.Fingerprint != "" {
-			if err := m.check(summary.PrintOf(in.Fingerprint), in.Path); err != nil {
-				return "", err
-			}
-		}
+	if err := m.checkRows(r); err != nil {
+		return "", err
 	}
 	folded := r.FoldedInputs.SortedPrints()
 	for _, p := range folded {
@@ -184,6 +223,55 @@ func (m *seenReports) add(name string, r *summary.Summary) (same string, err err
 	}
 	return "", nil
 }
+
+// checkRows checks the listed inputs of r against the earlier reports'
+// (see check), and drops the rows of the tar archives that earlier shards
+// list (see sharedArchive).
+func (m *seenReports) checkRows(r *summary.Summary) error {
+	var drop []int
+	for i, in := range r.Inputs {
+		if in.Fingerprint == "" {
+			continue
+		}
+		p := summary.PrintOf(in.Fingerprint)
+		if m.sharedArchive(p, &in, &r.Filters.Shard) {
+			drop = append(drop, i)
+			continue
+		}
+		if err := m.check(p, in.Path); err != nil {
+			return err
+		}
+		if isArchive(&in) && r.Filters.Shard.N > 0 {
+			m.archives[p] = summary.Shards{N: r.Filters.Shard.N, Ks: slices.Clone(r.Filters.Shard.Ks)}
+		}
+	}
+	for _, i := range slices.Backward(drop) {
+		r.Inputs = slices.Delete(r.Inputs, i, i+1)
+	}
+	return nil
+}
+
+// sharedArchive reports whether the input in, with print p, of a report
+// of shards sh, is a tar archive that reports of other shards of the same
+// N list already; it then adds sh to theirs.
+func (m *seenReports) sharedArchive(p uint64, in *summary.Input, sh *summary.Shards) bool {
+	prev, ok := m.archives[p]
+	if !ok || !isArchive(in) || sh.N == 0 || prev.N != sh.N {
+		return false
+	}
+	for _, k := range sh.Ks {
+		if slices.Contains(prev.Ks, k) {
+			return false
+		}
+	}
+	prev.Ks = append(prev.Ks, sh.Ks...)
+	slices.Sort(prev.Ks)
+	m.archives[p] = prev
+	return true
+}
+
+// isArchive reports whether in is the row of a tar archive.
+func isArchive(in *summary.Input) bool { return strings.HasPrefix(in.Format, "tar") }
 
 // check returns an error when an earlier report holds an input with print
 // p: the input path of the report being added ("": one it does not list).
