@@ -169,13 +169,14 @@ type seenReports struct {
 	digests  map[[sha256.Size]byte]string // report name by digest
 	inputs   map[uint64]int32             // index in names by print
 	archives map[uint64]summary.Shards    // the shards that list a tar archive, by print
+	members  map[uint64]map[string]bool   // the members of those archives listed, by the archive's print
 	unseen   int64                        // inputs past maxSeenInputs
 	unlisted []string                     // warnings: reports with prints not listed
 }
 
 func newSeenReports(ctx context.Context, s *streams) *seenReports {
 	return &seenReports{ctx: ctx, s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32),
-		archives: make(map[uint64]summary.Shards)}
+		archives: make(map[uint64]summary.Shards), members: make(map[uint64]map[string]bool)}
 }
 
 // add returns the name of an earlier report whose JSON is that of r (r
@@ -234,15 +235,24 @@ func (m *seenReports) checkRows(r *summary.Summary) error {
 			continue
 		}
 		p := summary.PrintOf(in.Fingerprint)
-		if m.sharedArchive(p, &in, &r.Filters.Shard) {
-			drop = append(drop, i)
+		shared := m.sharedArchive(p, &in, &r.Filters.Shard)
+		if !shared {
+			if err := m.check(p, in.Path); err != nil {
+				return err
+			}
+		}
+		if !isArchive(&in) || r.Filters.Shard.N == 0 {
 			continue
 		}
-		if err := m.check(p, in.Path); err != nil {
+		if !shared {
+			m.archives[p] = summary.Shards{N: r.Filters.Shard.N, Ks: slices.Clone(r.Filters.Shard.Ks)}
+			m.members[p] = make(map[string]bool)
+		}
+		if err := m.checkMembers(p, r, in.Path); err != nil {
 			return err
 		}
-		if isArchive(&in) && r.Filters.Shard.N > 0 {
-			m.archives[p] = summary.Shards{N: r.Filters.Shard.N, Ks: slices.Clone(r.Filters.Shard.Ks)}
+		if shared {
+			drop = append(drop, i)
 		}
 	}
 	for _, i := range slices.Backward(drop) {
@@ -268,6 +278,28 @@ func (m *seenReports) sharedArchive(p uint64, in *summary.Input, sh *summary.Sha
 	slices.Sort(prev.Ks)
 	m.archives[p] = prev
 	return true
+}
+
+// checkMembers returns an error when a member of the archive path, with
+// print p, listed in r is listed in an earlier shard's report too: the
+// shards would overlap. It records the members, up to maxSeenInputs in
+// all (members have no fingerprint of their own to compare).
+func (m *seenReports) checkMembers(p uint64, r *summary.Summary, path string) error {
+	seen := m.members[p]
+	for _, in := range r.Inputs {
+		name, ok := strings.CutPrefix(in.Path, path+":")
+		if !ok {
+			continue
+		}
+		if seen[name] {
+			return fmt.Errorf("member %s of archive %s is also in an earlier report of another shard; "+
+				"the shards overlap: scan every shard with the same synclog version and PATHs", name, path)
+		}
+		if m.unseen == 0 && len(m.inputs)+len(seen) < maxSeenInputs {
+			seen[name] = true
+		}
+	}
+	return nil
 }
 
 // isArchive reports whether in is the row of a tar archive.
