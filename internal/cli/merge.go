@@ -38,7 +38,10 @@ overflow merged, and one that holds an input (same fingerprint: the same
 first 4 KiB decoded) that an earlier report holds too, since a report keeps
 no counts per input and that input would be counted twice (inputs past the
 1000 a report lists are compared by the first 16 hex digits of their
-fingerprints, which it keeps; merge warns of any it could not compare). Each
+fingerprints, which it keeps; merge warns of any it could not compare). The
+one input reports may share is a tar archive in reports of scan --shard K/N
+of one N: every shard reads the archive and counts its own members; it is
+listed once, and a member listed by two shards is refused. Each
 stops the merge with exit status 2 and a message naming the report; no report
 is written. A report larger than 16 MiB, or that lists more than a scan's
 report does, is refused too, so that merging takes bounded memory. Reports of
@@ -56,7 +59,10 @@ not read whole; 73 the report (-o) cannot be written; 130 interrupted.`,
 		Example: `  # One scan per shard, anywhere; then one report
   synclog scan --no-redact -f json -o shard1.json /archive/2025-11/part1
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
-  synclog merge -f markdown shard1.json shard2.json`,
+  synclog merge -f markdown shard1.json shard2.json
+
+  # Or let synclog split one folder in 3 shards, one per machine
+  synclog scan --no-redact --shard 2/3 -f json -o shard2.json /archive/2025-11`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				fmt.Fprint(s.errOut, cmd.UsageString())

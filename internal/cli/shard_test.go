@@ -184,7 +184,8 @@ func runExit(t *testing.T, want int, cmd *exec.Cmd) {
 // it once: plain and compressed logs, a subfolder, a rotated log with its
 // compressed twin (sync.log.2, sync.log.2.gz, which a scan reads once;
 // their names in full fall in different shards of 3),
-// and a tar archive of four members, one of them compressed.
+// a hidden file (skipped, and listed once), and a tar archive of four
+// members, one of them compressed.
 func shardFixtures(t *testing.T) string {
 	t.Helper()
 	src := "../../testdata/logs"
@@ -194,7 +195,7 @@ func shardFixtures(t *testing.T) string {
 		"hostile.log": "hostile.log", "ios.log": "ios.log", "legacy.log.zst": "legacy.log.zst",
 		"default-level.log.gz": "default-level.log.gz", "fenix-logcat.log": "fenix-logcat.log",
 		"sub/modern-trace.log": "modern-trace.log", "sub/mozlog.log.gz": "mozlog.log.gz",
-		"sync.log.2": "weave.log", "sync.log.2.gz": "weave.log.gz",
+		"sync.log.2": "weave.log", "sync.log.2.gz": "weave.log.gz", ".hidden.log": "clean.log",
 	}
 	for dst, from := range copies {
 		copyFile(t, filepath.Join(src, from), filepath.Join(dir, dst))
@@ -307,3 +308,28 @@ func jobScript(t *testing.T) string {
 
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TestRelName checks the name that places an input in a shard: relative
+// to the PATH it was found under, whatever that folder is called.
+func TestRelName(t *testing.T) {
+	for _, tc := range []struct {
+		roots []string
+		p     string
+		want  string
+	}{
+		{[]string{"logs"}, "logs/sub/x.log", "sub/x.log"},
+		{[]string{"./logs/"}, "logs/x.log", "x.log"},
+		{[]string{"/mnt/a"}, "/mnt/a/2025/sync.log.1.gz", "2025/sync.log.1.gz"},
+		{[]string{"/srv/other/b"}, "/srv/other/b/2025/sync.log.1.gz", "2025/sync.log.1.gz"},
+		{[]string{"x.log"}, "x.log", "x.log"},
+		{[]string{"/var/log/sync.log"}, "/var/log/sync.log", "sync.log"},
+		{[]string{"logs/sub", "logs"}, "logs/sub/x.log", "x.log"},
+		{[]string{"logs", "logs/sub"}, "logs/sub/x.log", "sub/x.log"},
+		{[]string{"a", "b"}, "b/x.log", "x.log"},
+		{[]string{"missing/y.log"}, "missing/y.log", "y.log"},
+	} {
+		if got := relName(tc.roots, tc.p); got != tc.want {
+			t.Errorf("relName(%q, %q) = %q, want %q", tc.roots, tc.p, got, tc.want)
+		}
+	}
+}
