@@ -333,3 +333,36 @@ func TestRelName(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeShardMembersOverlap checks that merge refuses two shard
+// reports that list the same member of an archive they share: the same
+// report of shard 1, claiming to be shard 2.
+func TestMergeShardMembersOverlap(t *testing.T) {
+	dir := t.TempDir()
+	logs := shardFixtures(t)
+	only := filepath.Join(dir, "only")
+	copyFile(t, filepath.Join(logs, "bundle.tar"), filepath.Join(only, "bundle.tar"))
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"scan", "--no-redact", "--shard", "1/3", "-f", "json", "-o", a, only}, strings.NewReader(""), &out, &errOut); code != 1 {
+		t.Fatalf("scan: exit status %d, want 1; stderr: %s", code, errOut.String())
+	}
+	data, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := bytes.Replace(data, []byte(`"shard": "1/3"`), []byte(`"shard": "2/3"`), 1)
+	if bytes.Equal(forged, data) || !bytes.Contains(data, []byte(":archive/tokenserver.log")) {
+		t.Fatalf("shard 1's report has no filters.shard 1/3 or no member archive/tokenserver.log:\n%s", data)
+	}
+	if err := os.WriteFile(b, forged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errOut.Reset()
+	if code := Run([]string{"merge", "-f", "json", a, b}, strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Fatalf("merge: exit status %d, want 2; stderr: %s", code, errOut.String())
+	}
+	if want := "is also in an earlier report of another shard"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("merge: stderr %q lacks %q", errOut.String(), want)
+	}
+}
