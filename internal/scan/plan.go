@@ -36,7 +36,7 @@ func scanOne(ctx context.Context, path string, own bool, k *kit, sum *sink, o Op
 		}
 	}()
 	src, err := openInput(ctx, path, &o)
-	if err != nil && !own {
+	if err != nil && !own && ctx.Err() == nil {
 		return in, errOtherShard // its own shard reports it
 	}
 	if err != nil {

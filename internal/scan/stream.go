@@ -71,7 +71,7 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	op, ex, pf := k.op, k.ex, k.pf
 	dec, format, err := op.Open(src.r)
 	in.Format = format.String()
-	if err != nil && src.other {
+	if err != nil && src.other && ctx.Err() == nil {
 		return errOtherShard // its own shard reports it
 	}
 	if err != nil {
