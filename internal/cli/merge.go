@@ -176,6 +176,7 @@ type seenReports struct {
 	inputs   map[uint64]int32             // index in names by print
 	archives map[uint64]summary.Shards    // the shards that list a tar archive, by print
 	members  map[uint64]map[string]bool   // the members of those archives listed, by the archive's print
+	nMembers int                          // members held in members
 	unseen   int64                        // inputs past maxSeenInputs
 	unlisted []string                     // warnings: reports with prints not listed
 }
@@ -301,8 +302,9 @@ func (m *seenReports) checkMembers(p uint64, r *summary.Summary, path string) er
 			return fmt.Errorf("member %s of archive %s is also in an earlier report of another shard; "+
 				"the shards overlap: scan every shard with the same synclog version and PATHs", name, path)
 		}
-		if m.unseen == 0 && len(m.inputs)+len(seen) < maxSeenInputs {
+		if m.nMembers < maxSeenInputs && !seen[name] {
 			seen[name] = true
+			m.nMembers++
 		}
 	}
 	return nil
