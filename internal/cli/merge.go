@@ -302,7 +302,7 @@ func (m *seenReports) checkMembers(p uint64, r *summary.Summary, path string) er
 			return fmt.Errorf("member %s of archive %s is also in an earlier report of another shard; "+
 				"the shards overlap: scan every shard with the same synclog version and PATHs", name, path)
 		}
-		if m.nMembers < maxSeenInputs && !seen[name] {
+		if m.nMembers < maxSeenInputs {
 			seen[name] = true
 			m.nMembers++
 		}
