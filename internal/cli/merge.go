@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +38,10 @@ overflow merged, and one that holds an input (same fingerprint: the same
 first 4 KiB decoded) that an earlier report holds too, since a report keeps
 no counts per input and that input would be counted twice (inputs past the
 1000 a report lists are compared by the first 16 hex digits of their
-fingerprints, which it keeps; merge warns of any it could not compare). Each
+fingerprints, which it keeps; merge warns of any it could not compare). The
+one input reports may share is a tar archive in reports of scan --shard K/N
+of one N: every shard reads the archive and counts its own members; it is
+listed once, and a member listed by two shards is refused. Each
 stops the merge with exit status 2 and a message naming the report; no report
 is written. A report larger than 16 MiB, or that lists more than a scan's
 report does, is refused too, so that merging takes bounded memory. Reports of
@@ -53,7 +59,10 @@ not read whole; 73 the report (-o) cannot be written; 130 interrupted.`,
 		Example: `  # One scan per shard, anywhere; then one report
   synclog scan --no-redact -f json -o shard1.json /archive/2025-11/part1
   synclog scan --no-redact -f json -o shard2.json /archive/2025-11/part2
-  synclog merge -f markdown shard1.json shard2.json`,
+  synclog merge -f markdown shard1.json shard2.json
+
+  # Or let synclog split one folder in 3 shards, one per machine
+  synclog scan --no-redact --shard 2/3 -f json -o shard2.json /archive/2025-11`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				fmt.Fprint(s.errOut, cmd.UsageString())
@@ -104,6 +113,9 @@ func mergeRun(ctx context.Context, s *streams, o *mergeOptions, names []string) 
 		sum.Merge(r)
 	}
 	warnings = append(warnings, seen.warnings()...)
+	if w := settleShards(sum); w != "" {
+		warnings = append(warnings, w)
+	}
 	trouble := !sum.Whole()
 	if !o.silent(sum, trouble) {
 		for _, w := range warnings {
@@ -112,6 +124,38 @@ func mergeRun(ctx context.Context, s *streams, o *mergeOptions, names []string) 
 	}
 	// At a terminal the report fits it, as scan's does.
 	return o.deliver(s, dst, sum, nil, s.width, trouble, nil)
+}
+
+// settleShards ends a merge of shard reports (scan --shard): once every
+// shard is in, the archives' rows lose the warning that they count only
+// one shard's members; else it returns the warning that names the shards
+// missing ("" when the reports are not shards).
+func settleShards(sum *summary.Summary) string {
+	sh := &sum.Filters.Shard
+	if sh.N == 0 {
+		return ""
+	}
+	if !sh.Whole() {
+		missing := sh.Missing()
+		return fmt.Sprintf("warning: %s of %d missing: this report covers only %s",
+			pick(len(missing), "shard", "shards")+" "+joinInts(missing), sh.N, sh.String())
+	}
+	for i := range sum.Inputs {
+		in := &sum.Inputs[i]
+		if i := slices.Index(in.Warnings, summary.ShardedArchive); i >= 0 && isArchive(in) {
+			in.Warnings = slices.Delete(in.Warnings, i, i+1)
+		}
+	}
+	return ""
+}
+
+// joinInts lists ks as "1,3".
+func joinInts(ks []int) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = strconv.Itoa(k)
+	}
+	return strings.Join(s, ",")
 }
 
 // maxSeenInputs is how many inputs merge compares across reports: their
@@ -130,12 +174,16 @@ type seenReports struct {
 	names    []string                     // the reports recorded, in order
 	digests  map[[sha256.Size]byte]string // report name by digest
 	inputs   map[uint64]int32             // index in names by print
+	archives map[uint64]summary.Shards    // the shards that list a tar archive, by print
+	members  map[uint64]map[string]bool   // the members of those archives listed, by the archive's print
+	nMembers int                          // members held in members
 	unseen   int64                        // inputs past maxSeenInputs
 	unlisted []string                     // warnings: reports with prints not listed
 }
 
 func newSeenReports(ctx context.Context, s *streams) *seenReports {
-	return &seenReports{ctx: ctx, s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32)}
+	return &seenReports{ctx: ctx, s: s, digests: make(map[[sha256.Size]byte]string), inputs: make(map[uint64]int32),
+		archives: make(map[uint64]summary.Shards), members: make(map[uint64]map[string]bool)}
 }
 
 // add returns the name of an earlier report whose JSON is that of r (r
@@ -144,7 +192,10 @@ func newSeenReports(ctx context.Context, s *streams) *seenReports {
 // input, so that input's events cannot be counted once. Reports of one log
 // over different --since/--until windows or --state runs look the same,
 // and are refused too. Inputs with no fingerprint (nothing decoded) are
-// not compared. Otherwise add records r, read from name, as merged.
+// not compared. One input may be in several reports: a tar archive that
+// every shard reads (scan --shard), in reports of shards of one N, none
+// of them twice; add drops its row from r, so that it is listed once.
+// Otherwise add records r, read from name, as merged.
 func (m *seenReports) add(name string, r *summary.Summary) (same string, err error) {
 	h := sha256.New()
 	if err := report.Render(h, r, report.Options{Format: "json"}); err != nil {
@@ -155,12 +206,8 @@ func (m *seenReports) add(name string, r *summary.Summary) (same string, err err
 	if prev, ok := m.digests[d]; ok {
 		return prev, nil
 	}
-	for _, in := range r.Inputs {
-		if in.Fingerprint != "" {
-			if err := m.check(summary.PrintOf(in.Fingerprint), in.Path); err != nil {
-				return "", err
-			}
-		}
+	if err := m.checkRows(r); err != nil {
+		return "", err
 	}
 	folded := r.FoldedInputs.SortedPrints()
 	for _, p := range folded {
@@ -184,6 +231,87 @@ func (m *seenReports) add(name string, r *summary.Summary) (same string, err err
 	}
 	return "", nil
 }
+
+// checkRows checks the listed inputs of r against the earlier reports'
+// (see check), and drops the rows of the tar archives that earlier shards
+// list (see sharedArchive).
+func (m *seenReports) checkRows(r *summary.Summary) error {
+	var drop []int
+	for i, in := range r.Inputs {
+		if in.Fingerprint == "" {
+			continue
+		}
+		p := summary.PrintOf(in.Fingerprint)
+		shared := m.sharedArchive(p, &in, &r.Filters.Shard)
+		if !shared {
+			if err := m.check(p, in.Path); err != nil {
+				return err
+			}
+		}
+		if !isArchive(&in) || r.Filters.Shard.N == 0 {
+			continue
+		}
+		if !shared {
+			m.archives[p] = summary.Shards{N: r.Filters.Shard.N, Ks: slices.Clone(r.Filters.Shard.Ks)}
+			m.members[p] = make(map[string]bool)
+		}
+		if err := m.checkMembers(p, r, in.Path); err != nil {
+			return err
+		}
+		if shared {
+			drop = append(drop, i)
+		}
+	}
+	for _, i := range slices.Backward(drop) {
+		r.Inputs = slices.Delete(r.Inputs, i, i+1)
+	}
+	return nil
+}
+
+// sharedArchive reports whether the input in, with print p, of a report
+// of shards sh, is a tar archive that reports of other shards of the same
+// N list already; it then adds sh to theirs.
+func (m *seenReports) sharedArchive(p uint64, in *summary.Input, sh *summary.Shards) bool {
+	prev, ok := m.archives[p]
+	if !ok || !isArchive(in) || sh.N == 0 || prev.N != sh.N {
+		return false
+	}
+	for _, k := range sh.Ks {
+		if slices.Contains(prev.Ks, k) {
+			return false
+		}
+	}
+	prev.Ks = append(prev.Ks, sh.Ks...)
+	slices.Sort(prev.Ks)
+	m.archives[p] = prev
+	return true
+}
+
+// checkMembers returns an error when a member of the archive path, with
+// print p, listed in r is listed in an earlier shard's report too: the
+// shards would overlap. It records the members, up to maxSeenInputs in
+// all (members have no fingerprint of their own to compare).
+func (m *seenReports) checkMembers(p uint64, r *summary.Summary, path string) error {
+	seen := m.members[p]
+	for _, in := range r.Inputs {
+		name, ok := strings.CutPrefix(in.Path, path+":")
+		if !ok {
+			continue
+		}
+		if seen[name] {
+			return fmt.Errorf("member %s of archive %s is also in an earlier report of another shard; "+
+				"the shards overlap: scan every shard with the same synclog version and PATHs", name, path)
+		}
+		if m.nMembers < maxSeenInputs {
+			seen[name] = true
+			m.nMembers++
+		}
+	}
+	return nil
+}
+
+// isArchive reports whether in is the row of a tar archive.
+func isArchive(in *summary.Input) bool { return strings.HasPrefix(in.Format, "tar") }
 
 // check returns an error when an earlier report holds an input with print
 // p: the input path of the report being added ("": one it does not list).

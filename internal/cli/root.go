@@ -19,6 +19,7 @@ import (
 	"synclog/internal/parse"
 	"synclog/internal/report"
 	"synclog/internal/scan"
+	"synclog/internal/shard"
 	"synclog/internal/state"
 	"synclog/internal/summary"
 	"synclog/internal/walk"
@@ -80,6 +81,8 @@ type scanOptions struct {
 	exclude      []string
 	narrow       scan.Narrow // --host, --key, --status
 	metricsPath  string
+	shard        string     // --shard K/N, as given
+	shardSpec    shard.Spec // --shard parsed; N 0 when not sharding
 	paths        []string
 }
 
@@ -151,6 +154,7 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.dryRun, "dry-run", false, "with --state: read from the remembered offsets but leave FILE untouched")
 	f.BoolVar(&o.follow, "follow", false, "follow symbolic links found while walking folders")
 	f.StringArrayVar(&o.include, "include", nil, "in folders, scan only files whose name or relative path matches `GLOB` (repeatable)")
+	f.StringVar(&o.shard, "shard", "", "scan only shard `K/N` of the inputs (K from 1 to N; each input, or tar member, falls in one shard by its path); merge the N reports")
 	f.StringArrayVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name or relative path matches `GLOB` (repeatable)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), fmt.Sprintf("scan up to `N` inputs at once, and split a plain file of 64 MiB or more in N parts "+
 		"(the report is the same for any N); capped at %d per CPU, at least %d: %d here", jobsPerCPU, minJobsCap, jobsCap(runtime.NumCPU())))
@@ -182,6 +186,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	}
 	defer dst.Close()
 	paths, skipped, empty, werrs := expand(o, st)
+	skipped = ownSkipped(o.shardSpec, o.paths, skipped)
 	if err := dst.checkNotInput(paths, s.in); err != nil {
 		return err
 	}
@@ -206,6 +211,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		Narrow:     o.narrow,
 		Progress:   progressOf(bar),
 		Resume:     resumerOf(st),
+		Shard:      shardOf(o.shardSpec, o.paths, paths),
 	})
 	if rows != nil {
 		defer rows.Close()
@@ -214,7 +220,7 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 		bar.Stop()
 	}
 	sum.Filters = summary.Filters{Since: since, Until: until, Include: o.include, Exclude: o.exclude,
-		Hosts: o.narrow.Hosts, Keys: o.narrow.Keys, Statuses: o.narrow.Statuses}
+		Hosts: o.narrow.Hosts, Keys: o.narrow.Keys, Statuses: o.narrow.Statuses, Shard: shardsOf(o.shardSpec)}
 	for _, err := range werrs {
 		sum.AddProblem(err.Error())
 	}
@@ -274,6 +280,9 @@ func (o *scanOptions) check(now time.Time) (since, until time.Time, err error) {
 	}
 	if o.output != "" && o.statePath != "" && sameFile(o.output, o.statePath) {
 		return since, until, &usageError{fmt.Sprintf("--output %s is the --state file: the report and the state would replace each other", o.output)}
+	}
+	if err := o.checkShard(); err != nil {
+		return since, until, err
 	}
 	if o.dryRun && o.statePath == "" {
 		return since, until, &usageError{"--dry-run needs --state FILE: it reads from the offsets FILE remembers and leaves FILE untouched"}

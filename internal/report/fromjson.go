@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"synclog/internal/classify"
@@ -472,7 +473,39 @@ func filtersFromJSON(v *viewFilters) (summary.Filters, error) {
 	if f.Until, err = parseTime(v.Until); err != nil {
 		return f, fmt.Errorf("filters.until: %w", err)
 	}
+	if f.Shard, err = parseShards(v.Shard); err != nil {
+		return f, fmt.Errorf("filters.shard: %w", err)
+	}
 	return f, nil
+}
+
+// parseShards reads back what summary.Shards.String wrote: "" (every
+// input), "K/N" or "K1,K2/N", with 1 <= K < ... <= N.
+func parseShards(v string) (summary.Shards, error) {
+	if v == "" {
+		return summary.Shards{}, nil
+	}
+	bad := fmt.Errorf("%q is not K/N or K1,K2,.../N (shards counted from 1, ascending)", v)
+	ks, n, ok := strings.Cut(v, "/")
+	if !ok {
+		return summary.Shards{}, bad
+	}
+	s := summary.Shards{}
+	var err error
+	if s.N, err = strconv.Atoi(n); err != nil || s.N < 1 {
+		return summary.Shards{}, bad
+	}
+	for _, k := range strings.Split(ks, ",") {
+		ki, err := strconv.Atoi(k)
+		if err != nil || ki < 1 || ki > s.N || len(s.Ks) > 0 && ki <= s.Ks[len(s.Ks)-1] {
+			return summary.Shards{}, bad
+		}
+		s.Ks = append(s.Ks, ki)
+	}
+	if s.Whole() {
+		return summary.Shards{}, bad // written as ""
+	}
+	return s, nil
 }
 
 // timelineFromJSON rebuilds the timeline of a report. A report written

@@ -12,6 +12,7 @@ import (
 	"synclog/internal/summary"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // render returns the report of s in format f.
@@ -610,6 +611,45 @@ func TestFiltersNarrow(t *testing.T) {
 	want := `Filtered: this report covers only events of hosts --host "sync-1.example.com" --host ".example.net", ` +
 		`responses whose body key is --key "14", responses with HTTP status 500 or 503.`
 	for _, o := range allFormats[:1] {
+		if got := render(t, s, o); !strings.Contains(got, want) {
+			t.Errorf("%s report lacks %q:\n%s", o.Format, want, got)
+		}
+	}
+}
+
+// TestFiltersShard checks that filters.shard is read back as written, that
+// a value no scan or merge writes is refused, and that the other formats
+// say which shards a report covers.
+func TestFiltersShard(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want summary.Shards
+		ok   bool
+	}{
+		{"", summary.Shards{}, true},
+		{"2/3", summary.Shards{N: 3, Ks: []int{2}}, true},
+		{"1,3/3", summary.Shards{N: 3, Ks: []int{1, 3}}, true},
+		{"1,2,3/3", summary.Shards{}, false}, // whole: written as ""
+		{"3,1/3", summary.Shards{}, false},
+		{"1,1/3", summary.Shards{}, false},
+		{"0/3", summary.Shards{}, false},
+		{"4/3", summary.Shards{}, false},
+		{"1/0", summary.Shards{}, false},
+		{"2", summary.Shards{}, false},
+		{"/3", summary.Shards{}, false},
+	} {
+		got, err := parseShards(tc.in)
+		if (err == nil) != tc.ok || !cmp.Equal(got, tc.want, cmpopts.EquateEmpty()) {
+			t.Errorf("parseShards(%q) = %+v, %v; want %+v, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+	s := summary.New(summary.Limits{})
+	s.Filters.Shard = summary.Shards{N: 5, Ks: []int{1, 2, 4}}
+	if back := roundTrip(t, s, summary.Limits{}); !cmp.Equal(back.Filters.Shard, s.Filters.Shard) {
+		t.Errorf("filters.shard after a round trip: %+v, want %+v", back.Filters.Shard, s.Filters.Shard)
+	}
+	want := "Filtered: this report covers only the inputs of shards 1, 2 and 4 of 5 (--shard; merged without 3 or 5)."
+	for _, o := range []Options{allFormats[0], allFormats[2], {Format: "html"}} {
 		if got := render(t, s, o); !strings.Contains(got, want) {
 			t.Errorf("%s report lacks %q:\n%s", o.Format, want, got)
 		}

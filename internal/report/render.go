@@ -252,6 +252,9 @@ func filtersLine(f *viewFilters, loc *time.Location) string {
 	if len(f.Statuses) > 0 {
 		parts = append(parts, "responses with HTTP status "+statusList(f.Statuses))
 	}
+	if f.Shard != "" {
+		parts = append(parts, shardLine(f.Shard))
+	}
 	if f.Mixed {
 		parts = append(parts, "merged reports made with different filters")
 	}
@@ -261,17 +264,34 @@ func filtersLine(f *viewFilters, loc *time.Location) string {
 	return "Filtered: this report covers only " + strings.Join(parts, ", ") + "."
 }
 
-// statusList lists statuses as "500, 502 or 503".
-func statusList(statuses []int) string {
-	q := make([]string, len(statuses))
-	for i, n := range statuses {
-		q[i] = strconv.Itoa(n)
+// shardLine says which shards v ("K/N" or "K1,K2/N", see
+// summary.Shards.String) covers, and which are missing.
+func shardLine(v string) string {
+	sh, err := parseShards(v)
+	if err != nil || sh.N == 0 {
+		return "the inputs of shards " + v + " (--shard)"
 	}
-	if len(q) == 1 {
-		return q[0]
+	if len(sh.Ks) == 1 {
+		return fmt.Sprintf("the inputs of shard %d of %d (--shard %s)", sh.Ks[0], sh.N, v)
 	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+	return fmt.Sprintf("the inputs of shards %s of %d (--shard; merged without %s)",
+		intList(sh.Ks, " and "), sh.N, intList(sh.Missing(), " or "))
 }
+
+// intList lists ks as "1, 2<last>4".
+func intList(ks []int, last string) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = strconv.Itoa(k)
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + last + s[len(s)-1]
+}
+
+// statusList lists statuses as "500, 502 or 503".
+func statusList(statuses []int) string { return intList(statuses, " or ") }
 
 // quoteAll writes each of patterns after flag, quoted.
 func quoteAll(flag string, patterns []string) string {

@@ -314,14 +314,17 @@ type viewFilters struct {
 	Keys     []string `json:"keys"`
 	Statuses []int    `json:"statuses"`
 	FailOn   string   `json:"fail_on"`
-	Mixed    bool     `json:"mixed,omitempty"`
+	// Shard is the shards covered, "K/N" or "K1,K2/N" (see
+	// summary.Shards); "" for every input.
+	Shard string `json:"shard,omitempty"`
+	Mixed bool   `json:"mixed,omitempty"`
 }
 
 func filtersOf(f *summary.Filters) viewFilters {
 	return viewFilters{Since: formatTime(f.Since), Until: formatTime(f.Until),
 		Include: nonNil(f.Include), Exclude: nonNil(f.Exclude),
 		Hosts: nonNil(f.Hosts), Keys: nonNil(f.Keys), Statuses: nonNil(f.Statuses),
-		FailOn: cmp.Or(f.FailOn, "escalation"), Mixed: f.Mixed}
+		FailOn: cmp.Or(f.FailOn, "escalation"), Shard: f.Shard.String(), Mixed: f.Mixed}
 }
 
 // nonNil returns xs, or an empty list for nil, so that JSON lists are

@@ -19,8 +19,10 @@ import (
 // scanOne scans one input into sum and returns its Input row, whatever
 // happens (an archive's members have rows of their own in sum). The plan:
 // open the input; scan a large plain file in parts; else decode it as one
-// stream (scanStream), read as a tar archive or as one log.
-func scanOne(ctx context.Context, path string, k *kit, sum *sink, o Options) (in summary.Input, err error) {
+// stream (scanStream), read as a tar archive or as one log. An input
+// that is not the run's own (see Shard) ends with errOtherShard unless it
+// is a tar archive.
+func scanOne(ctx context.Context, path string, own bool, k *kit, sum *sink, o Options) (in summary.Input, err error) {
 	in = summary.Input{Path: path, Format: parse.Plain.String()}
 	defer func() {
 		// A member's fault is in the member's row, not the archive's.
@@ -34,11 +36,24 @@ func scanOne(ctx context.Context, path string, k *kit, sum *sink, o Options) (in
 		}
 	}()
 	src, err := openInput(ctx, path, &o)
+	if err != nil && !own && ctx.Err() == nil {
+		return in, errOtherShard // its own shard reports it
+	}
 	if err != nil {
 		return in, err
 	}
-	defer func() { src.close(err) }()
+	src.other = !own
+	defer func() {
+		if errors.Is(err, errOtherShard) {
+			src.close(nil)
+		} else {
+			src.close(err)
+		}
+	}()
 	in.Path = src.name
+	if src.other && src.plain() {
+		return in, errOtherShard
+	}
 	if src.splittable(&o) {
 		if done, err := scanSplit(ctx, src, sum, &in, o); done {
 			return in, err
@@ -89,6 +104,7 @@ type source struct {
 	id      state.File  // f as stat(2) found it at open (zero: not a regular file)
 	tr      Tracker     // nil without Options.Progress
 	stop    func() bool // undoes the close on cancellation; nil if none
+	other   bool        // of another shard: read only if a tar archive
 }
 
 // openInput opens path ("-": o.Stdin), makes a cancellation of ctx close
@@ -250,6 +266,15 @@ func (s *sizedFile) shrank(orElse error) error {
 // from an offset, in one piece.
 func (s *source) splittable(o *Options) bool {
 	if s.f == nil || o.Jobs <= 1 || o.Resume != nil || !s.regular || s.size < cmp.Or(o.PartMin, partsMin) {
+		return false
+	}
+	return s.plain()
+}
+
+// plain reports whether s is a regular file whose first bytes are those of
+// a plain (not compressed, not tar) file.
+func (s *source) plain() bool {
+	if s.f == nil || !s.regular {
 		return false
 	}
 	head := make([]byte, 512)

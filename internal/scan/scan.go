@@ -50,6 +50,9 @@ type Options struct {
 	// Resume, if set, makes the scan incremental: each input is read only
 	// past what an earlier run read (plain files are then not split).
 	Resume Resumer
+	// Shard, if set, makes the run count one shard of the work (see
+	// Shard).
+	Shard Shard
 
 	// readHook, set by tests only, is called before n bytes of a regular
 	// file f are read at offset off, so that a test can change the file
@@ -115,6 +118,23 @@ func (p Point) Position() state.Position {
 	}
 	return at
 }
+
+// Shard says which inputs and tar members a run counts, so that N runs
+// with the N shards count everything once. An input that is not the
+// run's own is still opened, in case it is a tar archive: every run reads
+// an archive and counts the members that Member says are its own (its row
+// then appears in every run's report). Any other input not the run's own
+// is dropped unread: no row, no error. Its methods are called from the
+// scanning goroutines.
+type Shard interface {
+	// Input reports whether paths[i], the input at index i, is the run's.
+	Input(i int) bool
+	// Member reports whether the tar member name is the run's.
+	Member(name string) bool
+}
+
+// errOtherShard ends the scan of an input of another shard (see Shard).
+var errOtherShard = errors.New("scan: input of another shard")
 
 // Progress follows the reading of inputs, for a progress bar. Its methods
 // are called from the scanning goroutines.
@@ -248,7 +268,7 @@ func (r *runner) work(op *parse.Opener) {
 		if err := r.ctx.Err(); err != nil {
 			res.err = err
 		} else {
-			res.in, res.err = scanOne(r.ctx, r.paths[i], k, res.sum, r.o)
+			res.in, res.err = scanOne(r.ctx, r.paths[i], r.o.Shard == nil || r.o.Shard.Input(i), k, res.sum, r.o)
 		}
 		r.done <- res
 	}
@@ -292,6 +312,11 @@ func (r *runner) collect() (*sink, []error) {
 			res.sum.Close()
 			errs = append(errs, res.err)
 			break
+		}
+		if errors.Is(res.err, errOtherShard) {
+			res.sum.Close()
+			<-r.ahead
+			continue
 		}
 		if !readBefore(sum.sum, &res.in, twins) {
 			sum.Merge(res.sum)

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -394,11 +395,7 @@ func synthLog(t *testing.T, n int64) []byte {
 // equal), and Run's errors.
 func scanReport(t *testing.T, paths []string, opt Options) (map[string]any, []error) {
 	t.Helper()
-	cl, err := classify.New(classify.DefaultEntries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt.Classifier = cl
+	opt.Classifier = mustClassifier(t)
 	sum, _, errs := Run(context.Background(), paths, opt)
 	var b bytes.Buffer
 	if err := report.Render(&b, sum, report.Options{Format: "json"}); err != nil {
@@ -657,4 +654,73 @@ func TestManyTwins(t *testing.T) {
 		t.Errorf("%d rows, first with %d warnings, %d skipped; want 1, %d, %d",
 			len(sum.Inputs), len(sum.Inputs[0].Warnings), len(sum.Skipped), maxTwinWarnings, len(paths)-1)
 	}
+}
+
+// testShard is a Shard that owns the inputs own[i] and the members named
+// in members.
+type testShard struct {
+	own     []bool
+	members []string
+}
+
+func (s testShard) Input(i int) bool        { return s.own[i] }
+func (s testShard) Member(name string) bool { return slices.Contains(s.members, name) }
+
+// TestRunShard checks that a run of one shard lists only its own inputs,
+// that inputs of other shards are dropped unread (even one that cannot be
+// opened, or is compressed), and that a tar archive of any shard is read
+// for the members that are the shard's own, including what they skip.
+func TestRunShard(t *testing.T) {
+	dir := t.TempDir()
+	clean, err := os.ReadFile(filepath.Join(logs, "clean.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, m := range []string{"mine.log", "theirs.log"} {
+		if err := tw.WriteHeader(&tar.Header{Name: m, Mode: 0o644, Size: int64(len(clean))}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(clean)
+	}
+	for _, d := range []string{"mine/", "theirs/"} {
+		if err := tw.WriteHeader(&tar.Header{Name: d, Mode: 0o755, Typeflag: tar.TypeDir}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tw.Close()
+	arch := filepath.Join(dir, "bundle.tar")
+	if err := os.WriteFile(arch, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{filepath.Join(logs, "clean.log"), filepath.Join(dir, "missing.log"), filepath.Join(logs, "weave.log.gz"),
+		arch, filepath.Join(logs, "access.log")}
+	sh := testShard{own: []bool{false, false, false, false, true}, members: []string{"mine.log", "mine/"}}
+	sum, _, errs := Run(context.Background(), paths, Options{Classifier: mustClassifier(t), Shard: sh, Jobs: 2})
+	if len(errs) != 0 {
+		t.Errorf("errors %v, want none: the missing input is another shard's", errs)
+	}
+	var rows []string
+	for _, in := range sum.Inputs {
+		rows = append(rows, in.Path)
+		if in.Path == arch && !slices.Equal(in.Warnings, []string{summary.ShardedArchive}) {
+			t.Errorf("archive row warnings %q, want the shard's", in.Warnings)
+		}
+	}
+	if want := []string{arch + ":mine.log", arch, paths[4]}; !slices.Equal(rows, want) {
+		t.Errorf("rows %q, want %q", rows, want)
+	}
+	if len(sum.Skipped) != 1 || sum.Skipped[0].Path != arch+":mine/" {
+		t.Errorf("skipped %+v, want the shard's own folder member only", sum.Skipped)
+	}
+}
+
+func mustClassifier(t *testing.T) *classify.Classifier {
+	t.Helper()
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
 }

@@ -186,6 +186,9 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	op, ex, pf := k.op, k.ex, k.pf
 	dec, format, err := op.Open(src.r)
 	in.Format = format.String()
+	if err != nil && src.other && ctx.Err() == nil {
+		return errOtherShard // its own shard reports it
+	}
 	if err != nil {
 		in.Bytes = op.Offset()
 		return positioned(ctx, in.Path, format, op, parse.Stats{}, err)
@@ -203,6 +206,9 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	defer pf.Close()
 	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 && rs.base.Offset == 0 {
 		in.Fingerprint = state.Fingerprint(head)
+	}
+	if src.other && !isTar(pf.Peek(512)) {
+		return errOtherShard
 	}
 	rs.start(pf)
 	if rs.unchanged(src) {
@@ -275,6 +281,9 @@ func readArchive(ctx context.Context, r io.Reader, format parse.Format, ex *pars
 	in.Format = "tar"
 	if format != parse.Plain {
 		in.Format += "+" + format.String()
+	}
+	if o.Shard != nil {
+		in.Warnings = append(in.Warnings, summary.ShardedArchive)
 	}
 	var err error
 	if rs.from.Offset == 0 {

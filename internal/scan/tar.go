@@ -64,6 +64,9 @@ func scanTar(ctx context.Context, r io.Reader, archive string, ex *parse.Extract
 		if hdr.Typeflag == tar.TypeXGlobalHeader {
 			continue // defaults for the members that follow, not a member
 		}
+		if o.Shard != nil && !o.Shard.Member(hdr.Name) {
+			continue // another shard's
+		}
 		if why := notRead(hdr); why != "" {
 			sum.AddSkipped(name, why)
 			continue

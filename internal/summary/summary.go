@@ -8,6 +8,8 @@ package summary
 import (
 	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"synclog/internal/classify"
@@ -170,13 +172,73 @@ type Filters struct {
 	// FailOn is the --fail-on rule: "escalation" (also for ""), "review",
 	// "unknown" or "never" (see Fails).
 	FailOn string
+	// Shard is the part of the inputs the run covered (--shard K/N);
+	// merged reports of shards of one N add up theirs.
+	Shard Shards
 	// Mixed reports that merged reports were made with different
 	// filters; the others fields are the first report's.
 	Mixed bool
 }
 
+// ShardedArchive is the warning on the row of a tar archive read by a
+// run of one shard (scan --shard): every shard reads the archive, and
+// counts only its own members. The warning also keeps the row listed
+// (see AddInput), so that merge can list the archive once; merge drops it
+// once every shard is in.
+const ShardedArchive = "read by every shard; this report counts only the members of its own (--shard)"
+
+// Shards are the shards Ks (1-based, sorted, each once) of N that a report
+// covers: one for a scan --shard K/N, more once such reports are merged.
+// N 0 is no sharding. Reports of different N do not add up.
+type Shards struct {
+	N  int
+	Ks []int
+}
+
+// Whole reports whether s covers every input: no sharding, or all N
+// shards.
+func (s *Shards) Whole() bool { return s.N == 0 || len(s.Ks) == s.N }
+
+// String formats s as "K/N", or "K1,K2/N" for several shards, and "" when
+// s is Whole.
+func (s *Shards) String() string {
+	if s.Whole() {
+		return ""
+	}
+	ks := make([]string, len(s.Ks))
+	for i, k := range s.Ks {
+		ks[i] = strconv.Itoa(k)
+	}
+	return strings.Join(ks, ",") + "/" + strconv.Itoa(s.N)
+}
+
+// Missing returns the shards of N that s does not cover.
+func (s *Shards) Missing() []int {
+	var out []int
+	for k := 1; k <= s.N; k++ {
+		if _, found := slices.BinarySearch(s.Ks, k); !found {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// merge adds o's shards to s's, and reports whether they add up: both of
+// the same N (or neither sharded).
+func (s *Shards) merge(o *Shards) bool {
+	if s.N != o.N {
+		return false
+	}
+	for _, k := range o.Ks {
+		if i, found := slices.BinarySearch(s.Ks, k); !found {
+			s.Ks = slices.Insert(s.Ks, i, k)
+		}
+	}
+	return true
+}
+
 // Equal reports whether f and o narrow a run the same way (FailOn
-// narrows nothing).
+// narrows nothing; the shards of one N add up, see Shards).
 func (f *Filters) Equal(o *Filters) bool {
 	return f.Since.Equal(o.Since) && f.Until.Equal(o.Until) && slices.Equal(f.Include, o.Include) &&
 		slices.Equal(f.Exclude, o.Exclude) && slices.Equal(f.Hosts, o.Hosts) && slices.Equal(f.Keys, o.Keys) &&
@@ -408,7 +470,11 @@ func (s *Summary) Merge(o *Summary) {
 	}
 	s.SkippedMore += o.SkippedMore
 	for _, p := range o.Problems {
-		s.AddProblem(p)
+		// The same problem twice says nothing more (every shard of a
+		// folder that cannot be walked says so).
+		if !slices.Contains(s.Problems, p) {
+			s.AddProblem(p)
+		}
 	}
 	s.ProblemsMore += o.ProblemsMore
 	s.mergeFilters(&o.Filters, first)
@@ -426,8 +492,12 @@ func (s *Summary) mergeFilters(o *Filters, first bool) {
 		s.Filters.Hosts = slices.Clone(o.Hosts)
 		s.Filters.Keys = slices.Clone(o.Keys)
 		s.Filters.Statuses = slices.Clone(o.Statuses)
-	case !s.Filters.Equal(o) || o.Mixed:
-		s.Filters.Mixed = true
+		s.Filters.Shard.Ks = slices.Clone(o.Shard.Ks)
+	default:
+		added := s.Filters.Shard.merge(&o.Shard)
+		if !added || !s.Filters.Equal(o) || o.Mixed {
+			s.Filters.Mixed = true
+		}
 	}
 }
 

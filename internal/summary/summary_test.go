@@ -48,3 +48,47 @@ func TestMergeFiltersNarrow(t *testing.T) {
 		t.Errorf("other statuses not marked mixed")
 	}
 }
+
+// TestMergeShards checks that shard reports of one N add up, that all N
+// make a whole, and that shards of another N, or none, are mixed.
+func TestMergeShards(t *testing.T) {
+	part := func(k, n int) *Summary {
+		s := New(Limits{})
+		s.Events = 1 // not empty
+		if n > 0 {
+			s.Filters.Shard = Shards{N: n, Ks: []int{k}}
+		}
+		return s
+	}
+	tests := []struct {
+		name    string
+		parts   []*Summary
+		want    string
+		whole   bool
+		missing []int
+		mixed   bool
+	}{
+		{"one", []*Summary{part(2, 3)}, "2/3", false, []int{1, 3}, false},
+		{"two, out of order", []*Summary{part(3, 3), part(1, 3)}, "1,3/3", false, []int{2}, false},
+		{"all", []*Summary{part(2, 3), part(3, 3), part(1, 3)}, "", true, nil, false},
+		{"the same twice", []*Summary{part(2, 3), part(2, 3)}, "2/3", false, []int{1, 3}, false},
+		{"other N", []*Summary{part(1, 3), part(2, 2)}, "1/3", false, []int{2, 3}, true},
+		{"unsharded", []*Summary{part(1, 3), part(0, 0)}, "1/3", false, []int{2, 3}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(Limits{})
+			for _, p := range tc.parts {
+				s.Merge(p)
+			}
+			sh := &s.Filters.Shard
+			if got := sh.String(); got != tc.want || sh.Whole() != tc.whole || !slices.Equal(sh.Missing(), tc.missing) || s.Filters.Mixed != tc.mixed {
+				t.Errorf("merged: %q whole %v missing %v mixed %v; want %q %v %v %v",
+					got, sh.Whole(), sh.Missing(), s.Filters.Mixed, tc.want, tc.whole, tc.missing, tc.mixed)
+			}
+			if len(tc.parts[0].Filters.Shard.Ks) > 0 && &tc.parts[0].Filters.Shard.Ks[0] == &sh.Ks[0] {
+				t.Errorf("merged shards share memory with the first part's")
+			}
+		})
+	}
+}
