@@ -24,9 +24,12 @@ type Prefetch struct {
 	// onMark is called, on the reading goroutine, once every byte before
 	// a mark has been handed to the caller, and before any byte after it.
 	onMark func()
-	// src is set when p reads on its caller's goroutine (see ResetSync):
-	// it then fills its buffers, one after the other, as they are read.
-	src *source
+	// src is what p reads on its caller's goroutine (see ResetSync), when
+	// sync is set: it then fills its buffers in turn, as they are read,
+	// next being the one to fill next.
+	src  source
+	sync bool
+	next int
 }
 
 // source is what a Prefetch reads and how far: the state of the filling
@@ -78,7 +81,7 @@ func (p *Prefetch) start(r io.Reader, marked func() int64, onMark func()) {
 	p.full = make(chan *chunk, len(p.all))
 	p.free = make(chan *chunk, len(p.all))
 	p.stop = make(chan struct{})
-	p.cur, p.off, p.err, p.onMark, p.src = nil, 0, nil, onMark, nil
+	p.cur, p.off, p.err, p.onMark, p.sync = nil, 0, nil, onMark, false
 	for _, c := range p.all {
 		p.free <- c
 	}
@@ -98,10 +101,10 @@ func (p *Prefetch) start(r io.Reader, marked func() int64, onMark func()) {
 // costs more than reading it.
 func (p *Prefetch) ResetSync(r io.Reader, marked func() int64, onMark func()) {
 	p.Close()
-	p.start(nil, marked, onMark)
-	if r != nil {
-		p.err = nil
-		p.src = &source{r: r, marked: marked}
+	p.cur, p.off, p.err, p.onMark = nil, 0, nil, onMark
+	p.src, p.sync, p.next = source{r: r, marked: marked}, true, 0
+	if r == nil {
+		p.err = io.EOF
 	}
 }
 
@@ -174,13 +177,17 @@ func (p *Prefetch) fill() bool {
 				p.err = c.err
 				return false
 			}
-			p.free <- c
+			if !p.sync {
+				p.free <- c
+			}
 		}
 		if p.err != nil {
 			return false
 		}
-		if p.src != nil {
-			c := <-p.free
+		if p.sync {
+			// No channel: the caller is done with the buffer before.
+			c := p.all[p.next]
+			p.next = (p.next + 1) % len(p.all)
 			p.src.load(c)
 			p.cur, p.off = c, 0
 			continue

@@ -171,5 +171,13 @@ func TestPrefetchReset(t *testing.T) {
 	}); n > 12 {
 		t.Errorf("Reset and read: %v allocations, want its channels and goroutine only (buffers reused)", n)
 	}
+	r := strings.NewReader(long)
+	if n := testing.AllocsPerRun(10, func() {
+		r.Reset(long)
+		p.ResetSync(r, nil, nil)
+		io.Copy(io.Discard, p)
+	}); n > 0 {
+		t.Errorf("ResetSync and read: %v allocations, want none (no channel, no goroutine, buffers reused)", n)
+	}
 	p.Close()
 }

@@ -58,7 +58,7 @@ func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, 
 		if k < n-1 {
 			to = bounds[k+1]
 		}
-		wg.Go(func() { p.scan(f, size, bounds[k], to, name, tr, year, o) })
+		wg.Go(func() { p.scan(ctx, f, size, bounds[k], to, name, tr, year, o) })
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -115,10 +115,10 @@ func prerollFrom(f *os.File, bounds []int64, k int) int64 {
 	return from
 }
 
-// scan reads the file from p.from, up to size, and reports what lies in
-// [start, to) (to < 0: to the end) into p.
-func (p *part) scan(f *os.File, size, start, to int64, name string, tr Tracker, year int, o Options) {
-	sf := &sizedFile{f: f, off: p.from, end: size, hook: o.readHook}
+// scan reads the file from p.from, up to size (until ctx is done), and
+// reports what lies in [start, to) (to < 0: to the end) into p.
+func (p *part) scan(ctx context.Context, f *os.File, size, start, to int64, name string, tr Tracker, year int, o Options) {
+	sf := &sizedFile{ctx: ctx, f: f, off: p.from, end: size, hook: o.readHook}
 	var r io.Reader = sf
 	if tr != nil {
 		r = progressReader{r, tr}

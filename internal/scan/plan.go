@@ -125,16 +125,18 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 		s.f, s.r = f, f
 		if s.regular = fi.Mode().IsRegular(); s.regular {
 			s.size = fi.Size()
-			s.r = &sizedFile{f: f, end: s.size, hook: o.readHook}
+			s.r = &sizedFile{ctx: ctx, f: f, end: s.size, hook: o.readHook}
 			s.id = fileID(fi)
 		}
 		s.year = fi.ModTime().UTC().Year()
 	}
+	// A read of a regular file does not wait: its reader looks at ctx
+	// between reads, which costs less than a callback per input.
 	c, ok := s.r.(io.Closer)
 	if s.f != nil {
 		c, ok = s.f, true
 	}
-	if ok {
+	if ok && !s.regular {
 		s.stop = context.AfterFunc(ctx, func() { c.Close() })
 	}
 	if o.Progress != nil {
@@ -217,6 +219,7 @@ func Open(ctx context.Context, path string) (*os.File, os.FileInfo, error) {
 // --state run finds it shorter than the offset it left, and reads it from
 // its start). hook, if set, is Options.readHook.
 type sizedFile struct {
+	ctx      context.Context // cancelled: Read returns its error
 	f        *os.File
 	off, end int64
 	hook     func(f *os.File, off, n int64)
@@ -226,6 +229,9 @@ type sizedFile struct {
 func (s *sizedFile) Read(p []byte) (int, error) {
 	if s.err != nil {
 		return 0, s.err
+	}
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
 	}
 	if s.off >= s.end {
 		s.err = io.EOF
