@@ -77,7 +77,7 @@ type tail struct {
 	// seen gone and unchanged (zero: not since the last read).
 	quiet     time.Duration
 	goneSince time.Time
-	end    int   // why it ended (endNone while it runs)
+	end       int // why it ended (endNone while it runs)
 }
 
 func newTail(ctx context.Context, f *os.File, off int64, wake *pulse, gone func() bool, quiet time.Duration) *tail {
