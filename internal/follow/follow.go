@@ -141,21 +141,32 @@ func (f *follower) note(format string, args ...any) {
 }
 
 // file follows the file path: from its end (or start) first, then, each
-// time it is rotated away or truncated, the file path names then, from 0.
+// time it is rotated away, the file path names then, from 0 (the file
+// rotated away is read to its end meanwhile), and a file truncated again
+// from 0.
 func (f *follower) file(path string) {
 	first, noted := true, false
 	for f.ctx.Err() == nil {
 		names := f.names.wait()
 		fl, err := os.Open(path)
 		if err == nil {
-			end := f.openedFile(fl, path, first, func() bool { return movedAway(fl, path) })
-			if end == endOnce && !f.until(f.names, func() bool { return movedAway(fl, path) }) {
-				end = endStopped
+			moved := make(chan struct{})
+			var once sync.Once
+			away := func() bool {
+				if movedAway(fl, path) {
+					once.Do(func() { close(moved) })
+					return true
+				}
+				return false
 			}
-			fl.Close()
-			if end == endStopped {
-				return
-			}
+			f.wg.Go(func() {
+				defer fl.Close()
+				defer once.Do(func() { close(moved) })
+				if f.openedFile(fl, path, first, away) == endOnce {
+					f.until(f.names, away)
+				}
+			})
+			<-moved
 			first, noted = false, false
 			continue
 		}
@@ -219,6 +230,9 @@ func deleted(fl *os.File) bool {
 // (then again from 0), or the Follower stops. first says fl was there
 // when Run started. It returns why the reading ended.
 func (f *follower) openedFile(fl *os.File, name string, first bool, gone func() bool) int {
+	if !first && !f.started(fl, gone) {
+		return endStopped
+	}
 	magic := make([]byte, 8)
 	n, _ := fl.ReadAt(magic, 0)
 	if parse.Sniff(magic[:n]) != parse.Plain {
@@ -236,17 +250,34 @@ func (f *follower) openedFile(fl *os.File, name string, first bool, gone func() 
 	}
 }
 
+// started waits until the new file fl holds enough to tell what it is:
+// its format by its first bytes (a compressor creates its file empty),
+// and a copy of a log by its head (a new log's first line, or a copy's
+// first block). That is 4 bytes, or fewer once they have not changed for
+// Options.Quiet, or none once the file is gone (rotated away while still
+// empty). It reports whether they came before the Follower stopped.
+func (f *follower) started(fl *os.File, gone func() bool) bool {
+	var size int64 = -1
+	var since time.Time
+	return f.until(f.data, func() bool {
+		fi, err := fl.Stat()
+		switch {
+		case err != nil || fi.Size() >= 4 || gone():
+			return true
+		case fi.Size() != size:
+			size, since = fi.Size(), time.Now()
+			return false
+		}
+		return size > 0 && time.Since(since) >= f.quiet()
+	})
+}
+
 // plain follows the plain file fl, named name, as one Source, and returns
 // why it ended.
 func (f *follower) plain(fl *os.File, name string, first bool, gone func() bool) int {
 	var start, lines int64
 	if first && !f.o.FromStart {
 		start, lines = lastLineEnd(fl)
-	}
-	if !first {
-		// A copy of a log is known by its first bytes: wait for some
-		// (a new log's first line, or a copy's first block).
-		f.until(f.data, func() bool { fi, err := fl.Stat(); return err != nil || fi.Size() > 0 })
 	}
 	t := newTail(f.ctx, fl, start, f.data, gone, f.quiet())
 	src := &Source{Name: name, R: t, Lines: lines, start: start}

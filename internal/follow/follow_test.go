@@ -152,6 +152,11 @@ func gzipTo(t *testing.T, src, dst string) {
 	zw := gzip.NewWriter(&b)
 	zw.Write(data)
 	zw.Close()
+	// As a compressor does: the file is created empty, written later.
+	if err := os.WriteFile(dst, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(30 * time.Millisecond)
 	if err := os.WriteFile(dst, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
