@@ -142,8 +142,18 @@ func (d *output) checkNotInput(paths []string, stdin io.Reader) error {
 	if d.info == nil {
 		return nil
 	}
+	if in := sameAsInput(d.info, paths, stdin); in != "" {
+		return &usageError{fmt.Sprintf("--output %s is the input %s: the report would replace it", d.name, in)}
+	}
+	return nil
+}
+
+// sameAsInput returns the name of the input among paths that is the file
+// fi describes, under any name (os.SameFile), "- (standard input)" when
+// "-" is one and standard input comes from that file, or "" if none is.
+func sameAsInput(fi fs.FileInfo, paths []string, stdin io.Reader) string {
 	for _, p := range paths {
-		var fi fs.FileInfo
+		var in fs.FileInfo
 		var err error
 		name := p
 		if p == "-" {
@@ -151,16 +161,16 @@ func (d *output) checkNotInput(paths []string, stdin io.Reader) error {
 			if !ok {
 				continue
 			}
-			fi, err = f.Stat()
+			in, err = f.Stat()
 			name = "- (standard input)"
 		} else {
-			fi, err = os.Stat(p)
+			in, err = os.Stat(p)
 		}
-		if err == nil && os.SameFile(fi, d.info) {
-			return &usageError{fmt.Sprintf("--output %s is the input %s: the report would replace it", d.name, name)}
+		if err == nil && os.SameFile(in, fi) {
+			return name
 		}
 	}
-	return nil
+	return ""
 }
 
 // probe checks that a temporary file for path can be created in its

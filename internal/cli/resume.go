@@ -35,7 +35,7 @@ func resumerOf(st *state.State) scan.Resumer {
 // key is what inputs with the same first bytes share.
 func key(head []byte) string { return string(head[:min(len(head), state.FingerprintBytes)]) }
 
-func (r *resumer) Resume(head []byte) (parse.Mark, string) {
+func (r *resumer) Resume(head []byte) (scan.Point, string) {
 	k := key(head)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -51,17 +51,25 @@ func (r *resumer) Resume(head []byte) (parse.Mark, string) {
 	r.busy[k] = make(chan struct{})
 	e := r.st.Find(head)
 	if e == nil {
-		return parse.Mark{}, ""
+		return scan.Point{}, ""
 	}
-	return parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End}, r.ran[e.Hash]
+	p := scan.Point{Mark: parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End, Context: e.Context}, Tail: e.Tail}
+	if e.File != nil {
+		p.File = *e.File
+	}
+	return p, r.ran[e.Hash]
 }
 
-func (r *resumer) Done(head []byte, name string, m parse.Mark, read bool) {
+func (r *resumer) Done(head []byte, name string, p scan.Point, read bool) {
 	k := key(head)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if read {
-		r.st.Update(head, name, state.Position{Offset: m.Offset, Lines: m.Lines, Held: m.Held, End: m.End}, time.Now())
+		at := state.Position{Offset: p.Offset, Lines: p.Lines, Held: p.Held, End: p.End, Tail: p.Tail, Context: p.Context}
+		if p.File != (state.File{}) {
+			at.File = &p.File
+		}
+		r.st.Update(head, name, at, time.Now())
 		if e := r.st.Find(head); e != nil {
 			r.ran[e.Hash] = name
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"synclog/internal/parse"
+	"synclog/internal/scan"
 	"synclog/internal/state"
 )
 
@@ -15,11 +16,11 @@ import (
 func TestResumerOneAtATime(t *testing.T) {
 	r := resumerOf(&state.State{})
 	head := bytes.Repeat([]byte("1756106023249\tSync.Service\tINFO\tStarting sync\n"), 100)
-	if m, by := r.Resume(head); m != (parse.Mark{}) || by != "" {
+	if m, by := r.Resume(head); m != (scan.Point{}) || by != "" {
 		t.Fatalf("first Resume = %+v, %q; want nothing", m, by)
 	}
 	type answer struct {
-		m  parse.Mark
+		m  scan.Point
 		by string
 	}
 	got := make(chan answer)
@@ -27,22 +28,24 @@ func TestResumerOneAtATime(t *testing.T) {
 		m, by := r.Resume(head)
 		got <- answer{m, by}
 	}()
-	if m, _ := r.Resume([]byte("other\n")); m != (parse.Mark{}) {
+	if m, _ := r.Resume([]byte("other\n")); m != (scan.Point{}) {
 		t.Errorf("another log: Resume = %+v", m)
 	}
-	r.Done([]byte("other\n"), "other.log", parse.Mark{}, false)
+	r.Done([]byte("other\n"), "other.log", scan.Point{}, false)
 	select {
 	case a := <-got:
 		t.Fatalf("second Resume returned %+v before the first was done", a)
 	case <-time.After(50 * time.Millisecond):
 	}
-	end := parse.Mark{Offset: 9000, Lines: 90, Held: 88, End: 9000}
+	// Tail and File come back as they were kept.
+	end := scan.Point{Mark: parse.Mark{Offset: 9000, Lines: 90, Held: 88, End: 9000},
+		Tail: state.TailSum(head), File: state.File{Dev: 1, Ino: 2, Size: 9000, MTime: 3}}
 	r.Done(head, "sync.log.1", end, true)
 	a := <-got
 	if a.m != end || a.by != "sync.log.1" {
 		t.Errorf("second Resume = %+v, %q; want %+v, %q", a.m, a.by, end, "sync.log.1")
 	}
-	r.Done(head, "sync.log.1.gz", parse.Mark{}, false)
+	r.Done(head, "sync.log.1.gz", scan.Point{}, false)
 	if m, by := r.Resume(head); m != end || by != "sync.log.1" {
 		t.Errorf("third Resume = %+v, %q; want the first's mark", m, by)
 	}

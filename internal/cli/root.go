@@ -79,6 +79,7 @@ type scanOptions struct {
 	include      []string
 	exclude      []string
 	narrow       scan.Narrow // --host, --key, --status
+	metricsPath  string
 	paths        []string
 }
 
@@ -161,6 +162,7 @@ func (o *scanOptions) addReadFlags(cmd *cobra.Command) {
 	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body (at least 4096, what matching needs); a body cut before it could be matched makes the report INCOMPLETE")
 	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
+	f.StringVar(&o.metricsPath, "metrics", "", "also write the run's counts to `FILE` in the Prometheus text format, for node_exporter's textfile collector (replaced atomically; with --state, added to FILE's)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs, holes of sparse tar members; -1: no limit)")
 }
 
@@ -188,6 +190,10 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	defer dst.Close()
 	paths, skipped, empty, werrs := expand(o, st)
 	if err := dst.checkNotInput(paths, s.in); err != nil {
+		return err
+	}
+	mf, err := o.openMetrics(paths, s.in)
+	if err != nil {
 		return err
 	}
 	var bar *progressBar
@@ -222,13 +228,13 @@ func scanRun(ctx context.Context, s *streams, o *scanOptions) error {
 	for _, p := range empty {
 		sum.AddProblem(p)
 	}
-	return o.finish(s, dst, sum, rows, append(werrs, errs...), empty, skipped, st)
+	return o.finish(s, dst, mf, sum, rows, append(werrs, errs...), empty, skipped, st)
 }
 
 // finish records what the walk skipped, prints the run's errors and
-// problems, delivers the report of sum to dst and then saves the state st,
-// if any.
-func (o *scanOptions) finish(s *streams, dst *output, sum *summary.Summary, rows *report.Rows, errs []error, empty []string, skipped []walk.Skipped, st *state.State) error {
+// problems, delivers the report of sum to dst, writes the metrics to mf
+// and then saves the state st, if any.
+func (o *scanOptions) finish(s *streams, dst *output, mf *metricsFile, sum *summary.Summary, rows *report.Rows, errs []error, empty []string, skipped []walk.Skipped, st *state.State) error {
 	trouble := len(errs) > 0 || !sum.Whole()
 	noteSkipped(s, sum, skipped, !o.silent(sum, trouble))
 	for _, err := range errs {
@@ -243,9 +249,12 @@ func (o *scanOptions) finish(s *streams, dst *output, sum *summary.Summary, rows
 	if msg := noRecords(sum); msg != "" {
 		fmt.Fprintf(s.errOut, "synclog: %s\n", report.Safe(msg))
 	}
-	// The state moves on only once the report is out: a run that dies
-	// before reads the same lines again, it never skips any.
+	// The state moves on only once the report and the metrics are out: a
+	// run that dies before reads the same lines again, it never skips any.
 	saveState := func() error {
+		if err := mf.write(sum, !trouble); err != nil {
+			return err
+		}
 		if st == nil || o.dryRun {
 			return nil
 		}

@@ -14,6 +14,7 @@ import (
 
 	"synclog/internal/classify"
 	"synclog/internal/follow"
+	"synclog/internal/metrics"
 	"synclog/internal/parse"
 	"synclog/internal/redact"
 	"synclog/internal/report"
@@ -27,6 +28,7 @@ type watchOptions struct {
 	scanOptions
 	poll      time.Duration
 	fromStart bool
+	listen    string
 }
 
 func newWatchCmd(s *streams) *cobra.Command {
@@ -50,12 +52,19 @@ read, and the report over everything read is printed (-f, -o as in scan).
 Exit status, as scan's: 0 nothing to escalate; 1 escalations seen (see
 --fail-on); 2 usage error, or an input not read whole or not a Sync log
 (1 wins over 2); 73 the report (-o) cannot be created. A stop by signal is
-the normal end, not 130; 130 only if the report is not out 10 s after it.`,
+the normal end, not 130; 130 only if the report is not out 10 s after it.
+
+--listen ADDR serves the counts so far as Prometheus metrics (the families of
+scan --metrics: synclog_escalations_total{key} and the others), for alerting
+while watch runs under a service manager.`,
 		Example: `  # At a terminal during an incident
   synclog watch /var/log/firefox-sync/
 
   # Lines only, to a chat hook; the report as JSON when stopped
-  synclog watch -o report.json sync.log | tee escalations.txt`,
+  synclog watch -o report.json sync.log | tee escalations.txt
+
+  # Under systemd, for Prometheus to scrape
+  synclog watch --listen 127.0.0.1:9464 /var/log/firefox-sync/`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.paths = args
@@ -68,6 +77,7 @@ the normal end, not 130; 130 only if the report is not out 10 s after it.`,
 	_ = f.MarkHidden("no-pager") // the report is never paged: the escalations are above it
 	f.DurationVar(&o.poll, "poll", 0, "check the files every `DURATION` (such as 2s) instead of waiting for file system notifications (network file systems)")
 	f.BoolVar(&o.fromStart, "from-start", false, "read what the files hold already (and the compressed files in folders), then follow")
+	f.StringVar(&o.listen, "listen", "", "serve Prometheus metrics of what was read at http://`ADDR`/metrics (and /healthz) while watching, such as 127.0.0.1:9464 (port 0: any free port; the address is printed on stderr)")
 	return cmd
 }
 
@@ -107,6 +117,16 @@ func watchRun(ctx context.Context, s *streams, o *watchOptions) error {
 		s.watching.Store(true)
 	}
 	w := newWatcher(s, o, cl)
+	if o.listen != "" {
+		// Served until the report is out, not only until the signal.
+		sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		defer stop()
+		addr, err := metrics.Listen(sctx, o.listen, metrics.NewCollector(w.view))
+		if err != nil {
+			return &usageError{fmt.Sprintf("--listen %s: %v", o.listen, err)}
+		}
+		w.notify(fmt.Sprintf("metrics at http://%s/metrics", addr))
+	}
 	for _, p := range o.paths {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			w.notify(p + " does not exist yet: followed once it does")
@@ -114,7 +134,7 @@ func watchRun(ctx context.Context, s *streams, o *watchOptions) error {
 	}
 	w.run(ctx)
 	o.noPager = true // the escalations were printed above it
-	return o.finish(s, dst, w.sum, nil, w.errs, nil, nil, nil)
+	return o.finish(s, dst, nil, w.sum, nil, w.errs, nil, nil, nil)
 }
 
 // watcher adds up what watch reads, from every followed log at once, and

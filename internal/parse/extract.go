@@ -106,6 +106,10 @@ type Extractor struct {
 	win Window
 	ws  windowState
 	rs  resumeState // see Resume
+	// What e held where the input ended, for Mark: the offset of the
+	// line that would come next, and stateAt there.
+	endAt    int64
+	endState string
 
 	aux       Event // network errors and backoff notices
 	auxMethod []byte
@@ -171,18 +175,21 @@ func (e *Extractor) WindowResult() WindowResult { return e.ws.WindowResult }
 
 // state describes the layout, the pending response and body record, for
 // comparing two Extractors at the same line.
-func (e *Extractor) state() string {
+func (e *Extractor) state() string { return e.stateAt(e.line) }
+
+// stateAt is state, as it is before line number line is read.
+func (e *Extractor) stateAt(line int64) string {
 	p := &e.resp[e.cur]
 	b := &e.body
 	// Lines are counted back from the current one: parts number their
 	// lines each from their own start. What is not active is left out.
 	var pending, body string
 	if p.active {
-		pending = fmt.Sprintf("%d %d %d %v %v %q %q %q", p.seen, p.ev.Status, e.line-int64(p.ev.Line),
+		pending = fmt.Sprintf("%d %d %d %v %v %q %q %q", p.seen, p.ev.Status, line-int64(p.ev.Line),
 			p.ev.HasBody, p.ev.BodyCut, p.method, p.url, p.body)
 	}
 	if b.active {
-		body = fmt.Sprintf("%v %d %q %q %v %d", b.discard, b.kind, b.method, b.buf, b.cut, e.line-b.line)
+		body = fmt.Sprintf("%v %d %q %q %v %d", b.discard, b.kind, b.method, b.buf, b.cut, line-b.line)
 	}
 	if r := &e.fennecReq; len(r.url) > 0 {
 		body += fmt.Sprintf("|%q %q", r.method, r.url)
@@ -263,6 +270,7 @@ func (e *Extractor) Reset(r io.Reader, name string) {
 	e.layout, e.year, e.first, e.giveUp = LayoutNone, 0, e.first[:0], 0
 	e.nq, e.qi = 0, 0
 	e.win, e.ws, e.rs = Window{}, windowState{}, resumeState{}
+	e.endAt, e.endState = -1, ""
 	for i := range e.resp {
 		e.resp[i].active = false
 	}
@@ -325,6 +333,15 @@ func (e *Extractor) Next() bool {
 // the counts before it, if the Window's edges need them), with err: io.EOF
 // or the read error.
 func (e *Extractor) end(start int64, pre Stats, err error) {
+	if e.rs.on {
+		// For Mark. The line at start is the next one, or the last one,
+		// left for a later run (it is numbered already).
+		next := e.line + 1
+		if e.rs.skipped {
+			next = e.line
+		}
+		e.endAt, e.endState = start, e.stateAt(next)
+	}
 	if w := &e.ws; w.set && w.FromLine == 0 && start >= e.win.From {
 		// From is the end of the input: nothing new.
 		w.FromLine, w.FromStats, w.FromState = e.line+1, pre, e.state()

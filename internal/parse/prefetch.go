@@ -24,6 +24,17 @@ type Prefetch struct {
 	// onMark is called, on the reading goroutine, once every byte before
 	// a mark has been handed to the caller, and before any byte after it.
 	onMark func()
+	// src is set when p reads on its caller's goroutine (see ResetSync):
+	// it then fills its buffers, one after the other, as they are read.
+	src *source
+}
+
+// source is what a Prefetch reads and how far: the state of the filling
+// of buffers, kept by the goroutine that fills them.
+type source struct {
+	r          io.Reader
+	marked     func() int64
+	read, last int64 // bytes read from r before the buffer being filled; the last mark
 }
 
 type chunk struct {
@@ -67,7 +78,7 @@ func (p *Prefetch) start(r io.Reader, marked func() int64, onMark func()) {
 	p.full = make(chan *chunk, len(p.all))
 	p.free = make(chan *chunk, len(p.all))
 	p.stop = make(chan struct{})
-	p.cur, p.off, p.err, p.onMark = nil, 0, nil, onMark
+	p.cur, p.off, p.err, p.onMark, p.src = nil, 0, nil, onMark, nil
 	for _, c := range p.all {
 		p.free <- c
 	}
@@ -77,15 +88,28 @@ func (p *Prefetch) start(r io.Reader, marked func() int64, onMark func()) {
 		return
 	}
 	p.wg.Add(1)
-	go p.run(r, marked)
+	go p.run(&source{r: r, marked: marked})
 }
 
-// run fills the free buffers from r and hands them to the reader, until
+// ResetSync is Reset without the goroutine: p fills its buffers on the
+// caller's goroutine, when the caller has read the one before. For an
+// input too small to gain from reading ahead (a few hundred KiB), that
+// saves the hand-over of every buffer from one goroutine to another, which
+// costs more than reading it.
+func (p *Prefetch) ResetSync(r io.Reader, marked func() int64, onMark func()) {
+	p.Close()
+	p.start(nil, marked, onMark)
+	if r != nil {
+		p.err = nil
+		p.src = &source{r: r, marked: marked}
+	}
+}
+
+// run fills the free buffers from src and hands them to the reader, until
 // an error or Close.
-func (p *Prefetch) run(r io.Reader, marked func() int64) {
+func (p *Prefetch) run(src *source) {
 	defer p.wg.Done()
 	defer close(p.full)
-	var read, last int64 // bytes read from r before c; the last mark
 	for {
 		var c *chunk
 		select {
@@ -93,27 +117,7 @@ func (p *Prefetch) run(r io.Reader, marked func() int64) {
 		case <-p.stop:
 			return
 		}
-		// Fill the buffer; the source's own errors (io.ErrUnexpectedEOF
-		// from a truncated stream among them) pass through unchanged.
-		c.n, c.err = 0, nil
-		for empty := 0; c.n < len(c.b) && c.err == nil; {
-			var m int
-			m, c.err = r.Read(c.b[c.n:])
-			c.n += m
-			if m > 0 {
-				empty = 0
-			} else if empty++; empty >= 100 && c.err == nil {
-				c.err = io.ErrNoProgress
-			}
-		}
-		// A new mark lies within the bytes just read.
-		c.mark = -1
-		if marked != nil {
-			if m := marked(); m > last && m >= read && m <= read+int64(c.n) {
-				c.mark, last = int(m-read), m
-			}
-		}
-		read += int64(c.n)
+		src.load(c)
 		select {
 		case p.full <- c:
 		case <-p.stop:
@@ -123,6 +127,31 @@ func (p *Prefetch) run(r io.Reader, marked func() int64) {
 			return
 		}
 	}
+}
+
+// load fills c from s.r, and notes in it the last mark s.r reached.
+func (s *source) load(c *chunk) {
+	// The source's own errors (io.ErrUnexpectedEOF from a truncated
+	// stream among them) pass through unchanged.
+	c.n, c.err = 0, nil
+	for empty := 0; c.n < len(c.b) && c.err == nil; {
+		var m int
+		m, c.err = s.r.Read(c.b[c.n:])
+		c.n += m
+		if m > 0 {
+			empty = 0
+		} else if empty++; empty >= 100 && c.err == nil {
+			c.err = io.ErrNoProgress
+		}
+	}
+	// A new mark lies within the bytes just read.
+	c.mark = -1
+	if s.marked != nil {
+		if m := s.marked(); m > s.last && m >= s.read && m <= s.read+int64(c.n) {
+			c.mark, s.last = int(m-s.read), m
+		}
+	}
+	s.read += int64(c.n)
 }
 
 // fill makes p.cur a chunk with bytes left to hand out. It reports false
@@ -149,6 +178,12 @@ func (p *Prefetch) fill() bool {
 		}
 		if p.err != nil {
 			return false
+		}
+		if p.src != nil {
+			c := <-p.free
+			p.src.load(c)
+			p.cur, p.off = c, 0
+			continue
 		}
 		c, ok := <-p.full
 		if !ok {

@@ -10,6 +10,21 @@ import (
 	"testing/iotest"
 )
 
+// prefetchModes start a Prefetch of n buffers of size bytes on r, reading
+// ahead on a goroutine of its own (Reset) or on the caller's (ResetSync):
+// the two must hand out the same bytes, marks and errors.
+var prefetchModes = []struct {
+	name  string
+	start func(r io.Reader, n, size int, marked func() int64, onMark func()) *Prefetch
+}{
+	{"ahead", NewPrefetch},
+	{"sync", func(r io.Reader, n, size int, marked func() int64, onMark func()) *Prefetch {
+		p := NewPrefetch(nil, n, size, nil, nil)
+		p.ResetSync(r, marked, onMark)
+		return p
+	}},
+}
+
 // marker is a reader that marks the offset of every read that ends at a
 // multiple of every bytes, like a checksum verified at a member's end.
 type marker struct {
@@ -37,6 +52,12 @@ func (m *marker) Read(p []byte) (int, error) {
 // buffer: a Read stops there. Of several marks within one buffer the last
 // one fires.
 func TestPrefetch(t *testing.T) {
+	for _, mode := range prefetchModes {
+		t.Run(mode.name, func(t *testing.T) { testPrefetch(t, mode.start) })
+	}
+}
+
+func testPrefetch(t *testing.T, start func(io.Reader, int, int, func() int64, func()) *Prefetch) {
 	data := strings.Repeat("0123456789", 1000)
 	for _, tc := range []struct {
 		every, size int
@@ -49,7 +70,7 @@ func TestPrefetch(t *testing.T) {
 		src := &marker{r: strings.NewReader(data), every: tc.every}
 		var handed int // bytes handed to the caller when each mark fired
 		var marks []int
-		p := NewPrefetch(src, 3, tc.size, func() int64 { return src.at }, func() { marks = append(marks, handed) })
+		p := start(src, 3, tc.size, func() int64 { return src.at }, func() { marks = append(marks, handed) })
 		var got bytes.Buffer
 		buf := make([]byte, 64)
 		for {
@@ -77,20 +98,22 @@ func TestPrefetch(t *testing.T) {
 // included, reach the caller after the data read before them.
 func TestPrefetchErrors(t *testing.T) {
 	boom := errors.New("boom")
-	for _, want := range []error{io.ErrUnexpectedEOF, boom} {
-		r := io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(want))
-		p := NewPrefetch(r, 2, 2, nil, nil)
-		got, err := io.ReadAll(p)
-		p.Close()
-		if string(got) != "abc" || !errors.Is(err, want) {
-			t.Errorf("got %q, %v; want \"abc\", %v", got, err, want)
+	for _, mode := range prefetchModes {
+		for _, want := range []error{io.ErrUnexpectedEOF, boom} {
+			r := io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(want))
+			p := mode.start(r, 2, 2, nil, nil)
+			got, err := io.ReadAll(p)
+			p.Close()
+			if string(got) != "abc" || !errors.Is(err, want) {
+				t.Errorf("%s: got %q, %v; want \"abc\", %v", mode.name, got, err, want)
+			}
 		}
+		p := mode.start(iotest.ErrReader(nil), 1, 8, nil, nil)
+		if _, err := io.ReadAll(p); !errors.Is(err, io.ErrNoProgress) {
+			t.Errorf("%s: a source that never progresses: err = %v, want io.ErrNoProgress", mode.name, err)
+		}
+		p.Close()
 	}
-	p := NewPrefetch(iotest.ErrReader(nil), 1, 8, nil, nil)
-	if _, err := io.ReadAll(p); !errors.Is(err, io.ErrNoProgress) {
-		t.Errorf("a source that never progresses: err = %v, want io.ErrNoProgress", err)
-	}
-	p.Close()
 }
 
 // TestPrefetchClose checks that Close stops the reader mid-stream.
@@ -105,7 +128,7 @@ func TestPrefetchClose(t *testing.T) {
 
 // TestPrefetchReset checks that a Prefetch reads one input after another
 // with the same buffers: from idle, after a read to the end, after an
-// error, and in the middle of an input.
+// error, and in the middle of an input, reading ahead or not.
 func TestPrefetchReset(t *testing.T) {
 	p := NewPrefetch(nil, 3, 5, nil, nil)
 	if got, err := io.ReadAll(p); len(got) != 0 || err != nil {
@@ -122,7 +145,12 @@ func TestPrefetchReset(t *testing.T) {
 		{strings.NewReader(long), 7, long[:7]},
 		{strings.NewReader("short"), -1, "short"},
 	} {
-		p.Reset(tc.r, nil, nil)
+		// Each input is read the other way from the one before.
+		if i%2 == 0 {
+			p.Reset(tc.r, nil, nil)
+		} else {
+			p.ResetSync(tc.r, nil, nil)
+		}
 		var got []byte
 		if tc.read < 0 {
 			got, _ = io.ReadAll(p)

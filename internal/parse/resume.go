@@ -1,5 +1,10 @@
 package parse
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
 // Mark is where a run stopped reading an input that later runs read again
 // (synclog scan --state): every event that begins before Offset has been
 // returned, except the response that begins on line Held.
@@ -14,6 +19,19 @@ type Mark struct {
 	Held int64
 	// End is the input's size in bytes when it was read (-1: unknown).
 	End int64
+	// Context is the ContextSum of what the Extractor held at Offset (a
+	// response still open, a body record, the layout), when Offset is
+	// where the input ended ("": not known). A later read that starts
+	// before Offset, not at the input's start, must find the same there
+	// (see WindowResult.FromState) to go on as a read from the start would.
+	Context string
+}
+
+// ContextSum returns what Mark.Context holds for the state s of an
+// Extractor (WindowResult.FromState).
+func ContextSum(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 // resumeState is what Resume set, and what the Extractor learnt of it.
@@ -67,6 +85,9 @@ func (e *Extractor) Mark() Mark {
 	}
 	if p := &e.resp[e.cur]; p.active && e.counts(&p.ev) {
 		m.Held = int64(p.ev.Line)
+	}
+	if e.done && m.Offset == e.endAt && !e.body.active {
+		m.Context = ContextSum(e.endState)
 	}
 	return m
 }

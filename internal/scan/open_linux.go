@@ -8,7 +8,19 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"synclog/internal/state"
 )
+
+// fileID returns what --state keeps of the file fi describes, to tell
+// later whether it is the same file unchanged.
+func fileID(fi os.FileInfo) state.File {
+	id := state.File{Size: fi.Size(), MTime: fi.ModTime().UnixNano()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		id.Dev, id.Ino = st.Dev, st.Ino
+	}
+	return id
+}
 
 // openNoWait opens path for reading with O_NONBLOCK, so that open(2) of a
 // FIFO that has no writer returns at once instead of waiting where no
@@ -23,7 +35,9 @@ func openNoWait(path string) (*os.File, os.FileInfo, error) {
 	}
 	fi, err := f.Stat()
 	if err == nil && fi.Mode().IsRegular() {
-		err = control(f, func(fd int) error { return syscall.SetNonblock(fd, false) })
+		// The flags are known, so one fcntl(2) does, where
+		// syscall.SetNonblock reads them first.
+		err = control(f, func(fd int) error { _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFL, 0); return err })
 	}
 	if err != nil {
 		f.Close()

@@ -86,6 +86,7 @@ type source struct {
 	regular bool        // f is a regular file...
 	size    int64       // ... of this size (else 0)
 	year    int         // of f's modification time (0: standard input)
+	id      state.File  // f as stat(2) found it at open (zero: not a regular file)
 	tr      Tracker     // nil without Options.Progress
 	stop    func() bool // undoes the close on cancellation; nil if none
 }
@@ -109,6 +110,7 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 		if s.regular = fi.Mode().IsRegular(); s.regular {
 			s.size = fi.Size()
 			s.r = &sizedFile{f: f, end: s.size, hook: o.readHook}
+			s.id = fileID(fi)
 		}
 		s.year = fi.ModTime().UTC().Year()
 	}
@@ -194,8 +196,10 @@ func Open(ctx context.Context, path string) (*os.File, os.FileInfo, error) {
 // scan, so that a log still written to is read to a fixed point. A file
 // that ends before end (truncated while it is read, as logrotate's
 // copytruncate does, or replaced in place) ends with a *parse.ShrinkError,
-// never with a clean io.EOF; so does one found shorter than end once end
-// is reached. hook, if set, is Options.readHook.
+// never with a clean io.EOF. One cut after its last byte was read was read
+// whole: it ends cleanly, without a stat(2) more per input (the next
+// --state run finds it shorter than the offset it left, and reads it from
+// its start). hook, if set, is Options.readHook.
 type sizedFile struct {
 	f        *os.File
 	off, end int64
@@ -208,7 +212,7 @@ func (s *sizedFile) Read(p []byte) (int, error) {
 		return 0, s.err
 	}
 	if s.off >= s.end {
-		s.err = s.shrank(io.EOF)
+		s.err = io.EOF
 		return 0, s.err
 	}
 	p = p[:min(int64(len(p)), s.end-s.off)]
@@ -223,7 +227,7 @@ func (s *sizedFile) Read(p []byte) (int, error) {
 		return n, s.err
 	}
 	if err == io.EOF {
-		err = nil // end is reached; the next Read checks the size
+		err = nil // end is reached; the next Read says so
 	}
 	return n, err
 }

@@ -14,24 +14,37 @@ import (
 type resume struct {
 	r       Resumer
 	started bool
-	head    []byte     // the input's first decoded bytes, its fingerprint
-	from    parse.Mark // where earlier reads left it (zero: never read)
-	by      string     // the input of this run that left it there ("": an earlier run)
-	to      parse.Mark // where this read leaves it...
-	read    bool       // ... if it is to be recorded
+	head    []byte // the input's first decoded bytes, its fingerprint
+	from    Point  // where earlier reads left it (zero: never read)
+	by      string // the input of this run that left it there ("": an earlier run)
+	to      Point  // where this read leaves it...
+	read    bool   // ... if it is to be recorded
 	// Where the events verified by the last checksum end (see verified).
 	commit    parse.Mark
 	committed bool
+	// base is where this read starts in the input, when it seeks past
+	// what earlier runs read (see seekPlain): the extractor's offsets and
+	// line numbers count from there.
+	base parse.Mark
+	// src is the input, when it is a regular file: Tail and File are
+	// recorded for it. plain says it is not compressed.
+	src   *source
+	plain bool
 }
 
 // start asks the Resumer, once per input, where the input that pf decodes
 // was left. Later passes over the same input keep what it said.
 func (rs *resume) start(pf *parse.Prefetch) {
+	rs.startHead(pf.Peek(state.FingerprintBytes))
+}
+
+// startHead is start, for an input whose first decoded bytes are head.
+func (rs *resume) startHead(head []byte) {
 	if rs.r == nil || rs.started {
 		return
 	}
 	rs.started = true
-	rs.head = bytes.Clone(pf.Peek(state.FingerprintBytes))
+	rs.head = bytes.Clone(head)
 	rs.from, rs.by = rs.r.Resume(rs.head)
 	if rs.by != "" {
 		// Left by this run, not found unchanged over time: nothing says
@@ -45,25 +58,80 @@ func (rs *resume) on() bool { return rs.r != nil }
 
 // restart makes the input be read from its start.
 func (rs *resume) restart() {
-	rs.from, rs.by, rs.to, rs.read = parse.Mark{}, "", parse.Mark{}, false
+	rs.from, rs.by, rs.to, rs.read = Point{}, "", Point{}, false
 	rs.commit, rs.committed = parse.Mark{}, false
+	rs.base = parse.Mark{}
 }
 
-// reached records that what was read and counted goes up to m. A read
-// that did not get past where the input was left records nothing: the
-// position stays where it was.
+// local returns m, a mark in the input, as the extractor of a read that
+// starts at rs.base counts.
+func (rs *resume) local(m parse.Mark) parse.Mark {
+	if rs.base.Offset == 0 {
+		return m
+	}
+	m.Offset -= rs.base.Offset
+	m.Lines -= rs.base.Lines
+	if m.Held > 0 {
+		m.Held -= rs.base.Lines
+	}
+	if m.End > 0 {
+		m.End -= rs.base.Offset
+	}
+	return m
+}
+
+// reached records that what was read and counted goes up to m, a mark of
+// the extractor. A read that did not get past where the input was left
+// records nothing: the position stays where it was.
 func (rs *resume) reached(m parse.Mark) {
-	if rs.r == nil || m.Offset < rs.from.Offset {
+	if rs.r == nil {
 		return
 	}
-	rs.to, rs.read = m, true
+	if rs.base.Offset > 0 {
+		m.Offset += rs.base.Offset
+		m.Lines += rs.base.Lines
+		if m.Held > 0 {
+			m.Held += rs.base.Lines
+		}
+		if m.End >= 0 {
+			m.End += rs.base.Offset
+		}
+	}
+	if m.Offset < rs.from.Offset {
+		return
+	}
+	rs.to, rs.read = Point{Mark: m}, true
 }
 
-// finish tells the Resumer that the input, named name, is done with.
-func (rs *resume) finish(name string) {
-	if rs.started {
-		rs.r.Done(rs.head, name, rs.to, rs.read)
+// finish tells the Resumer that the input, named name, is done with; err
+// is what kept it from being read whole. The point recorded for an
+// uncompressed regular file says what lies just before the offset; for a
+// regular file read whole, which file it was, so that the next run can
+// pass over it unchanged (a damaged one is read again, and said to be so,
+// on every run).
+func (rs *resume) finish(name string, err error) {
+	if !rs.started {
+		return
 	}
+	if rs.read && rs.src != nil && rs.src.regular {
+		if err == nil {
+			rs.to.File = rs.src.id
+		}
+		if rs.plain && rs.to.Offset > 0 {
+			rs.to.Tail = tailSum(rs.src, rs.to.Offset)
+		}
+	}
+	rs.r.Done(rs.head, name, rs.to, rs.read)
+}
+
+// tailSum returns the state.TailSum of the bytes of the file src before
+// off, or "" when they cannot be read.
+func tailSum(src *source, off int64) string {
+	b := make([]byte, min(off, state.TailBytes))
+	if n, _ := src.f.ReadAt(b, off-int64(len(b))); n < len(b) {
+		return ""
+	}
+	return state.TailSum(b)
 }
 
 // pastEnd returns the warning for an input that holds fewer than the
@@ -76,6 +144,14 @@ func (rs *resume) pastEnd(size int64) string {
 		return ""
 	}
 	return fmt.Sprintf("--state offset %d is past the end (%d bytes): the log changed; read from the start", rs.from.Offset, size)
+}
+
+// unchanged reports whether the input is the file an earlier run read to
+// its end, as it was then: nothing in it is new. src.id is its file now.
+func (rs *resume) unchanged(src *source) bool {
+	f := rs.from
+	return rs.by == "" && f.File != (state.File{}) && f.File == src.id &&
+		f.Offset > 0 && f.Offset == f.End && f.Held == 0
 }
 
 // warnings returns what the input row says of the incremental read: where

@@ -17,6 +17,7 @@ import (
 	"synclog/internal/classify"
 	"synclog/internal/parse"
 	"synclog/internal/report"
+	"synclog/internal/state"
 	"synclog/internal/summary"
 )
 
@@ -54,6 +55,8 @@ type Options struct {
 	// file f are read at offset off, so that a test can change the file
 	// while it is read.
 	readHook func(f *os.File, off, n int64)
+	// preroll, set by tests only, replaces resumePreroll.
+	preroll int64
 }
 
 // Resumer remembers how far inputs were read, by the first decoded bytes
@@ -63,14 +66,25 @@ type Options struct {
 // goroutines.
 type Resumer interface {
 	// Resume returns where the input whose first bytes are head was left
-	// (the zero Mark: never read), and by returns the name of the input
+	// (the zero Point: never read), and by returns the name of the input
 	// of this run that left it there ("": an earlier run). Inputs with the
 	// same first bytes (a rotated log and its compressed copy) are read one
 	// at a time: Resume waits until the one before is Done.
-	Resume(head []byte) (m parse.Mark, by string)
+	Resume(head []byte) (p Point, by string)
 	// Done ends the input that Resume was called for: when read is set, it
-	// was read, under name, up to m (see parse.Extractor.Mark).
-	Done(head []byte, name string, m parse.Mark, read bool)
+	// was read, under name, up to p (see parse.Extractor.Mark).
+	Done(head []byte, name string, p Point, read bool)
+}
+
+// Point is where an input was left, and what tells a later run whether it
+// still holds what was read: the bytes before the offset, and the file.
+type Point struct {
+	parse.Mark
+	// Tail is the state.TailSum of the decoded bytes before Offset of an
+	// uncompressed file ("": not known).
+	Tail string
+	// File is the file read, as it was then (zero: not a file).
+	File state.File
 }
 
 // Progress follows the reading of inputs, for a progress bar. Its methods
