@@ -21,12 +21,7 @@ const logrotatePath = "/usr/sbin/logrotate"
 // follows while a goroutine appends escalations to it, and checks that
 // every escalation is printed once and counted once in the report.
 func TestWatchLogrotate(t *testing.T) {
-	if _, err := os.Stat(logrotatePath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("logrotate is not installed (%s); CI must run this test", logrotatePath)
-		}
-		t.Skipf("no logrotate: %v", err)
-	}
+	needInstalled(t, logrotatePath)
 	bin := buildSynclog(t)
 	for _, tc := range []struct {
 		name, conf string
@@ -150,4 +145,16 @@ func appendExisting(t *testing.T, path, s string) {
 		return
 	}
 	t.Errorf("%s missing for 5 s", path)
+}
+
+// needInstalled skips the test when the program path is missing, and
+// fails it then under CI=true: CI must run it.
+func needInstalled(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed; CI must run this test", path)
+		}
+		t.Skipf("%s is not installed", path)
+	}
 }

@@ -110,12 +110,7 @@ func waitEscalations(t *testing.T, api, key string, want float64) {
 // --listen while escalations are logged, and checks through its query
 // API that synclog_escalations_total follows them.
 func TestWatchPrometheus(t *testing.T) {
-	if _, err := os.Stat(prometheusPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("prometheus is not installed (%s); CI must run this test", prometheusPath)
-		}
-		t.Skipf("no prometheus: %v", err)
-	}
+	needInstalled(t, prometheusPath)
 	bin := buildSynclog(t)
 	log := filepath.Join(t.TempDir(), "sync.log")
 	appendLog(t, log, escalation(0)+escalation(1)+escalation(2))
