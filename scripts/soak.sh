@@ -50,6 +50,8 @@ if [[ ! -s $WORK/pieces/done ]]; then
 	echo ok >"$WORK/pieces/done"
 fi
 pieces=("$WORK"/pieces/p-*)
+declare -a sizes
+for p in "${pieces[@]}"; do sizes+=("$(stat -c %s "$p")"); done
 
 LOG=$WORK/sync.log
 : >"$LOG"
@@ -67,11 +69,13 @@ next_sample=$SAMPLE
 i=0
 appended=0
 for ((sec = 0; sec < SECONDS_TOTAL; sec++)); do
+	batch=()
 	for ((k = 0; k < RATE; k++)); do
-		cat "${pieces[i]}" >>"$LOG"
-		appended=$((appended + $(stat -c %s "${pieces[i]}")))
+		batch+=("${pieces[i]}")
+		appended=$((appended + sizes[i]))
 		i=$(((i + 1) % ${#pieces[@]}))
 	done
+	cat "${batch[@]}" >>"$LOG"
 	kill -0 "$PID" 2>/dev/null || die "watch ended early: $(cat "$WORK/stderr.txt")"
 	now=${EPOCHREALTIME/[.,]/}
 	left=$(((sec + 1) * 1000000 - (now - start)))
@@ -99,7 +103,7 @@ for s in "${SAMPLES[@]}"; do
 	echo "| ${s% *} | ${s#* } |"
 done
 echo
-echo "appended $((appended >> 20)) MiB in $((elapsed / 1000)) s; watch exit status $status"
+echo "appended $((appended >> 20)) MiB in $((elapsed / 1000)) s ($(awk -v b="$appended" -v ms="$elapsed" 'BEGIN { printf "%.1f", b / 1048576 / (ms / 1000) }') MiB/s); watch exit status $status"
 echo "escalations: $printed lines printed ($distinct distinct file:line), $reported in watch's report, $truth in the log (synclog scan)"
 
 fail=0
