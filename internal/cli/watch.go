@@ -32,7 +32,7 @@ type watchOptions struct {
 }
 
 func newWatchCmd(s *streams) *cobra.Command {
-	o := &watchOptions{scanOptions: scanOptions{reportOptions: reportOptions{formats: []string{"text", "markdown", "json", "html"}}, jobs: 1}}
+	o := &watchOptions{scanOptions: scanOptions{reportOptions: reportOptions{formats: []string{"text", "markdown", "json", "html"}, noCSV: "watch keeps only the summary"}, jobs: 1}}
 	cmd := &cobra.Command{
 		Use:   "watch [flags] PATH...",
 		Short: "Follow Sync logs as they are written and print each escalation at once",
