@@ -29,6 +29,9 @@
 #              logs (1,000 sub-folders of 50), and a merge of the 1,000 JSON
 #              reports of those sub-folders, checked against the folder's;
 #              peak RSS should stay under 64 MiB whatever the number of inputs
+#   soak       only with BENCH_SOAK=1 in the environment: scripts/soak.sh
+#              (synclog watch under 60 s of appends at 10 MiB/s: memory
+#              flat, every escalation printed once; SOAK_SECONDS shortens it)
 # and prints the machine and one Markdown table on standard output (two
 # with BENCH_MANY=1).
 #
@@ -339,6 +342,11 @@ if ((BENCH_MANY)); then
 fi
 echo
 echo "Profile the parser: \`go test ./internal/parse -run '^\$' -bench Pipeline -cpuprofile $OUT/cpu.out && go tool pprof -top $OUT/cpu.out\`"
+
+if [[ ${BENCH_SOAK:-0} == 1 ]]; then
+	echo
+	"$ROOT/scripts/soak.sh" "$WORK/soak" || { echo "SOAK FAILED (see above)"; MISMATCH=1; }
+fi
 
 if ((MISMATCH)); then
 	echo "MISMATCH: synclog's totals disagree with the generator's truth (see above)"

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -30,6 +31,9 @@ type reportOptions struct {
 	noPager bool
 	tz      tzFlag // --tz: nil loc for UTC
 	summary bool
+	// noCSV, if set, is why the command does not write CSV (the default
+	// is merge's: JSON reports hold only the summary).
+	noCSV string
 }
 
 // addFlags defines o's flags on cmd and checks them before cmd runs.
@@ -116,7 +120,8 @@ func (o *reportOptions) check(formatSet bool) error {
 	case slices.Contains(o.formats, o.format):
 		return nil
 	case o.format == "csv":
-		return &usageError{why + " lists every failed response, and JSON reports hold only the summary: run synclog scan --format csv on the logs" + or}
+		because := cmp.Or(o.noCSV, "JSON reports hold only the summary")
+		return &usageError{why + " lists every failed response, and " + because + ": run synclog scan --format csv on the logs" + or}
 	}
 	return &usageError{fmt.Sprintf("unknown --format %q (want %s)", o.format, orList(o.formats))}
 }

@@ -45,7 +45,7 @@ escalate: an infra string in an HTTP 503 (contact Services Operations).`,
 	root.SetOut(s.out)
 	root.SetErr(s.errOut)
 	root.SetFlagErrorFunc(flagError)
-	root.AddCommand(newScanCmd(s, nil), newMergeCmd(s))
+	root.AddCommand(newScanCmd(s, nil), newMergeCmd(s), newWatchCmd(s))
 	strictCompletion(root)
 	return root
 }
@@ -142,11 +142,8 @@ lock; 130 interrupted (SIGINT or SIGTERM).`,
 
 // addScanFlags defines the flags of scan that merge does not have.
 func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
+	o.addReadFlags(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.codes, "codes", "", "JSON `FILE` of code table entries that add to or override the built-in table")
-	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line (at least 16384); longer lines are cut and counted")
-	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body (at least 4096, what matching needs); a body cut before it could be matched makes the report INCOMPLETE")
-	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.StringVar(&o.since, "since", "", "keep only events logged at or after `TIME` (RFC 3339, 2025-11-24, or an age: 24h, 7d)")
 	f.StringVar(&o.until, "until", "", "keep only events logged before `TIME` (same forms as --since)")
 	f.BoolVar(&o.noProgress, "no-progress", false, "no progress line on stderr (there is one only when stderr is a terminal)")
@@ -158,6 +155,16 @@ func (o *scanOptions) addScanFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&o.exclude, "exclude", nil, "in folders, skip files and folders whose name or relative path matches `GLOB` (repeatable)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), fmt.Sprintf("scan up to `N` inputs at once, and split a plain file of 64 MiB or more in N parts "+
 		"(the report is the same for any N); capped at %d per CPU, at least %d: %d here", jobsPerCPU, minJobsCap, jobsCap(runtime.NumCPU())))
+}
+
+// addReadFlags defines the flags of scan that watch shares: how logs are
+// read and classified, and how many samples are kept.
+func (o *scanOptions) addReadFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.codes, "codes", "", "JSON `FILE` of code table entries that add to or override the built-in table")
+	f.IntVar(&o.maxLineBytes, "max-line-bytes", parse.DefaultMaxLineBytes, "keep at most `N` bytes of one line (at least 16384); longer lines are cut and counted")
+	f.IntVar(&o.maxBodyBytes, "max-body-bytes", parse.DefaultMaxBodyBytes, "keep at most `N` bytes of one response body (at least 4096, what matching needs); a body cut before it could be matched makes the report INCOMPLETE")
+	f.IntVar(&o.samples, "samples", 5, "show up to `N` samples per escalated value")
 	f.IntVar(&o.maxWindow, "max-window", parse.DefaultMaxWindow>>20, "refuse zstd frames whose window exceeds `MiB` (decompression bombs)")
 	f.StringVar(&o.metricsPath, "metrics", "", "also write the run's counts to `FILE` in the Prometheus text format, for node_exporter's textfile collector (replaced atomically; with --state, added to FILE's)")
 	f.IntVar(&o.maxRatio, "max-ratio", parse.DefaultMaxRatio, "stop an input that expands more than `N`:1 past 64 MiB (decompression bombs, holes of sparse tar members; -1: no limit)")

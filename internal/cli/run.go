@@ -55,6 +55,10 @@ type streams struct {
 	// paging, if not nil, is set while a pager runs in the foreground, so
 	// that Main's watchdog leaves a SIGINT to the pager (see page).
 	paging *atomic.Bool
+	// watching, if not nil, is set while watch runs, so that Main's
+	// watchdog gives it watchGrace to read what was written and print its
+	// report after a signal.
+	watching *atomic.Bool
 }
 
 // errUsage marks a usage error (exit 2).
@@ -77,12 +81,13 @@ var errEscalate = errors.New("escalations found")
 // streams and returns the exit status; it never exits. It is what main
 // and the tests call.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return run(args, stdin, stdout, stderr, nil)
+	return run(args, stdin, stdout, stderr, nil, nil)
 }
 
-// run is Run; paging, if not nil, is set while a pager runs (see streams).
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer, paging *atomic.Bool) int {
-	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout), errTTY: isTerminal(stderr), paging: paging}
+// run is Run; paging and watching, if not nil, are set while a pager runs
+// and while watch runs (see streams).
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, paging, watching *atomic.Bool) int {
+	s := &streams{in: stdin, out: stdout, errOut: stderr, inTTY: isTerminal(stdin), outTTY: isTerminal(stdout), errTTY: isTerminal(stderr), paging: paging, watching: watching}
 	_, s.noColor = os.LookupEnv("NO_COLOR")
 	if f, ok := stdout.(*os.File); ok && s.outTTY {
 		s.width, _, _ = term.GetSize(int(f.Fd()))
@@ -99,8 +104,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, paging *atomi
 }
 
 // interruptGrace is how long a run may take to end once interrupted
-// before Main ends the process itself.
-const interruptGrace = time.Second
+// before Main ends the process itself; watchGrace is that for watch, for
+// which a signal is the normal end: it reads what the logs hold then, and
+// prints its report.
+const (
+	interruptGrace = time.Second
+	watchGrace     = 10 * time.Second
+)
 
 // Main runs synclog as a process: Run on the standard streams, with a
 // watchdog for what no cancellation can reach. A SIGINT or SIGTERM ends
@@ -110,24 +120,29 @@ const interruptGrace = time.Second
 // left as it was, and a later run removes the -o temporary file it may
 // leave. A SIGINT that comes while a pager shows the report is the
 // pager's (less stays open): the watchdog lets it be, and the run ends
-// when the pager does, with the report's exit status.
+// when the pager does, with the report's exit status. synclog watch gets
+// watchGrace instead of interruptGrace.
 func Main() int {
-	var paging atomic.Bool
+	var paging, watching atomic.Bool
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go watchdog(sig, &paging)
-	return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, &paging)
+	go watchdog(sig, &paging, &watching)
+	return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, &paging, &watching)
 }
 
-// watchdog ends the process with exit 130 interruptGrace after a signal
-// on sig, unless it is a SIGINT and paging is set, then or once the grace
-// is over.
-func watchdog(sig <-chan os.Signal, paging *atomic.Bool) {
+// watchdog ends the process with exit 130 interruptGrace (watchGrace when
+// watching is set) after a signal on sig, unless it is a SIGINT and paging
+// is set, then or once the grace is over.
+func watchdog(sig <-chan os.Signal, paging, watching *atomic.Bool) {
 	for s := range sig {
 		if s == os.Interrupt && paging.Load() {
 			continue
 		}
-		time.Sleep(interruptGrace)
+		grace := interruptGrace
+		if watching.Load() {
+			grace = watchGrace
+		}
+		time.Sleep(grace)
 		if s == os.Interrupt && paging.Load() {
 			continue
 		}

@@ -416,6 +416,17 @@ func setStats(in *summary.Input, raw int64, st parse.Stats, o Options) {
 	}
 }
 
+// Classify returns the class of ev's body when it is an error's (the body
+// of a 2xx or 3xx response is data), or nil: not a response, no body, or
+// a success.
+func Classify(cl *classify.Classifier, ev *parse.Event) *classify.Class {
+	if ev.Kind != parse.KindResponse || !ev.HasBody || ev.Status >= 200 && ev.Status < 400 {
+		return nil
+	}
+	c := cl.Classify(ev.Body)
+	return &c
+}
+
 // add classifies ev's body when it is an error's (the body of a 2xx or
 // 3xx response is data) and adds ev to sum, unless its log time lies
 // outside [Since, Until) (an event without a time is always kept) or it
@@ -424,11 +435,7 @@ func add(sum *sink, ev *parse.Event, o *Options) {
 	if !ev.Time.IsZero() && (!o.Since.IsZero() && ev.Time.Before(o.Since) || !o.Until.IsZero() && !ev.Time.Before(o.Until)) {
 		return
 	}
-	var c *classify.Class
-	if ev.Kind == parse.KindResponse && ev.HasBody && (ev.Status < 200 || ev.Status >= 400) {
-		cc := o.Classifier.Classify(ev.Body)
-		c = &cc
-	}
+	c := Classify(o.Classifier, ev)
 	if !o.Narrow.IsZero() && !o.Narrow.keep(ev, c) {
 		return
 	}

@@ -414,6 +414,15 @@ func (s *Summary) addInfra(ev *parse.Event, c *classify.Class, esc bool) {
 	addSample(&f.Samples, ev, s.Events, s.Limits.Samples)
 }
 
+// KeyOf returns the key c is counted under: c.Key, or for unknown free
+// text the text itself cut to MaxKeyBytes (as keySlotOf does).
+func KeyOf(c *classify.Class) string {
+	if c.Key != "" {
+		return c.Key
+	}
+	return string(CutUTF8(c.Text, MaxKeyBytes))
+}
+
 // keySlotOf returns the slot of c's key in t: c.Key, or for unknown free text
 // (Key == "") the text itself cut to MaxKeyBytes.
 func keySlotOf[V any, P merger[V]](t *Table[string, V, P], c *classify.Class, seq int64, limit int) *V {
