@@ -249,6 +249,13 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 		}
 		setStats(in, op.Offset(), st, o)
 	}
+	return ended(ctx, in, sum, v, rs, op, ex, format, rerr)
+}
+
+// ended finishes one pass of scanDecoded over an input decoded through op
+// and read through ex, which ended with rerr: its integrity, its verified
+// events, its lines numbered from the input's start, and its error.
+func ended(ctx context.Context, in *summary.Input, sum *sink, v *verified, rs *resume, op *parse.Opener, ex *parse.Extractor, format parse.Format, rerr error) error {
 	warnIntegrity(in, op.Integrity())
 	if me := (*memberError)(nil); errors.As(rerr, &me) {
 		// The archive was read whole; its member's own row says what
