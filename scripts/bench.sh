@@ -29,6 +29,12 @@
 #              logs (1,000 sub-folders of 50), and a merge of the 1,000 JSON
 #              reports of those sub-folders, checked against the folder's;
 #              peak RSS should stay under 64 MiB whatever the number of inputs
+#   state      scan --state over three logs of 256 MiB (plain, .zst, .gz;
+#              BENCH_STATE_SIZE in the environment changes it): a first
+#              run, a rerun with nothing new, a rerun after a 1 MiB append
+#              to the plain log (checked against the append's own truth)
+#   small      100 MB of log in 20 KB files (about 5,000), scanned as a
+#              folder, next to the same bytes as one file and rg -c
 #   soak       only with BENCH_SOAK=1 in the environment: scripts/soak.sh
 #              (synclog watch under 60 s of appends at 10 MiB/s: memory
 #              flat, every escalation printed once; SOAK_SECONDS shortens it)
@@ -274,6 +280,20 @@ if ((BENCH_MANY)); then
 		die "many inputs: a shard scan failed"
 	measure many-tar "synclog scan, 200k tar members" "$OUT/many-tar.json" "$SYNCLOG" scan -f json "$MANY/members.tar.gz"
 	measure many-files "synclog scan, 50k files" "$OUT/many-files.json" "$SYNCLOG" scan --no-redact -f json "$MANY/files"
+	# --state over the same folder: a first run (no state file: the rm
+	# costs nothing next to it), then a rerun with nothing new.
+	measure many-state "synclog scan --state, 50k files, first run" "$OUT/many-state.json" \
+		sh -c 'rm -f "$1"; exec "$2" scan --no-redact -f json --state "$1" "$3"' sh "$OUT/many.state" "$SYNCLOG" "$MANY/files"
+	measure many-rerun "synclog scan --state, 50k files, nothing new" "$OUT/many-rerun.json" \
+		"$SYNCLOG" scan --no-redact -f json --state "$OUT/many.state" "$MANY/files"
+	for f in responses failed_responses no_body_503; do
+		got=$(jq ".totals.$f" "$OUT/many-state.json")
+		want=$(jq ".totals.$f" "$OUT/many-files.json")
+		if [[ $got != "$want" ]]; then
+			echo "MISMATCH many inputs: --state totals.$f = $got, without $want"
+			MISMATCH=1
+		fi
+	done
 	measure many-merge "synclog merge, 1,000 reports" "$OUT/many-merge.json" \
 		"$SYNCLOG" merge --redact=false -f json "$SHARDS_OUT"/*.json
 	for f in responses failed_responses no_body_503; do
@@ -286,10 +306,92 @@ if ((BENCH_MANY)); then
 	done
 fi
 
+# --- incremental runs and many small files -----------------------------------
+# State: three logs of BENCH_STATE_SIZE (256M unless the environment says
+# otherwise, whatever SIZE), plain, .zst and .gz (seeds 2, 3, 4:
+# three logs, not one log three times, which --state would read once). A
+# first --state run, a rerun with nothing new, and a rerun after 1 MiB is
+# appended to the plain log (its own ground truth: exactly what the rerun
+# must report). Small files: 100 MB of log split at line ends into files
+# of 20 KB, scanned as a folder, next to the same bytes as one file and
+# rg -c over the folder.
+INCR=$DATA/incr
+STATE_BYTES=$(to_bytes "${BENCH_STATE_SIZE:-256M}") || die "bad BENCH_STATE_SIZE"
+incr_stamp="$STATE_BYTES $(sha256sum "$BIN/synth" | cut -c1-16) small=100M/20K"
+if [[ -f $INCR/stamp && $(<"$INCR/stamp") == "$incr_stamp" ]]; then
+	log "reusing the incremental data in $INCR"
+else
+	rm -rf "$INCR"
+	mkdir -p "$INCR/small"
+	log "incremental: three logs of $STATE_BYTES bytes, a 1 MiB append, 100 MB in 20 KB files"
+	"$BIN/synth" -q -bytes "$STATE_BYTES" -seed 2 -o "$INCR/state.log" -truth "$INCR/state.truth.json"
+	"$BIN/synth" -q -bytes "$STATE_BYTES" -seed 3 -o - -truth "$INCR/zst.truth.json" | zstd -3 -T1 -q -c >"$INCR/state.log.zst"
+	"$BIN/synth" -q -bytes "$STATE_BYTES" -seed 4 -o - -truth "$INCR/gz.truth.json" | gzip -6 -c >"$INCR/state.log.gz"
+	"$BIN/synth" -q -bytes 1M -seed 5 -o "$INCR/append.log" -truth "$INCR/append.truth.json"
+	"$BIN/synth" -q -bytes 100M -seed 6 -o "$INCR/small.log"
+	(cd "$INCR/small" && split -C 20480 -d -a 5 --additional-suffix=.log ../small.log part-)
+	echo "$incr_stamp" >"$INCR/stamp"
+fi
+ST=$OUT/state
+rm -rf "$ST"
+mkdir -p "$ST"
+cp "$INCR/state.log" "$ST/state.log" # appended to below; the rest is only read
+ln -s "$INCR/state.log.zst" "$INCR/state.log.gz" "$ST/"
+STATE_INPUTS=("$ST/state.log" "$ST/state.log.zst" "$ST/state.log.gz")
+state_truth=$(jq -s '{responses: map(.responses) | add, failed_responses: map(.failed_responses) | add,
+	escalations: map(.escalations) | add, no_body_503: map(.no_body_503) | add,
+	network_errors: map(.network_errors) | add}' "$INCR"/state.truth.json "$INCR"/zst.truth.json "$INCR"/gz.truth.json)
+# Each run of a case starts from the same state file: first runs from none.
+state_runs() { # state_runs KEY NAME PREP: RUNS runs, PREP (a function) before each
+	local key=$1 name=$2 prep=$3 walls=() rsss=()
+	for ((RUN = 1; RUN <= RUNS; RUN++)); do
+		$prep
+		timed_run "$key" "$OUT/$key.json" "$SYNCLOG" scan -f json --state "$ST/state.json" "${STATE_INPUTS[@]}"
+		walls+=("$T_WALL")
+		rsss+=("$T_RSS")
+	done
+	WALL[$key]=$(median "${walls[@]}")
+	RSS[$key]=$(maxof "${rsss[@]}")
+	log "$name: median ${WALL[$key]} s, peak RSS ${RSS[$key]} KiB"
+}
+PLAIN_STATE_SIZE=$(stat -c %s "$ST/state.log")
+prep_first() { rm -f "$ST/state.json"; }
+prep_rerun() { cp "$ST/state.first.json" "$ST/state.json"; }
+prep_append() {
+	truncate -s "$PLAIN_STATE_SIZE" "$ST/state.log"
+	cat "$INCR/append.log" >>"$ST/state.log"
+	cp "$ST/state.first.json" "$ST/state.json"
+}
+state_runs state-first "synclog --state, first run" prep_first
+check "synclog --state, first run" "$OUT/state-first.json" "$state_truth"
+cp "$ST/state.json" "$ST/state.first.json"
+state_runs state-rerun "synclog --state, nothing new" prep_rerun
+check "synclog --state, nothing new" "$OUT/state-rerun.json" '{"responses":0,"failed_responses":0,"escalations":0,"no_body_503":0,"network_errors":0}'
+state_runs state-append "synclog --state, 1 MiB appended" prep_append
+check "synclog --state, 1 MiB appended" "$OUT/state-append.json" "$(<"$INCR/append.truth.json")"
+
+SMALL_FILES=$(find "$INCR/small" -type f | wc -l)
+SMALL_BYTES=$(stat -c %s "$INCR/small.log")
+measure small-files "synclog scan, $SMALL_FILES files of 20 KB" "$OUT/small-files.json" "$SYNCLOG" scan -f json "$INCR/small"
+measure small-one "synclog scan, the same bytes in one file" "$OUT/small-one.json" "$SYNCLOG" scan -f json "$INCR/small.log"
+HAVE_RG=0
+if command -v rg >/dev/null; then
+	HAVE_RG=1
+	measure small-rg "rg -c -F 'fail 503', $SMALL_FILES files" "$OUT/small-rg.txt" rg -c -F 'fail 503' "$INCR/small"
+fi
+# Cut at line ends, the files do not hold the same exchanges as the one
+# file (a cut between a response and its body makes two): what is checked
+# is that every file was read, as a Sync log.
+if [[ $(jq -r .verdict "$OUT/small-files.json") == incomplete ]]; then
+	echo "MISMATCH small files: the report is incomplete"
+	MISMATCH=1
+fi
+
 # --- report ------------------------------------------------------------------
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / 1e6 / s; else print "n/a" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * a / b; else print "n/a" }'; }
 row() { # row KEY CASE INPUT UNCOMPRESSED-BYTES RATIO
 	printf '| %s | %s | %.3f | %s | %.1f | %s |\n' "$2" "$3" "${WALL[$1]}" "$(mbps "$4" "${WALL[$1]}")" \
 		"$(awk -v k="${RSS[$1]}" 'BEGIN { print k / 1024 }')" "$5"
@@ -338,8 +440,31 @@ if ((BENCH_MANY)); then
 	echo "|---|---|--:|--:|--:|"
 	many_row many-tar "synclog scan" "members.tar.gz: 200,000 empty members ($(mib "$(stat -c %s "$MANY/members.tar.gz")") MiB)"
 	many_row many-files "synclog scan" "a folder of 50,000 small logs"
+	many_row many-state "synclog scan --state, first run ($(pct "${WALL[many-state]}" "${WALL[many-files]}") of the scan without)" "the same folder"
+	many_row many-rerun "synclog scan --state, nothing new" "the same folder"
 	many_row many-merge "synclog merge" "1,000 reports of 50 of those logs each"
 fi
+incr_row() { # incr_row KEY CASE INPUT RATIO
+	printf '| %s | %s | %.3f | %.1f | %s |\n' "$2" "$3" "${WALL[$1]}" \
+		"$(awk -v k="${RSS[$1]}" 'BEGIN { print k / 1024 }')" "$4"
+}
+echo
+echo "| incremental and small files | input | wall s | peak RSS MiB | against |"
+echo "|---|---|--:|--:|---|"
+in_state="plain, .zst and .gz, $(mib "$STATE_BYTES") MiB each"
+incr_row state-first "synclog scan --state, first run" "$in_state" ""
+incr_row state-rerun "synclog scan --state, nothing new" "$in_state" "$(pct "${WALL[state-rerun]}" "${WALL[state-first]}") of the first run"
+incr_row state-append "synclog scan --state, 1 MiB appended to the plain log" "$in_state" \
+	"$(pct "${WALL[state-append]}" "${WALL[state-first]}") of the first run; $(jq .totals.escalations "$OUT/state-append.json") escalations, $(jq .escalations "$INCR/append.truth.json") appended"
+incr_row small-one "synclog scan" "small.log ($(mib "$SMALL_BYTES") MiB, one file)" ""
+if ((HAVE_RG)); then
+	incr_row small-rg "rg -c -F 'fail 503'" "$SMALL_FILES files of 20 KB" ""
+	rg_ratio="; $(ratio "${WALL[small-files]}" "${WALL[small-rg]}")× rg -c"
+else
+	rg_ratio="; rg not installed"
+fi
+incr_row small-files "synclog scan" "$SMALL_FILES files of 20 KB (the same bytes)" \
+	"$(ratio "${WALL[small-files]}" "${WALL[small-one]}")× one file$rg_ratio"
 echo
 echo "Profile the parser: \`go test ./internal/parse -run '^\$' -bench Pipeline -cpuprofile $OUT/cpu.out && go tool pprof -top $OUT/cpu.out\`"
 
