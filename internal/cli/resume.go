@@ -60,10 +60,7 @@ func (r *resumer) Done(head []byte, name string, p scan.Point, read bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if read {
-		r.st.Update(head, name, p.Position(), time.Now())
-		if e := r.st.Find(head); e != nil {
-			r.ran[e.Hash] = name
-		}
+		r.ran[r.st.Update(head, name, p.Position(), time.Now())] = name
 	}
 	if done, ok := r.busy[k]; ok {
 		close(done)

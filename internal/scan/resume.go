@@ -38,6 +38,9 @@ type resume struct {
 	// recorded for it. plain says it is not compressed.
 	src   *source
 	plain bool
+	// preroll is how far before the offset a read of an uncompressed
+	// input that resumes starts (see seekPlain).
+	preroll int64
 }
 
 // seekMember makes src, a gzip file whose first bytes decoded match an
@@ -166,8 +169,14 @@ func (rs *resume) finish(name string, err error) {
 		if b := rs.prevEnd; err == nil && b.Raw > 0 && rs.lastEnd.Decoded == rs.to.Offset && rs.to.Offset == rs.to.End && rs.to.Context != "" {
 			rs.to.Member, rs.to.MemberTail = b, tailSum(rs.src, b.Raw)
 		}
-		if rs.plain && rs.to.Offset > 0 {
+		switch {
+		case rs.plain && rs.to.Offset > rs.preroll:
 			rs.to.Tail = tailSum(rs.src, rs.to.Offset)
+		case rs.to.MemberTail == "":
+			// No later read starts past the input's start: what it
+			// would check there is not kept (50,000 small logs made a
+			// state of 30 MB).
+			rs.to.Context = ""
 		}
 	}
 	rs.r.Done(rs.head, name, rs.to, rs.read)

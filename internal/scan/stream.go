@@ -21,9 +21,9 @@ import (
 // left it; one that turns out to hold less than they read has changed,
 // and is read again from its start.
 func scanStream(ctx context.Context, src *source, k *kit, sum *sink, in *summary.Input, o Options) (err error) {
-	rs := &resume{r: o.Resume, src: src}
+	rs := &resume{r: o.Resume, src: src, preroll: cmp.Or(o.preroll, resumePreroll)}
 	defer func() { rs.finish(in.Path, err) }()
-	if seekPlain(src, in, rs, cmp.Or(o.preroll, resumePreroll)) {
+	if seekPlain(src, in, rs) {
 		return nil
 	}
 	err = scanDecoded(ctx, src, k, sum, in, rs, o)
@@ -66,7 +66,7 @@ const resumePreroll = 1 << 20
 // that point are found to be the ones read then (else it is read from its
 // start, as a changed log). It reports true when there is nothing to read:
 // the file is the one read to its end then, unchanged.
-func seekPlain(src *source, in *summary.Input, rs *resume, preroll int64) (skip bool) {
+func seekPlain(src *source, in *summary.Input, rs *resume) (skip bool) {
 	if !rs.on() || !src.regular || src.f == nil {
 		return false
 	}
@@ -95,7 +95,7 @@ func seekPlain(src *source, in *summary.Input, rs *resume, preroll int64) (skip 
 		rs.restart()
 		return false
 	}
-	if base, ok := prerollBase(src.f, from.Mark, preroll); ok && src.seek(base.Offset) {
+	if base, ok := prerollBase(src.f, from.Mark, rs.preroll); ok && src.seek(base.Offset) {
 		rs.base = base
 	}
 	return false

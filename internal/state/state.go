@@ -2,12 +2,13 @@
 package state
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -119,32 +120,46 @@ func Load(path string) (*State, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("load state %s: not a regular file", path)
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &State{Version: Version}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load state %s: %w", path, err)
 	}
-	s, err := decode(data)
+	defer f.Close()
+	s, err := decode(bufio.NewReaderSize(f, 64<<10))
 	if err != nil {
 		return nil, fmt.Errorf("load state %s: %w", path, err)
 	}
 	return s, nil
 }
 
-// decode parses and validates the contents of a state file.
-func decode(data []byte) (*State, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var s *State
-	if err := dec.Decode(&s); err != nil {
+// decode parses and validates a state file, entry by entry: a state of
+// 50,000 inputs is never held whole as text (a whole-file decode took
+// 190 MiB).
+func decode(r io.Reader) (*State, error) {
+	dec := json.NewDecoder(r)
+	s := &State{}
+	tok, err := dec.Token()
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("corrupt: %w", err)
+	case tok == nil:
+		return nil, errors.New("corrupt: top level is null, want an object")
+	case tok != json.Delim('{'):
+		return nil, fmt.Errorf("corrupt: top level is %v, want an object", tok)
+	}
+	for dec.More() {
+		if err := s.decodeField(dec); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
 		return nil, fmt.Errorf("corrupt: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("corrupt: unexpected data after the top-level object")
-	}
-	if s == nil {
-		return nil, errors.New("corrupt: top level is null, want an object")
 	}
 	switch {
 	case s.Version == 0:
@@ -152,12 +167,52 @@ func decode(data []byte) (*State, error) {
 	case s.Version != Version:
 		return nil, fmt.Errorf("unsupported version %d (this synclog reads version %d)", s.Version, Version)
 	}
-	for i, e := range s.Entries {
-		if err := e.validate(); err != nil {
-			return nil, fmt.Errorf("corrupt: entry %d (%q): %w", i, e.Name, err)
-		}
-	}
 	return s, nil
+}
+
+// decodeField decodes one member of the top-level object into s; members
+// synclog does not know are passed over.
+func (s *State) decodeField(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("corrupt: %w", err)
+	}
+	switch tok {
+	case "version":
+		err = dec.Decode(&s.Version)
+	case "entries":
+		err = s.decodeEntries(dec)
+	default:
+		var skip json.RawMessage
+		err = dec.Decode(&skip)
+	}
+	if err != nil && !strings.HasPrefix(err.Error(), "corrupt") {
+		err = fmt.Errorf("corrupt: %w", err)
+	}
+	return err
+}
+
+// decodeEntries decodes the entries array (or null), validating each.
+func (s *State) decodeEntries(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil {
+		return err
+	}
+	if tok != json.Delim('[') {
+		return fmt.Errorf("corrupt: entries is %v, want an array", tok)
+	}
+	for i := 0; dec.More(); i++ {
+		var e Entry
+		if err := dec.Decode(&e); err != nil {
+			return err
+		}
+		if err := e.validate(); err != nil {
+			return fmt.Errorf("corrupt: entry %d (%q): %w", i, e.Name, err)
+		}
+		s.Entries = append(s.Entries, e)
+	}
+	_, err = dec.Token() // the closing bracket
+	return err
 }
 
 // validate reports the first field of e that no Update could have written.
@@ -208,23 +263,36 @@ func isLowerHex(s string) bool {
 // state is in place but may not survive a crash.
 func (s *State) Save(path string) error {
 	s.Version = Version
-	out := *s
-	if out.Entries == nil {
-		out.Entries = []Entry{} // "entries": [] rather than null
-	}
-	data, err := json.MarshalIndent(&out, "", "  ")
-	if err != nil {
-		return fmt.Errorf("save state %s: %w", path, err)
-	}
-	data = append(data, '\n')
-	if err := writeAtomic(path, data); err != nil {
+	if err := writeAtomic(path, s.encode); err != nil {
 		return fmt.Errorf("save state %s: %w", path, err)
 	}
 	return nil
 }
 
-// writeAtomic replaces path with data; see Save.
-func writeAtomic(path string, data []byte) (err error) {
+// encode writes s as JSON, one entry per line, an entry at a time.
+func (s *State) encode(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"entries\": [", s.Version)
+	for i := range s.Entries {
+		b, err := json.Marshal(&s.Entries[i])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(b)
+	}
+	if len(s.Entries) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// writeAtomic replaces path with what write writes; see Save.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
@@ -242,7 +310,7 @@ func writeAtomic(path string, data []byte) (err error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
+	if err := write(f); err != nil {
 		return err
 	}
 	if err := f.Chmod(perm); err != nil {
@@ -330,11 +398,17 @@ func (s *State) Find(head []byte) *Entry {
 // find returns the index of the entry Find would return, or -1.
 func (s *State) find(head []byte) int {
 	head = cut(head)
+	return s.findSum(head, sha256.Sum256(head))
+}
+
+// findSum is find, for a head cut to FingerprintBytes whose SHA-256 is
+// full.
+func (s *State) findSum(head []byte, full [sha256.Size]byte) int {
 	x := s.indexed()
 	var sum [sha256.Size]byte
 	if x.lengths[int64(len(head))] > 0 {
 		// The longest possible match first: the usual hit.
-		if i, ok := x.at[key{int64(len(head)), sha256.Sum256(head)}]; ok {
+		if i, ok := x.at[key{int64(len(head)), full}]; ok {
 			return i
 		}
 	}
@@ -427,24 +501,26 @@ func keyOf(e *Entry) key {
 // FingerprintBytes fingerprint once the input has grown. Other entries with
 // the same new fingerprint are dropped, so fingerprints stay unique.
 //
-// head should come from the same read as at; Update does not check it.
-func (s *State) Update(head []byte, name string, at Position, now time.Time) {
+// head should come from the same read as at; Update does not check it. It
+// returns the entry's Hash.
+func (s *State) Update(head []byte, name string, at Position, now time.Time) string {
 	head = cut(head)
+	full := sha256.Sum256(head)
 	e := Entry{
 		Prefix:   int64(len(head)),
-		Hash:     hash(head),
+		Hash:     hex.EncodeToString(full[:]),
 		Position: at,
 		Name:     name,
 		Seen:     now.UTC(),
 	}
-	i := s.find(head)
+	i := s.findSum(head, full)
 	x := s.indexed()
 	if i < 0 {
 		s.Entries = append(s.Entries, e)
 		x.n++
 		x.at[keyOf(&e)] = len(s.Entries) - 1
 		x.count(e.Prefix, 1)
-		return
+		return e.Hash
 	}
 	old := keyOf(&s.Entries[i])
 	if x.at[old] == i {
@@ -465,6 +541,7 @@ func (s *State) Update(head []byte, name string, at Position, now time.Time) {
 		clear(s.Entries[len(kept):])
 		s.Entries, s.idx = kept, nil
 	}
+	return e.Hash
 }
 
 // Under reports whether s remembers reading an input last seen under the

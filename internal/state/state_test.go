@@ -155,9 +155,9 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	for _, want := range []string{
 		"{\n  \"version\": 1,\n  \"entries\": [\n",
-		`"prefix": 4096,`,
-		`"hash": "` + sum(a[:4096]) + `",`,
-		`"seen": "2026-11-28T10:00:00Z"`, // stored in UTC
+		"\n    {\"prefix\":4096,", // an entry per line
+		`"hash":"` + sum(a[:4096]) + `",`,
+		`"seen":"2026-11-28T10:00:00Z"`, // stored in UTC
 	} {
 		if !bytes.Contains(raw, []byte(want)) {
 			t.Errorf("state file lacks %q:\n%s", want, raw)
