@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,5 +248,80 @@ func TestResumeGzipMembers(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("failed responses (-one read +runs):\n%s", diff)
+	}
+}
+
+// TestResumeChanged checks what an incremental run does with a log that is
+// not what the last run read: one rewritten before the saved offset (same
+// first 4 KiB, same size or more) is read from its start, with a warning,
+// not read on from the offset; a compressed log found unchanged is not
+// decoded again, and one that changed is.
+func TestResumeChanged(t *testing.T) {
+	cl, err := classify.New(classify.DefaultEntries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := synth.Write(&buf, synth.Config{Seed: 12, Bytes: 64 << 10, Trace: true}); err != nil {
+		t.Fatal(err)
+	}
+	log := buf.Bytes()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sync.log")
+	if err := os.WriteFile(path, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Classifier: cl, Jobs: 1, preroll: 1000, Resume: &stateResumer{}}
+	first, _, errs := Run(context.Background(), []string{path}, o)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	// The same bytes but one, 100 before the end, and a line more.
+	changed := bytes.Clone(log)
+	changed[len(changed)-100] ^= 0x20
+	changed = append(changed, log[:bytes.IndexByte(log, '\n')+1]...)
+	if err := os.WriteFile(path, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, _, errs := Run(context.Background(), []string{path}, o)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	in := again.Inputs[0]
+	if want := fmt.Sprintf("--state: the bytes before offset %d are not the ones read: the log changed; read from the start", len(log)); !slices.Contains(in.Warnings, want) {
+		t.Errorf("warnings %q, want %q", in.Warnings, want)
+	}
+	if in.Bytes != int64(len(changed)) || again.Totals[summary.Responses] < first.Totals[summary.Responses] {
+		t.Errorf("read %d bytes, %d responses; want the whole log again (%d bytes, at least %d responses)",
+			in.Bytes, again.Totals[summary.Responses], len(changed), first.Totals[summary.Responses])
+	}
+
+	zst := needTool(t, "zstd")
+	zpath := filepath.Join(dir, "sync.log.zst")
+	if out, err := exec.Command(zst, "-q", "-f", "-o", zpath, filepath.Join(dir, "sync.log")).CombinedOutput(); err != nil {
+		t.Fatalf("zstd: %v: %s", err, out)
+	}
+	o.Resume = &stateResumer{}
+	for run, want := range []string{"", "unchanged since the last run (--state): not read again"} {
+		sum, _, errs := Run(context.Background(), []string{zpath}, o)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if got := sum.Inputs[0].Warnings; want != "" && !slices.Contains(got, want) || want == "" && len(got) > 0 {
+			t.Errorf("run %d of the .zst: warnings %q, want %q", run+1, got, want)
+		}
+	}
+	// Touched: the same bytes, but not the same file as it was: decoded
+	// again, from the start to the offset, and nothing counted twice.
+	future := time.Now().Add(time.Hour)
+	if err := os.Chtimes(zpath, future, future); err != nil {
+		t.Fatal(err)
+	}
+	sum, _, errs := Run(context.Background(), []string{zpath}, o)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if in := sum.Inputs[0]; in.Bytes == 0 || sum.Totals[summary.Responses] != 0 {
+		t.Errorf("touched .zst: read %d bytes, counted %d responses; want it read, nothing counted again", in.Bytes, sum.Totals[summary.Responses])
 	}
 }
