@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -150,10 +151,14 @@ type watcher struct {
 	sum    *summary.Summary
 	errs   []error // inputs not read whole
 	outErr error   // the first error writing a line
+	// live holds the lines read so far of each log still followed, whose
+	// row is added to sum only when its reading ends: the metrics count
+	// them (synclog_lines_total grows while watch runs).
+	live map[*follow.Source]int64
 }
 
 func newWatcher(s *streams, o *watchOptions, cl *classify.Classifier) *watcher {
-	w := &watcher{s: s, o: o, cl: cl, sum: summary.New(summary.Limits{Samples: o.samples})}
+	w := &watcher{s: s, o: o, cl: cl, sum: summary.New(summary.Limits{Samples: o.samples}), live: make(map[*follow.Source]int64)}
 	if o.redact {
 		w.red = redact.New()
 	}
@@ -209,7 +214,25 @@ func (w *watcher) notify(msg string) {
 func (w *watcher) view(fn func(*summary.Summary)) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	fn(w.sum)
+	if len(w.live) == 0 {
+		fn(w.sum)
+		return
+	}
+	// The logs still followed as rows of their own, in a copy that
+	// shares everything else.
+	cp := *w.sum
+	cp.Inputs = slices.Clip(cp.Inputs)
+	for src, n := range w.live {
+		cp.Inputs = append(cp.Inputs, summary.Input{Path: src.Name, Lines: n, Complete: true})
+	}
+	fn(&cp)
+}
+
+// progress records that n lines of src have been read so far.
+func (w *watcher) progress(src *follow.Source, n int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.live[src] = n
 }
 
 // read reads one followed log to its end (a follow.Handler).
@@ -219,13 +242,13 @@ func (w *watcher) read(src *follow.Source) parse.Mark {
 	if src.Compressed {
 		op, err := parse.NewOpener(parse.OpenerOptions{MaxWindow: uint64(w.o.maxWindow) << 20, MaxRatio: w.o.maxRatio})
 		if err != nil {
-			w.done(in, err)
+			w.done(src, in, err)
 			return parse.Mark{}
 		}
 		defer op.Close()
 		dec, format, err := op.Open(src.R)
 		if in.Format = format.String(); err != nil {
-			w.done(in, fmt.Errorf("%s: %w", src.Name, err))
+			w.done(src, in, fmt.Errorf("%s: %w", src.Name, err))
 			return parse.Mark{}
 		}
 		r = dec
@@ -238,7 +261,13 @@ func (w *watcher) read(src *follow.Source) parse.Mark {
 		ev := ex.Event()
 		ev.Line += int(src.Lines)
 		w.add(ev)
+		n := ex.Stats().Lines
+		if wr := ex.WindowResult(); src.From.Offset > 0 {
+			n -= wr.FromStats.Lines // 0 until From is reached, when no event is
+		}
+		w.progress(src, n)
 	}
+
 	st, err := ex.Stats(), ex.Err()
 	if err == nil && st.Records == 0 && st.Bytes > 0 {
 		err = ex.NoRecords() // not a Sync log (an empty one is just empty)
@@ -252,14 +281,17 @@ func (w *watcher) read(src *follow.Source) parse.Mark {
 	}
 	in.DecodedBytes, in.Lines, in.Records, in.LongLines = st.Bytes, st.Lines, st.Records, st.LongLines
 	in.Bytes, in.Layout = st.Bytes, st.Layout.String()
-	w.done(in, err)
+	w.done(src, in, err)
 	return ex.Mark()
 }
 
-// done records the row of a log read, and err, the error that ended it.
-func (w *watcher) done(in summary.Input, err error) {
+// done records the row of a log read, src, and err, the error that ended
+// it; its lines are no longer counted as read so far (at once: a scrape
+// never sees them twice, nor a counter that goes back).
+func (w *watcher) done(src *follow.Source, in summary.Input, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	delete(w.live, src)
 	in.Complete = err == nil
 	if err != nil {
 		in.Error = err.Error()

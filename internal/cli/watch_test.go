@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"synclog/internal/follow"
+	"synclog/internal/summary"
 )
 
 // escalation returns the log lines of escalation number i: a 503 whose
@@ -264,5 +267,35 @@ func TestWatchTerminal(t *testing.T) {
 	}
 	if !strings.Contains(out, "ESCALATE: 3 responses") {
 		t.Errorf("no report at the end:\n%s", out)
+	}
+}
+
+// TestWatchLinesLive checks that the lines of a log still followed count
+// in the metrics' view as they are read, and that when its reading ends
+// they move into its row at once: never counted twice, never going back.
+func TestWatchLinesLive(t *testing.T) {
+	w := newWatcher(&streams{out: io.Discard, errOut: io.Discard}, &watchOptions{}, nil)
+	lines := func() (n int64) {
+		w.view(func(s *summary.Summary) {
+			n = s.FoldedInputs.Lines
+			for _, in := range s.Inputs {
+				n += in.Lines
+			}
+		})
+		return n
+	}
+	a, b := &follow.Source{Name: "a.log"}, &follow.Source{Name: "b.log"}
+	w.progress(a, 10)
+	w.progress(b, 5)
+	w.progress(a, 12)
+	if got := lines(); got != 17 {
+		t.Fatalf("lines while following = %d, want 17", got)
+	}
+	w.done(a, summary.Input{Path: "a.log", Lines: 13}, nil)
+	if got := lines(); got != 18 {
+		t.Fatalf("lines once a.log is done = %d, want 18 (its row's 13, b.log's 5 so far)", got)
+	}
+	if len(w.sum.Inputs) != 1 {
+		t.Fatalf("the summary holds %d rows, want a.log's only", len(w.sum.Inputs))
 	}
 }
