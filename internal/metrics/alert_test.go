@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"synclog/internal/metrics/metricstest"
 )
 
 // alertRuleTest is a promtool rule test of the README's SyncEscalation
@@ -61,7 +63,7 @@ func readmeRules(t *testing.T) string {
 // fires when a key's count grows and when a key is first seen, and not
 // otherwise.
 func TestAlertRule(t *testing.T) {
-	exe := needTool(t, "promtool")
+	exe := metricstest.NeedTool(t, "promtool")
 	dir := t.TempDir()
 	for name, text := range map[string]string{"rules.yml": readmeRules(t), "test.yml": alertRuleTest} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
