@@ -204,8 +204,8 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	defer func() { op.OnVerified = nil }()
 	prefetch(pf, src, dec, v)
 	defer pf.Close()
-	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 && rs.base.Offset == 0 {
-		in.Fingerprint = state.Fingerprint(head)
+	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 && rs.base.Offset == 0 && in.Fingerprint == "" {
+		in.Fingerprint = state.Fingerprint(head) // seekPlain took a plain file's
 	}
 	if src.other && !isTar(pf.Peek(512)) {
 		return errOtherShard

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -128,11 +129,33 @@ func Load(path string) (*State, error) {
 		return nil, fmt.Errorf("load state %s: %w", path, err)
 	}
 	defer f.Close()
-	s, err := decode(bufio.NewReaderSize(f, 64<<10))
+	br := bufio.NewReaderSize(f, 1<<20)
+	s, err := decodeSaved(br)
+	if errors.Is(err, errNotSaved) {
+		if _, err = f.Seek(0, io.SeekStart); err == nil {
+			br.Reset(f)
+			s, err = decode(br)
+		}
+	}
+	if err == nil {
+		err = s.checkVersion()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load state %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// checkVersion refuses a state of another format; a state without a
+// version ("{}", a file written by hand) is of this one.
+func (s *State) checkVersion() error {
+	switch {
+	case s.Version == 0:
+		s.Version = Version
+	case s.Version != Version:
+		return fmt.Errorf("unsupported version %d (this synclog reads version %d)", s.Version, Version)
+	}
+	return nil
 }
 
 // decode parses and validates a state file, entry by entry: a state of
@@ -160,12 +183,6 @@ func decode(r io.Reader) (*State, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("corrupt: unexpected data after the top-level object")
-	}
-	switch {
-	case s.Version == 0:
-		s.Version = Version // "{}" and files written by hand
-	case s.Version != Version:
-		return nil, fmt.Errorf("unsupported version %d (this synclog reads version %d)", s.Version, Version)
 	}
 	return s, nil
 }
@@ -273,15 +290,16 @@ func (s *State) Save(path string) error {
 func (s *State) encode(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(bw, "{\n  \"version\": %d,\n  \"entries\": [", s.Version)
+	var b []byte
 	for i := range s.Entries {
-		b, err := json.Marshal(&s.Entries[i])
-		if err != nil {
-			return err
-		}
 		if i > 0 {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n    ")
+		var err error
+		if b, err = appendEntry(b[:0], &s.Entries[i]); err != nil {
+			return err
+		}
 		bw.Write(b)
 	}
 	if len(s.Entries) > 0 {
@@ -289,6 +307,65 @@ func (s *State) encode(w io.Writer) error {
 	}
 	bw.WriteString("]\n}\n")
 	return bw.Flush()
+}
+
+// appendEntry appends e to b as json.Marshal writes it (TestAppendEntry),
+// without reflection: 50,000 entries took 0.1 s through json.Marshal.
+func appendEntry(b []byte, e *Entry) ([]byte, error) {
+	num := func(b []byte, key string, n int64) []byte {
+		b = append(append(append(b, ",\""...), key...), "\":"...)
+		return strconv.AppendInt(b, n, 10)
+	}
+	str := func(b []byte, key, v string) []byte {
+		b = append(append(append(b, ",\""...), key...), "\":"...)
+		return appendString(b, v)
+	}
+	b = append(b, `{"prefix":`...)
+	b = strconv.AppendInt(b, e.Prefix, 10)
+	b = str(b, "hash", e.Hash)
+	b = num(b, "offset", e.Offset)
+	b = num(b, "lines", e.Lines)
+	if e.Held != 0 {
+		b = num(b, "held", e.Held)
+	}
+	if e.End != 0 {
+		b = num(b, "end", e.End)
+	}
+	if e.Tail != "" {
+		b = str(b, "tail", e.Tail)
+	}
+	if e.Context != "" {
+		b = str(b, "context", e.Context)
+	}
+	if m := e.Member; m != nil {
+		b = strconv.AppendInt(append(b, `,"member":{"raw":`...), m.Raw, 10)
+		b = num(b, "decoded", m.Decoded)
+		b = str(b, "tail", m.Tail)
+		b = append(b, '}')
+	}
+	if f := e.File; f != nil {
+		b = append(b, `,"file":{"dev":`...)
+		b = strconv.AppendUint(b, f.Dev, 10)
+		b = append(b, `,"ino":`...)
+		b = strconv.AppendUint(b, f.Ino, 10)
+		b = num(b, "size", f.Size)
+		b = num(b, "mtime_ns", f.MTime)
+		b = append(b, '}')
+	}
+	b = str(b, "name", e.Name)
+	t, err := e.Seen.MarshalJSON() // fails outside years 0 to 9999, as json.Marshal does
+	return append(append(append(b, `,"seen":`...), t...), '}'), err
+}
+
+// appendString appends v as a JSON string, as json.Marshal writes it.
+func appendString(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(v) // escapes, and bad UTF-8, as it does
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), v...), '"')
 }
 
 // writeAtomic replaces path with what write writes; see Save.
