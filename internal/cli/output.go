@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"synclog/internal/atomicfile"
 )
 
 // staleTempAge is how old a temporary file of the report must be before a
@@ -188,12 +190,16 @@ func probe(path string) error {
 // temporary file, which means nothing to the user.
 func createTemp(path string) (*os.File, error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return nil, fmt.Errorf("create a file in %s: %w", dir, bare(err))
 	}
 	return f, nil
 }
+
+// tempPattern is the os.CreateTemp pattern of the temporary files that
+// replace path: .BASE.DIGITS.tmp.
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".*.tmp" }
 
 // isTemp reports whether name is that of a temporary file createTemp makes
 // for a file named base.
@@ -250,45 +256,8 @@ func (d *output) write(stdout io.Writer, render func(io.Writer) error) error {
 
 // replace writes the report through a temporary file renamed over d.path;
 // see write.
-func (d *output) replace(render func(io.Writer) error) (err error) {
-	tmp, err := createTemp(d.path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close() // may already be closed; the first error is returned
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := writeBuffered(tmp, render); err != nil {
-		return hideTemp(err, tmp.Name())
-	}
-	if err := d.keepAttrs(tmp); err != nil {
-		return hideTemp(err, tmp.Name())
-	}
-	if err := tmp.Sync(); err != nil {
-		return hideTemp(err, tmp.Name())
-	}
-	if err := tmp.Close(); err != nil {
-		return hideTemp(err, tmp.Name())
-	}
-	return hideTemp(os.Rename(tmp.Name(), d.path), tmp.Name())
-}
-
-// keepAttrs gives tmp the mode of the file it replaces, or 0644 for a new
-// one, and, when run as root, that file's owner and group.
-func (d *output) keepAttrs(tmp *os.File) error {
-	perm := fs.FileMode(0o644)
-	if d.info != nil {
-		perm = d.info.Mode().Perm()
-		if uid, gid, ok := owner(d.info); ok && os.Geteuid() == 0 {
-			if err := tmp.Chown(uid, gid); err != nil {
-				return err
-			}
-		}
-	}
-	return tmp.Chmod(perm)
+func (d *output) replace(render func(io.Writer) error) error {
+	return atomicfile.Replace(d.path, tempPattern(d.path), render)
 }
 
 // Close closes the device or FIFO d holds open, if any. It is safe to call
@@ -318,20 +287,6 @@ func writeBuffered(w io.Writer, render func(io.Writer) error) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-// hideTemp returns err without the name of the temporary file tmp: the
-// bare cause of a failed write, sync or rename of it.
-func hideTemp(err error, tmp string) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) && pe.Path == tmp {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) && le.Old == tmp {
-		return le.Err
-	}
-	return err
 }
 
 // bare returns the cause of a *fs.PathError, whose path the caller names

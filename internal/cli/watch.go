@@ -268,19 +268,8 @@ func (w *watcher) read(src *follow.Source) parse.Mark {
 		w.progress(src, n)
 	}
 
-	st, err := ex.Stats(), ex.Err()
-	if err == nil && st.Records == 0 && st.Bytes > 0 {
-		err = ex.NoRecords() // not a Sync log (an empty one is just empty)
-	}
-	if src.From.Offset > 0 {
-		if wr := ex.WindowResult(); wr.FromLine > 0 {
-			st = st.Sub(wr.FromStats)
-		} else {
-			st = parse.Stats{}
-		}
-	}
-	in.DecodedBytes, in.Lines, in.Records, in.LongLines = st.Bytes, st.Lines, st.Records, st.LongLines
-	in.Bytes, in.Layout = st.Bytes, st.Layout.String()
+	st, err := scan.Counted(ex, src.From.Offset)
+	scan.SetStats(&in, st.Bytes, st, w.o.maxLineBytes)
 	w.done(src, in, err)
 	return ex.Mark()
 }

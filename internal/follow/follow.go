@@ -405,27 +405,18 @@ func (f *follower) find(head []byte, size int64) parse.Mark {
 	if e == nil || size >= 0 && e.Offset > size {
 		return parse.Mark{}
 	}
-	return parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End}
+	return e.Mark()
 }
 
 // finish records that src, read through the segment g, stopped at m
 // (counted from src's first byte), and ends g.
 func (f *follower) finish(g *segment, src *Source, m parse.Mark) {
-	if src.start > 0 {
-		m.Offset += src.start
-		m.Lines += src.Lines
-		if m.Held > 0 {
-			m.Held += src.Lines
-		}
-		if m.End >= 0 {
-			m.End += src.start
-		}
-	}
+	m = m.Plus(parse.Mark{Offset: src.start, Lines: src.Lines})
 	head := g.Head()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(head) > 0 {
-		f.ledger.Update(head, src.Name, state.Position{Offset: m.Offset, Lines: m.Lines, Held: m.Held, End: m.End}, time.Now())
+		f.ledger.Update(head, src.Name, state.At(m), time.Now())
 	}
 	for i, l := range f.live {
 		if l == g {

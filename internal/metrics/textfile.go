@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"synclog/internal/atomicfile"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -102,17 +103,15 @@ func AddToFile(path string, sum *summary.Summary, success bool, now time.Time) e
 }
 
 // writeFile is WriteFile, and AddToFile when add is set.
-func writeFile(path string, add bool, sum *summary.Summary, success bool, now time.Time) (err error) {
+func writeFile(path string, add bool, sum *summary.Summary, success bool, now time.Time) error {
 	if p, err := filepath.EvalSymlinks(path); err == nil {
 		path = p
 	}
-	perm := fs.FileMode(0o644)
 	ps := pointsOf(sum)
 	switch fi, err := os.Stat(path); {
 	case err == nil && !fi.Mode().IsRegular():
 		return fmt.Errorf("write %s: not a regular file", path)
 	case err == nil:
-		perm = fi.Mode().Perm()
 		if add {
 			old, err := readCounters(path)
 			if err != nil {
@@ -123,28 +122,11 @@ func writeFile(path string, add bool, sum *summary.Summary, success bool, now ti
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	err := atomicfile.Replace(path, "."+filepath.Base(path)+".*.tmp", func(w io.Writer) error { return write(w, ps, success, now) })
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, bare(err))
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close() // may be closed already; the first error is returned
-			_ = os.Remove(tmp.Name())
-			err = fmt.Errorf("write %s: %w", path, bare(err))
-		}
-	}()
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw, ps, success, now); err != nil {
-		return err
-	}
-	if err := errors.Join(bw.Flush(), tmp.Chmod(perm)); err != nil {
-		return err
-	}
-	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // readCounters returns the samples of the counter families in the

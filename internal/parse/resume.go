@@ -27,6 +27,21 @@ type Mark struct {
 	Context string
 }
 
+// Plus returns m, a mark of a read that started at base in the input (its
+// offsets counted from base.Offset, its lines from base.Lines), as a mark
+// of the whole input.
+func (m Mark) Plus(base Mark) Mark {
+	m.Offset += base.Offset
+	m.Lines += base.Lines
+	if m.Held > 0 {
+		m.Held += base.Lines
+	}
+	if m.End >= 0 {
+		m.End += base.Offset
+	}
+	return m
+}
+
 // ContextSum returns what Mark.Context holds for the state s of an
 // Extractor (WindowResult.FromState).
 func ContextSum(s string) string {

@@ -86,7 +86,7 @@ func scanSplit(ctx context.Context, src *source, sum *sink, in *summary.Input, o
 	if err != nil {
 		raw = st.Bytes
 	}
-	setStats(in, raw, st, o)
+	SetStats(in, raw, st, o.Parse.MaxLineBytes)
 	in.Fingerprint = fingerprintOf(src.f)
 	warnYear(in, st.Layout, src.year, false)
 	return true, err
@@ -291,12 +291,18 @@ func (s *source) plain() bool {
 // fingerprintOf returns the fingerprint of the plain file f (see
 // state.Fingerprint), or "" when nothing can be read from it.
 func fingerprintOf(f *os.File) string {
+	if head := headOf(f); len(head) > 0 {
+		return state.Fingerprint(head)
+	}
+	return ""
+}
+
+// headOf returns the first state.FingerprintBytes bytes of the file f, or
+// all of them when it is shorter (nil when none can be read).
+func headOf(f *os.File) []byte {
 	head := make([]byte, state.FingerprintBytes)
 	n, _ := f.ReadAt(head, 0)
-	if n == 0 {
-		return ""
-	}
-	return state.Fingerprint(head[:n])
+	return head[:n]
 }
 
 // compressedNames are the endings that promise a compressed file.

@@ -76,16 +76,19 @@ func (rs *resume) memberEnds(prev, last parse.Boundary) {
 // start asks the Resumer, once per input, where the input that pf decodes
 // was left. Later passes over the same input keep what it said.
 func (rs *resume) start(pf *parse.Prefetch) {
-	rs.startHead(pf.Peek(state.FingerprintBytes))
+	if rs.r != nil && !rs.started {
+		rs.startHead(bytes.Clone(pf.Peek(state.FingerprintBytes)))
+	}
 }
 
-// startHead is start, for an input whose first decoded bytes are head.
+// startHead is start, for an input whose first decoded bytes are head;
+// rs keeps head.
 func (rs *resume) startHead(head []byte) {
 	if rs.r == nil || rs.started {
 		return
 	}
 	rs.started = true
-	rs.head = bytes.Clone(head)
+	rs.head = head
 	rs.from, rs.by = rs.r.Resume(rs.head)
 	if rs.by != "" {
 		// Left by this run, not found unchanged over time: nothing says
@@ -134,16 +137,7 @@ func (rs *resume) reached(m parse.Mark) {
 	if rs.r == nil {
 		return
 	}
-	if rs.base.Offset > 0 {
-		m.Offset += rs.base.Offset
-		m.Lines += rs.base.Lines
-		if m.Held > 0 {
-			m.Held += rs.base.Lines
-		}
-		if m.End >= 0 {
-			m.End += rs.base.Offset
-		}
-	}
+	m = m.Plus(rs.base)
 	if m.Offset < rs.from.Offset {
 		return
 	}

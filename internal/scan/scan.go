@@ -97,7 +97,7 @@ type Point struct {
 
 // PointOf returns the Point that the state entry e keeps.
 func PointOf(e *state.Entry) Point {
-	p := Point{Mark: parse.Mark{Offset: e.Offset, Lines: e.Lines, Held: e.Held, End: e.End, Context: e.Context}, Tail: e.Tail}
+	p := Point{Mark: e.Mark(), Tail: e.Tail}
 	if e.File != nil {
 		p.File = *e.File
 	}
@@ -109,7 +109,8 @@ func PointOf(e *state.Entry) Point {
 
 // Position returns what a state entry keeps of p.
 func (p Point) Position() state.Position {
-	at := state.Position{Offset: p.Offset, Lines: p.Lines, Held: p.Held, End: p.End, Tail: p.Tail, Context: p.Context}
+	at := state.At(p.Mark)
+	at.Tail = p.Tail
 	if p.File != (state.File{}) {
 		at.File = &p.File
 	}
@@ -431,8 +432,9 @@ func warnTwin(row *summary.Input, w string) {
 	}
 }
 
-// setStats records an input's counts, and warns of cut lines.
-func setStats(in *summary.Input, raw int64, st parse.Stats, o Options) {
+// SetStats records in in the counts st of an input of which raw bytes were
+// read, and warns of lines cut at maxLine bytes (0: the default).
+func SetStats(in *summary.Input, raw int64, st parse.Stats, maxLine int) {
 	in.Bytes, in.DecodedBytes = raw, st.Bytes
 	in.Lines, in.Records, in.LongLines = st.Lines, st.Records, st.LongLines
 	in.Layout = st.Layout.String()
@@ -442,7 +444,7 @@ func setStats(in *summary.Input, raw int64, st parse.Stats, o Options) {
 			what = "line over the limit of %d bytes was cut"
 		}
 		in.Warnings = append(in.Warnings, fmt.Sprintf("%d "+what,
-			st.LongLines, cmp.Or(o.Parse.MaxLineBytes, parse.DefaultMaxLineBytes)))
+			st.LongLines, cmp.Or(maxLine, parse.DefaultMaxLineBytes)))
 	}
 }
 

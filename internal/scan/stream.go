@@ -70,9 +70,8 @@ func seekPlain(src *source, in *summary.Input, rs *resume) (skip bool) {
 	if !rs.on() || !src.regular || src.f == nil {
 		return false
 	}
-	head := make([]byte, state.FingerprintBytes)
-	n, _ := src.f.ReadAt(head, 0)
-	if head = head[:n]; n == 0 || parse.Sniff(head) != parse.Plain || isTar(head) {
+	head := headOf(src.f)
+	if len(head) == 0 || parse.Sniff(head) != parse.Plain || isTar(head) {
 		return false
 	}
 	rs.startHead(head)
@@ -117,7 +116,7 @@ func prerollBase(f *os.File, m parse.Mark, preroll int64) (base parse.Mark, ok b
 }
 
 // seek makes src, a regular file, read from off; it reports false when
-// it cannot.
+// it cannot (it is not read through a sizedFile).
 func (s *source) seek(off int64) bool {
 	r := s.r
 	if p, ok := r.(progressReader); ok {
@@ -158,19 +157,8 @@ var errNoRewind = errors.New("not a regular file")
 // rewind makes src read from its start again, for a second pass: a
 // regular file can be, a pipe or standard input cannot.
 func (s *source) rewind() error {
-	r := s.r
-	if p, ok := r.(progressReader); ok {
-		r = p.r
-	}
-	switch f := r.(type) {
-	case *sizedFile: // reads at its own offset
-		f.off, f.err = 0, nil
+	if s.seek(0) { // a regular file is read through a sizedFile
 		return nil
-	case *os.File:
-		if s.regular {
-			_, err := f.Seek(0, io.SeekStart)
-			return err
-		}
 	}
 	return errNoRewind
 }
@@ -247,7 +235,7 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 		if errors.Is(rerr, errDisagree) {
 			return rerr
 		}
-		setStats(in, op.Offset(), st, o)
+		SetStats(in, op.Offset(), st, o.Parse.MaxLineBytes)
 	}
 	return ended(ctx, in, sum, v, rs, op, ex, format, rerr)
 }
@@ -342,24 +330,32 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 		}
 		rs.found(ex)
 	}
-	whole, err := ex.Stats(), ex.Err()
-	if w := rs.pastEnd(rs.base.Offset + whole.Bytes); w != "" && err == nil {
-		return whole, &staleError{w}
+	if w := rs.pastEnd(rs.base.Offset + ex.Stats().Bytes); w != "" && ex.Err() == nil {
+		return ex.Stats(), &staleError{w}
 	}
-	if err == nil && whole.Records == 0 && whole.Bytes > 0 {
-		err = ex.NoRecords() // not a Sync log (an empty one is just empty)
-	}
+	st, err := Counted(ex, rs.from.Offset)
 	remember(rs, ex, err)
-	st := whole
-	if rs.from.Offset > 0 {
+	in.Warnings = append(in.Warnings, rs.warnings(err == nil)...)
+	warnYear(in, st.Layout, src.year, src.f == nil)
+	return st, err
+}
+
+// Counted returns the counts of what ex read past decoded offset from
+// (where an earlier read left the input; 0: all of it), and the error
+// that ended the read: ex.NoRecords() when the input held bytes but no
+// record (not a Sync log; an empty one is just empty).
+func Counted(ex *parse.Extractor, from int64) (parse.Stats, error) {
+	st, err := ex.Stats(), ex.Err()
+	if err == nil && st.Records == 0 && st.Bytes > 0 {
+		err = ex.NoRecords()
+	}
+	if from > 0 {
 		if w := ex.WindowResult(); w.FromLine > 0 {
 			st = st.Sub(w.FromStats)
 		} else {
 			st = parse.Stats{}
 		}
 	}
-	in.Warnings = append(in.Warnings, rs.warnings(err == nil)...)
-	warnYear(in, st.Layout, src.year, src.f == nil)
 	return st, err
 }
 

@@ -149,7 +149,7 @@ func (t *tarScan) member(hdr *tar.Header, name string) (summary.Input, error) {
 			t.emit(t.ex.Event())
 		}
 		st := t.ex.Stats()
-		setStats(&in, t.decoded-start, st, t.o)
+		SetStats(&in, t.decoded-start, st, t.o.Parse.MaxLineBytes)
 		warnYear(&in, st.Layout, year, false)
 		if err = t.ex.Err(); err == nil && st.Records == 0 && st.Bytes > 0 {
 			err = t.ex.NoRecords() // not a Sync log

@@ -16,6 +16,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"synclog/internal/atomicfile"
+
+	"synclog/internal/parse"
 )
 
 // FingerprintBytes is how many decoded bytes a fingerprint covers at most.
@@ -77,6 +81,17 @@ type Position struct {
 	// run passes over an input read to its end and found unchanged
 	// without reading it (nil: not a file).
 	File *File `json:"file,omitempty"`
+}
+
+// Mark returns the point of the input p is at, as parse counts it.
+func (p Position) Mark() parse.Mark {
+	return parse.Mark{Offset: p.Offset, Lines: p.Lines, Held: p.Held, End: p.End, Context: p.Context}
+}
+
+// At returns the Position of the point m (nothing of the file: no Tail,
+// Member, File).
+func At(m parse.Mark) Position {
+	return Position{Offset: m.Offset, Lines: m.Lines, Held: m.Held, End: m.End, Context: m.Context}
 }
 
 // TailBytes is how many bytes before an offset Position.Tail covers.
@@ -271,16 +286,16 @@ func isLowerHex(s string) bool {
 }
 
 // Save writes s to path atomically: it writes a temporary file in the same
-// folder, syncs it, renames it over path and syncs the folder. It sets
-// s.Version to Version. A new file gets mode 0644; an existing file keeps its
-// mode.
+// folder, syncs it, renames it over path and syncs the folder (see
+// atomicfile.Replace). It sets s.Version to Version. A new file gets mode
+// 0644; an existing file keeps its mode, and its owner when run as root.
 //
 // If Save fails before the rename, the old file is untouched and the
 // temporary file is removed. If only the final folder sync fails, the new
 // state is in place but may not survive a crash.
 func (s *State) Save(path string) error {
 	s.Version = Version
-	if err := writeAtomic(path, s.encode); err != nil {
+	if err := atomicfile.Replace(path, tempPrefix(filepath.Base(path))+"*", s.encode); err != nil {
 		return fmt.Errorf("save state %s: %w", path, err)
 	}
 	return nil
@@ -368,49 +383,11 @@ func appendString(b []byte, v string) []byte {
 	return append(append(append(b, '"'), v...), '"')
 }
 
-// writeAtomic replaces path with what write writes; see Save.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Dir(path), filepath.Base(path)
-	perm := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		perm = fi.Mode().Perm()
-	}
-	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	renamed := false
-	defer func() {
-		if !renamed {
-			_ = f.Close() // may already be closed; the first error is returned
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	renamed = true
-	return syncDir(dir)
-}
-
-// tempPrefix is how the names of writeAtomic's temporary files for a file
+// tempPrefix is how the names of Save's temporary files for a file
 // named base begin; CreateTemp ends them with decimal digits.
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
 
-// removeStaleTemps removes the temporary files of writeAtomic for path:
+// removeStaleTemps removes the temporary files of Save for path:
 // regular files named by tempPrefix and digits. The caller holds the lock,
 // so none of them belongs to a Save under way. It is best effort: what
 // cannot be removed stays.
@@ -426,19 +403,6 @@ func removeStaleTemps(path string) {
 			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return d.Close()
 }
 
 // Find returns the entry whose fingerprint matches head, or nil if none does.
