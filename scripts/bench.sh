@@ -110,11 +110,16 @@ SYNCLOG=$BIN/synclog
 # --- data --------------------------------------------------------------------
 PLAIN=$DATA/sync.log
 TRUTH=$DATA/sync.truth.json
+# reuse DIR STAMP: whether DIR holds the data made under STAMP (what made
+# it: sizes, seeds, the generator's hash), which DIR/stamp records.
+reuse() {
+	[[ -f $1/stamp && $(<"$1/stamp") == "$2" ]] || return 1
+	log "reusing the data in $1"
+}
 stamp="$BYTES $(sha256sum "$BIN/synth" | cut -c1-16) seed=1 shards=$SHARDS"
-if [[ -f $DATA/stamp && $(<"$DATA/stamp") == "$stamp" ]]; then
-	log "reusing the data in $DATA"
-else
-	rm -f "$DATA"/*
+if ! reuse "$DATA" "$stamp"; then
+	# Files only: the folders below hold data of their own stamps.
+	find "$DATA" -maxdepth 1 -type f -delete
 	log "generating $SIZE ($BYTES bytes), seed 1"
 	"$BIN/synth" -bytes "$BYTES" -seed 1 -trace=true -o "$PLAIN" -truth "$TRUTH"
 	log "gzip -6"
@@ -130,7 +135,7 @@ else
 fi
 LOGCAT=$DATA/sync-logcat.log
 LOGCAT_TRUTH=$DATA/sync-logcat.truth.json
-# Kept with the rest while the stamp holds: a new stamp empties $DATA.
+# Kept with the rest while the stamp holds: a new stamp deletes $DATA's files.
 if ((BENCH_LAYOUTS)) && [[ ! -f $LOGCAT_TRUTH ]]; then
 	log "generating $SIZE of logcat, seed 1"
 	"$BIN/synth" -bytes "$BYTES" -seed 1 -trace=true -layout logcat -o "$LOGCAT" -truth "$LOGCAT_TRUTH"
@@ -259,9 +264,7 @@ log "synclog $SHARDS files one at a time: median ${WALL[many-seq]} s"
 if ((BENCH_MANY)); then
 	MANY=$DATA/many
 	many_stamp="$(sha256sum "$BIN/many" | cut -c1-16) tar=200000 files=50000 per=50"
-	if [[ -f $MANY/stamp && $(<"$MANY/stamp") == "$many_stamp" ]]; then
-		log "reusing the many-inputs data in $MANY"
-	else
+	if ! reuse "$MANY" "$many_stamp"; then
 		rm -rf "$MANY"
 		mkdir -p "$MANY"
 		log "many inputs: a tar of 200k empty members, 50k small logs"
@@ -327,9 +330,7 @@ fi
 INCR=$DATA/incr
 STATE_BYTES=$(to_bytes "${BENCH_STATE_SIZE:-256M}") || die "bad BENCH_STATE_SIZE"
 incr_stamp="$STATE_BYTES $(sha256sum "$BIN/synth" | cut -c1-16) small=100M/20K"
-if [[ -f $INCR/stamp && $(<"$INCR/stamp") == "$incr_stamp" ]]; then
-	log "reusing the incremental data in $INCR"
-else
+if ! reuse "$INCR" "$incr_stamp"; then
 	rm -rf "$INCR"
 	mkdir -p "$INCR/small"
 	log "incremental: three logs of $STATE_BYTES bytes, a 1 MiB append, 100 MB in 20 KB files"
