@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -16,54 +17,59 @@ const stateRetention = 90 * 24 * time.Hour
 // Two inputs of one run with the same first bytes (a rotated log and its
 // compressed copy, the same file named twice) are one log: the second is
 // read only once the first is done, from where the first left it, so that
-// nothing in them is counted twice, whichever is scanned first.
+// nothing in them is counted twice, whichever is scanned first. Inputs are
+// known by the SHA-256 of their first bytes (state.Head.Sum), hashed once
+// per input.
 type resumer struct {
 	mu   sync.Mutex
+	free *sync.Cond // signalled when an input leaves busy, if one waits
+	wait int        // how many inputs wait in Resume
 	st   *state.State
-	busy map[string]chan struct{} // first bytes being read → closed when done
-	ran  map[string]string        // entry hashes updated in this run → by which input
+	busy map[[sha256.Size]byte]bool   // the first bytes being read
+	ran  map[[sha256.Size]byte]string // entries updated in this run → by which input
 }
 
 func resumerOf(st *state.State) scan.Resumer {
 	if st == nil {
 		return nil
 	}
-	return &resumer{st: st, busy: make(map[string]chan struct{}), ran: make(map[string]string)}
+	r := &resumer{st: st, busy: make(map[[sha256.Size]byte]bool), ran: make(map[[sha256.Size]byte]string)}
+	r.free = sync.NewCond(&r.mu)
+	return r
 }
 
-// key is what inputs with the same first bytes share.
-func key(head []byte) string { return string(head[:min(len(head), state.FingerprintBytes)]) }
-
-func (r *resumer) Resume(head []byte) (scan.Point, string) {
-	k := key(head)
+func (r *resumer) Resume(head state.Head) (scan.Point, string) {
+	k := head.Sum()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for {
-		done, ok := r.busy[k]
-		if !ok {
-			break
-		}
-		r.mu.Unlock()
-		<-done
-		r.mu.Lock()
+	for r.busy[k] {
+		r.wait++
+		r.free.Wait()
+		r.wait--
 	}
-	r.busy[k] = make(chan struct{})
-	e := r.st.Find(head)
+	r.busy[k] = true
+	e := r.st.FindHead(head)
 	if e == nil {
 		return scan.Point{}, ""
 	}
-	return scan.PointOf(e), r.ran[e.Hash]
+	var by string
+	if sum, ok := state.SumOf(e); ok {
+		by = r.ran[sum]
+	}
+	return scan.PointOf(e), by
 }
 
-func (r *resumer) Done(head []byte, name string, p scan.Point, read bool) {
-	k := key(head)
+func (r *resumer) Done(head state.Head, name string, p scan.Point, read bool) {
+	k := head.Sum()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if read {
-		r.ran[r.st.Update(head, name, p.Position(), time.Now())] = name
+		r.st.UpdateHead(head, name, p.Position(), time.Now())
+		// The entry is head's own now, whatever it was found by.
+		r.ran[k] = name
 	}
-	if done, ok := r.busy[k]; ok {
-		close(done)
-		delete(r.busy, k)
+	delete(r.busy, k)
+	if r.wait > 0 {
+		r.free.Broadcast()
 	}
 }

@@ -15,7 +15,8 @@ import (
 // input with other first bytes does not wait.
 func TestResumerOneAtATime(t *testing.T) {
 	r := resumerOf(&state.State{})
-	head := bytes.Repeat([]byte("1756106023249\tSync.Service\tINFO\tStarting sync\n"), 100)
+	head := state.HeadOf(bytes.Repeat([]byte("1756106023249\tSync.Service\tINFO\tStarting sync\n"), 100))
+	other := state.HeadOf([]byte("other\n"))
 	if m, by := r.Resume(head); m != (scan.Point{}) || by != "" {
 		t.Fatalf("first Resume = %+v, %q; want nothing", m, by)
 	}
@@ -28,10 +29,10 @@ func TestResumerOneAtATime(t *testing.T) {
 		m, by := r.Resume(head)
 		got <- answer{m, by}
 	}()
-	if m, _ := r.Resume([]byte("other\n")); m != (scan.Point{}) {
+	if m, _ := r.Resume(other); m != (scan.Point{}) {
 		t.Errorf("another log: Resume = %+v", m)
 	}
-	r.Done([]byte("other\n"), "other.log", scan.Point{}, false)
+	r.Done(other, "other.log", scan.Point{}, false)
 	select {
 	case a := <-got:
 		t.Fatalf("second Resume returned %+v before the first was done", a)
@@ -39,7 +40,7 @@ func TestResumerOneAtATime(t *testing.T) {
 	}
 	// Tail and File come back as they were kept.
 	end := scan.Point{Mark: parse.Mark{Offset: 9000, Lines: 90, Held: 88, End: 9000},
-		Tail: state.TailSum(head), File: state.File{Dev: 1, Ino: 2, Size: 9000, MTime: 3}}
+		Tail: state.TailSum(head.Bytes()), File: state.File{Dev: 1, Ino: 2, Size: 9000, MTime: 3}}
 	r.Done(head, "sync.log.1", end, true)
 	a := <-got
 	if a.m != end || a.by != "sync.log.1" {

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"fmt"
 
 	"synclog/internal/parse"
@@ -14,11 +13,11 @@ import (
 type resume struct {
 	r       Resumer
 	started bool
-	head    []byte // the input's first decoded bytes, its fingerprint
-	from    Point  // where earlier reads left it (zero: never read)
-	by      string // the input of this run that left it there ("": an earlier run)
-	to      Point  // where this read leaves it...
-	read    bool   // ... if it is to be recorded
+	head    state.Head // the input's first decoded bytes, its fingerprint
+	from    Point      // where earlier reads left it (zero: never read)
+	by      string     // the input of this run that left it there ("": an earlier run)
+	to      Point      // where this read leaves it...
+	read    bool       // ... if it is to be recorded
 	// Where the events verified by the last checksum end (see verified).
 	commit    parse.Mark
 	committed bool
@@ -73,17 +72,10 @@ func (rs *resume) memberEnds(prev, last parse.Boundary) {
 	rs.prevEnd, rs.lastEnd = abs(prev), abs(last)
 }
 
-// start asks the Resumer, once per input, where the input that pf decodes
-// was left. Later passes over the same input keep what it said.
-func (rs *resume) start(pf *parse.Prefetch) {
-	if rs.r != nil && !rs.started {
-		rs.startHead(bytes.Clone(pf.Peek(state.FingerprintBytes)))
-	}
-}
-
-// startHead is start, for an input whose first decoded bytes are head;
-// rs keeps head.
-func (rs *resume) startHead(head []byte) {
+// start asks the Resumer, once per input, where the input whose first
+// decoded bytes are head was left; rs keeps head. Later passes over the
+// same input keep what it said.
+func (rs *resume) start(head state.Head) {
 	if rs.r == nil || rs.started {
 		return
 	}

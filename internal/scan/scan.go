@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -64,8 +65,8 @@ type Options struct {
 
 // Resumer remembers how far inputs were read, by the first decoded bytes
 // of each (so that a log renamed or compressed by rotation is still known):
-// head is the input's first state.FingerprintBytes decoded bytes, or all of
-// them when it is shorter. Its methods are called from the scanning
+// head holds the input's first state.FingerprintBytes decoded bytes, or all
+// of them when it is shorter. Its methods are called from the scanning
 // goroutines.
 type Resumer interface {
 	// Resume returns where the input whose first bytes are head was left
@@ -73,10 +74,10 @@ type Resumer interface {
 	// of this run that left it there ("": an earlier run). Inputs with the
 	// same first bytes (a rotated log and its compressed copy) are read one
 	// at a time: Resume waits until the one before is Done.
-	Resume(head []byte) (p Point, by string)
+	Resume(head state.Head) (p Point, by string)
 	// Done ends the input that Resume was called for: when read is set, it
 	// was read, under name, up to p (see parse.Extractor.Mark).
-	Done(head []byte, name string, p Point, read bool)
+	Done(head state.Head, name string, p Point, read bool)
 }
 
 // Point is where an input was left, and what tells a later run whether it
@@ -411,8 +412,15 @@ func readBefore(sum *summary.Summary, row *summary.Input, twins map[[sha256.Size
 // twinKey is the key of fingerprint fp in readBefore's map: fixed-size,
 // unlike the 64 hex digits of fp, and unlike a prefix of them, never the
 // same for two fingerprints (a log wrongly taken for another's twin would
-// go uncounted).
-func twinKey(fp string) [sha256.Size]byte { return sha256.Sum256([]byte(fp)) }
+// go uncounted). It is the SHA-256 that fp spells, or one of fp if fp
+// does not spell one.
+func twinKey(fp string) [sha256.Size]byte {
+	var k [sha256.Size]byte
+	if n, err := hex.Decode(k[:], []byte(fp)); err == nil && n == len(k) && len(fp) == 2*len(k) {
+		return k
+	}
+	return sha256.Sum256([]byte(fp))
+}
 
 // rowOf returns the last row of sum for path, or nil when there is none
 // (it was folded).

@@ -30,19 +30,19 @@ var prerollTest int64 = 300
 // stateResumer is a Resumer over a state.State, for one input at a time.
 type stateResumer struct{ st state.State }
 
-func (r *stateResumer) Resume(head []byte) (Point, string) {
-	e := r.st.Find(head)
+func (r *stateResumer) Resume(head state.Head) (Point, string) {
+	e := r.st.FindHead(head)
 	if e == nil {
 		return Point{}, ""
 	}
 	return PointOf(e), ""
 }
 
-func (r *stateResumer) Done(head []byte, name string, p Point, read bool) {
+func (r *stateResumer) Done(head state.Head, name string, p Point, read bool) {
 	if !read {
 		return
 	}
-	r.st.Update(head, name, p.Position(), time.Now())
+	r.st.UpdateHead(head, name, p.Position(), time.Now())
 }
 
 // csvRows returns the CSV rows of sum's failed responses (file, line,

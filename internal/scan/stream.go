@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -74,9 +75,10 @@ func seekPlain(src *source, in *summary.Input, rs *resume) (skip bool) {
 	if len(head) == 0 || parse.Sniff(head) != parse.Plain || isTar(head) {
 		return false
 	}
-	rs.startHead(head)
+	h := state.HeadOf(head)
+	rs.start(h)
 	rs.plain = true
-	in.Fingerprint = state.Fingerprint(head)
+	in.Fingerprint = h.Fingerprint()
 	from := rs.from
 	switch {
 	case from.Offset == 0 || rs.by != "" || from.Offset > src.size:
@@ -192,13 +194,24 @@ func scanDecoded(ctx context.Context, src *source, k *kit, sum *sink, in *summar
 	defer func() { op.OnVerified = nil }()
 	prefetch(pf, src, dec, v)
 	defer pf.Close()
-	if head := pf.Peek(state.FingerprintBytes); len(head) > 0 && rs.base.Offset == 0 && in.Fingerprint == "" {
-		in.Fingerprint = state.Fingerprint(head) // seekPlain took a plain file's
+	// The input's first bytes, hashed once: its fingerprint (unless
+	// seekPlain took it), and what the Resumer knows it by.
+	var head state.Head
+	fingerprint := rs.base.Offset == 0 && in.Fingerprint == ""
+	if fingerprint || rs.on() && !rs.started {
+		b := pf.Peek(state.FingerprintBytes)
+		if rs.on() {
+			b = bytes.Clone(b) // kept by rs, past the buffer's reuse
+		}
+		head = state.HeadOf(b)
+		if fingerprint && len(b) > 0 {
+			in.Fingerprint = head.Fingerprint()
+		}
 	}
 	if src.other && !isTar(pf.Peek(512)) {
 		return errOtherShard
 	}
-	rs.start(pf)
+	rs.start(head)
 	if rs.unchanged(src) {
 		// A compressed file read to its end and unchanged since: not
 		// decoded again.

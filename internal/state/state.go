@@ -429,21 +429,18 @@ func removeStaleTemps(path string) {
 //
 // The returned pointer points into s.Entries and is valid until the next
 // call to Update or Prune.
-func (s *State) Find(head []byte) *Entry {
-	if i := s.find(head); i >= 0 {
+func (s *State) Find(head []byte) *Entry { return s.FindHead(HeadOf(head)) }
+
+// FindHead is Find, for a head hashed already.
+func (s *State) FindHead(h Head) *Entry {
+	if i := s.findSum(h.b, h.sum); i >= 0 {
 		return &s.Entries[i]
 	}
 	return nil
 }
 
-// find returns the index of the entry Find would return, or -1.
-func (s *State) find(head []byte) int {
-	head = cut(head)
-	return s.findSum(head, sha256.Sum256(head))
-}
-
-// findSum is find, for a head cut to FingerprintBytes whose SHA-256 is
-// full.
+// findSum returns the index of the entry Find returns for head, cut to
+// FingerprintBytes, whose SHA-256 is full; or -1.
 func (s *State) findSum(head []byte, full [sha256.Size]byte) int {
 	x := s.indexed()
 	var sum [sha256.Size]byte
@@ -545,11 +542,15 @@ func keyOf(e *Entry) key {
 // head should come from the same read as at; Update does not check it. It
 // returns the entry's Hash.
 func (s *State) Update(head []byte, name string, at Position, now time.Time) string {
-	head = cut(head)
-	full := sha256.Sum256(head)
+	return s.UpdateHead(HeadOf(head), name, at, now)
+}
+
+// UpdateHead is Update, for a head hashed already.
+func (s *State) UpdateHead(h Head, name string, at Position, now time.Time) string {
+	head, full := h.b, h.sum
 	e := Entry{
 		Prefix:   int64(len(head)),
-		Hash:     hex.EncodeToString(full[:]),
+		Hash:     h.Fingerprint(),
 		Position: at,
 		Name:     name,
 		Seen:     now.UTC(),
@@ -629,7 +630,39 @@ func TailSum(b []byte) string { return hash(b[max(0, len(b)-TailBytes):]) }
 // are head: the hex SHA-256 of at most its first FingerprintBytes, as an
 // Entry's Hash. Reports carry it so that the same input read twice (in one
 // run, or in two reports merged) is told apart from another one.
-func Fingerprint(head []byte) string { return hash(cut(head)) }
+func Fingerprint(head []byte) string { return HeadOf(head).Fingerprint() }
+
+// Head is an input's first decoded bytes, at most FingerprintBytes of
+// them, with their SHA-256: what Find and Update look an input up by, and
+// what its fingerprint is made of, hashed once per input.
+type Head struct {
+	b   []byte
+	sum [sha256.Size]byte
+}
+
+// HeadOf returns the Head of an input whose first decoded bytes are b; it
+// keeps b (cut to FingerprintBytes), which must not change after.
+func HeadOf(b []byte) Head {
+	b = cut(b)
+	return Head{b: b, sum: sha256.Sum256(b)}
+}
+
+// Bytes returns h's bytes.
+func (h Head) Bytes() []byte { return h.b }
+
+// Sum returns the SHA-256 of h's bytes: the same for two Heads exactly
+// when their Fingerprints are.
+func (h Head) Sum() [sha256.Size]byte { return h.sum }
+
+// Fingerprint returns h's fingerprint (see Fingerprint).
+func (h Head) Fingerprint() string { return hex.EncodeToString(h.sum[:]) }
+
+// SumOf returns the Sum of the Head an entry was made from (see
+// Entry.Hash); ok is false when e.Hash is not one.
+func SumOf(e *Entry) (sum [sha256.Size]byte, ok bool) {
+	k := keyOf(e)
+	return k.hash, k.prefix >= 0
+}
 
 func hash(b []byte) string {
 	sum := sha256.Sum256(b)
