@@ -28,5 +28,14 @@ func openNoWait(path string) (*os.File, os.FileInfo, error) {
 	return f, fi, nil
 }
 
+// openInputFile opens path as Open does.
+func openInputFile(ctx context.Context, path string) (inputFile, fileInfo, error) {
+	f, fi, err := Open(ctx, path)
+	if err != nil {
+		return nil, fileInfo{}, err
+	}
+	return f, infoOf(fi), nil
+}
+
 // waitWriter does nothing: openNoWait has waited for a writer already.
 func waitWriter(context.Context, *os.File) error { return nil }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sync"
 
 	"synclog/internal/parse"
@@ -37,7 +36,7 @@ var errFallBack = errors.New("scan: the parts do not agree")
 // find less, or nothing): scanParts then returns what can be kept, the
 // file's lines from its start up to the first part cut short, with that
 // part's *parse.Error (fault Changed).
-func scanParts(ctx context.Context, f *os.File, size int64, n int, name string, tr Tracker, year int, o Options) (*sink, parse.Stats, error) {
+func scanParts(ctx context.Context, f io.ReaderAt, size int64, n int, name string, tr Tracker, year int, o Options) (*sink, parse.Stats, error) {
 	bounds, ok := partBounds(f, size, n)
 	if !ok {
 		return nil, parse.Stats{}, errFallBack
@@ -89,7 +88,7 @@ type part struct {
 // partBounds returns the offsets at which each of n parts of the file
 // starts (record starts near even cuts), and size last. ok is false when
 // no record starts near a cut.
-func partBounds(f *os.File, size int64, n int) (bounds []int64, ok bool) {
+func partBounds(f io.ReaderAt, size int64, n int) (bounds []int64, ok bool) {
 	bounds = []int64{0}
 	for k := 1; k < n; k++ {
 		b := recordStart(f, int64(k)*size/int64(n))
@@ -104,7 +103,7 @@ func partBounds(f *os.File, size int64, n int) (bounds []int64, ok bool) {
 // prerollFrom returns where the reader of part k starts: at a record start
 // up to preroll bytes before the part, or at the part itself when there is
 // none (partsAgree then decides).
-func prerollFrom(f *os.File, bounds []int64, k int) int64 {
+func prerollFrom(f io.ReaderAt, bounds []int64, k int) int64 {
 	if k == 0 {
 		return 0
 	}
@@ -117,7 +116,7 @@ func prerollFrom(f *os.File, bounds []int64, k int) int64 {
 
 // scan reads the file from p.from, up to size (until ctx is done), and
 // reports what lies in [start, to) (to < 0: to the end) into p.
-func (p *part) scan(ctx context.Context, f *os.File, size, start, to int64, name string, tr Tracker, year int, o Options) {
+func (p *part) scan(ctx context.Context, f io.ReaderAt, size, start, to int64, name string, tr Tracker, year int, o Options) {
 	sf := &sizedFile{ctx: ctx, f: f, off: p.from, end: size, hook: o.readHook}
 	var r io.Reader = sf
 	if tr != nil {
@@ -206,7 +205,7 @@ func joinParts(parts []part, o *Options) (*sink, parse.Stats) {
 // recordStart returns the offset of the first line at or after off (off
 // itself when it is 0) that starts a record, looking at most 1 MiB ahead,
 // or -1.
-func recordStart(f *os.File, off int64) int64 {
+func recordStart(f io.ReaderAt, off int64) int64 {
 	if off == 0 {
 		return 0
 	}

@@ -92,11 +92,35 @@ func scanSplit(ctx context.Context, src *source, sum *sink, in *summary.Input, o
 	return true, err
 }
 
+// inputFile is an input opened by name: an *os.File, or a regular file's
+// bare descriptor (see openInputFile).
+type inputFile interface {
+	io.ReaderAt
+	io.Closer
+}
+
+// fileInfo is what a scan needs of what stat(2) says of an input file.
+type fileInfo struct {
+	regular bool
+	size    int64      // when regular
+	year    int        // of its modification time
+	id      state.File // when regular
+}
+
+// infoOf returns the fileInfo of fi.
+func infoOf(fi os.FileInfo) fileInfo {
+	i := fileInfo{regular: fi.Mode().IsRegular(), year: fi.ModTime().UTC().Year()}
+	if i.regular {
+		i.size, i.id = fi.Size(), fileID(fi)
+	}
+	return i
+}
+
 // source is an opened input.
 type source struct {
 	name    string      // as reported: the path, or StdinName
 	r       io.Reader   // its raw bytes, through the Tracker if any
-	f       *os.File    // the file; nil for standard input
+	f       inputFile   // the file; nil for standard input
 	relay   io.Closer   // standard input's relay (see RelayStdin); nil if none
 	regular bool        // f is a regular file...
 	size    int64       // ... of this size (else 0)
@@ -118,17 +142,16 @@ func openInput(ctx context.Context, path string, o *Options) (*source, error) {
 			s.r, s.relay = r, r
 		}
 	} else {
-		f, fi, err := Open(ctx, path)
+		f, fi, err := openInputFile(ctx, path)
 		if err != nil {
 			return nil, err
 		}
-		s.f, s.r = f, f
-		if s.regular = fi.Mode().IsRegular(); s.regular {
-			s.size = fi.Size()
+		s.f, s.regular, s.size, s.year, s.id = f, fi.regular, fi.size, fi.year, fi.id
+		if s.regular {
 			s.r = &sizedFile{ctx: ctx, f: f, end: s.size, hook: o.readHook}
-			s.id = fileID(fi)
+		} else {
+			s.r = f.(io.Reader) // an *os.File
 		}
-		s.year = fi.ModTime().UTC().Year()
 	}
 	// A read of a regular file does not wait: its reader looks at ctx
 	// between reads, which costs less than a callback per input.
@@ -197,16 +220,24 @@ func Open(ctx context.Context, path string) (*os.File, os.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, nil, &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
-	}
-	if fi.Mode()&fs.ModeNamedPipe != 0 {
-		if err := waitWriter(ctx, f); err != nil {
-			return nil, nil, err
-		}
+	if err := checkOpened(ctx, f, fi, path); err != nil {
+		return nil, nil, err
 	}
 	return f, fi, nil
+}
+
+// checkOpened refuses f, opened by openNoWait as path, if it is a folder,
+// and waits for a writer if it is a FIFO (see Open). f is closed when it
+// returns an error.
+func checkOpened(ctx context.Context, f *os.File, fi os.FileInfo, path string) error {
+	if fi.IsDir() {
+		f.Close()
+		return &os.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	if fi.Mode()&fs.ModeNamedPipe != 0 {
+		return waitWriter(ctx, f)
+	}
+	return nil
 }
 
 // sizedFile reads a regular file from off up to end, the size it had when
@@ -220,10 +251,13 @@ func Open(ctx context.Context, path string) (*os.File, os.FileInfo, error) {
 // its start). hook, if set, is Options.readHook.
 type sizedFile struct {
 	ctx      context.Context // cancelled: Read returns its error
-	f        *os.File
+	f        io.ReaderAt
 	off, end int64
-	hook     func(f *os.File, off, n int64)
+	hook     func(off, n int64)
 	err      error // the error at the end, once found
+	// pre holds the file's first bytes, read already (see
+	// source.readHead): they are not read again.
+	pre []byte
 }
 
 func (s *sizedFile) Read(p []byte) (int, error) {
@@ -238,8 +272,13 @@ func (s *sizedFile) Read(p []byte) (int, error) {
 		return 0, s.err
 	}
 	p = p[:min(int64(len(p)), s.end-s.off)]
+	if s.off < int64(len(s.pre)) {
+		n := copy(p, s.pre[s.off:])
+		s.off += int64(n)
+		return n, nil
+	}
 	if s.hook != nil {
-		s.hook(s.f, s.off, int64(len(p)))
+		s.hook(s.off, int64(len(p)))
 	}
 	n, err := s.f.ReadAt(p, s.off)
 	s.off += int64(n)
@@ -257,14 +296,29 @@ func (s *sizedFile) Read(p []byte) (int, error) {
 // shrank returns a *parse.ShrinkError when the file is now shorter than
 // end, else orElse.
 func (s *sizedFile) shrank(orElse error) error {
-	fi, err := s.f.Stat()
+	size, err := sizeNow(s.f)
 	if err != nil {
 		return orElse
 	}
-	if fi.Size() < s.end {
-		return &parse.ShrinkError{From: s.end, To: fi.Size()}
+	if size < s.end {
+		return &parse.ShrinkError{From: s.end, To: size}
 	}
 	return orElse
+}
+
+// sizeNow returns the size of the file f now.
+func sizeNow(f io.ReaderAt) (int64, error) {
+	switch f := f.(type) {
+	case interface{ size() (int64, error) }:
+		return f.size()
+	case interface{ Stat() (os.FileInfo, error) }:
+		fi, err := f.Stat()
+		if err != nil {
+			return 0, err
+		}
+		return fi.Size(), nil
+	}
+	return 0, errors.ErrUnsupported
 }
 
 // splittable reports whether s is a plain (not compressed, not tar) file
@@ -290,7 +344,7 @@ func (s *source) plain() bool {
 
 // fingerprintOf returns the fingerprint of the plain file f (see
 // state.Fingerprint), or "" when nothing can be read from it.
-func fingerprintOf(f *os.File) string {
+func fingerprintOf(f io.ReaderAt) string {
 	if head := headOf(f); len(head) > 0 {
 		return state.Fingerprint(head)
 	}
@@ -299,10 +353,40 @@ func fingerprintOf(f *os.File) string {
 
 // headOf returns the first state.FingerprintBytes bytes of the file f, or
 // all of them when it is shorter (nil when none can be read).
-func headOf(f *os.File) []byte {
+func headOf(f io.ReaderAt) []byte {
 	head := make([]byte, state.FingerprintBytes)
 	n, _ := f.ReadAt(head, 0)
 	return head[:n]
+}
+
+// readHead returns the first bytes of src, a regular file read through a
+// sizedFile, up to len(buf) of them, read into buf: the reads of src that
+// follow take them from buf instead of reading them again, until src
+// seeks. buf is not to change until src is done with. It returns nil when
+// src cannot be read so.
+func (s *source) readHead(buf []byte) []byte {
+	f := s.sized()
+	if f == nil || f.off != 0 {
+		return nil
+	}
+	buf = buf[:min(int64(len(buf)), s.size)]
+	n, err := f.f.ReadAt(buf, 0)
+	if err != nil && n < len(buf) {
+		// Let the reads that follow find what went wrong.
+		n = 0
+	}
+	f.pre = buf[:n]
+	return f.pre
+}
+
+// sized returns the sizedFile that src is read through, or nil.
+func (s *source) sized() *sizedFile {
+	r := s.r
+	if p, ok := r.(progressReader); ok {
+		r = p.r
+	}
+	f, _ := r.(*sizedFile)
+	return f
 }
 
 // compressedNames are the endings that promise a compressed file.

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -56,9 +55,9 @@ type Options struct {
 	Shard Shard
 
 	// readHook, set by tests only, is called before n bytes of a regular
-	// file f are read at offset off, so that a test can change the file
+	// file are read at offset off, so that a test can change the file
 	// while it is read.
-	readHook func(f *os.File, off, n int64)
+	readHook func(off, n int64)
 	// preroll, set by tests only, replaces resumePreroll.
 	preroll int64
 }
@@ -268,7 +267,15 @@ type kit struct {
 	op *parse.Opener
 	ex *parse.Extractor
 	pf *parse.Prefetch
+	// head holds the first bytes of a regular file being read (see
+	// source.readHead).
+	head []byte
 }
+
+// headBuffer is how many first bytes of a regular file are read at once
+// when they are needed before it is decoded (see seekPlain): a small file
+// whole, in one read(2).
+const headBuffer = 64 << 10
 
 // Prefetch buffers: a compressed input is decoded up to 4 × 256 KiB ahead.
 const (
@@ -281,6 +288,9 @@ const (
 // the results on done.
 func (r *runner) work(op *parse.Opener) {
 	k := &kit{op: op, ex: parse.NewExtractor(nil, "", r.o.Parse), pf: parse.NewPrefetch(nil, prefetchBuffers, prefetchBufferSize, nil, nil)}
+	if r.o.Resume != nil {
+		k.head = make([]byte, headBuffer)
+	}
 	defer k.pf.Close()
 	for sp := range r.next {
 		batch := make([]result, 0, sp.to-sp.from)

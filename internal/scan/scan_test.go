@@ -432,8 +432,8 @@ func TestShrinkWhileRead(t *testing.T) {
 		t.Fatal(errs)
 	}
 	wantLines := int64(bytes.Count(kept, []byte("\n")))
-	liveRuns(t, dir, log, func(t *testing.T, name string, once *sync.Once) func(*os.File, int64, int64) {
-		return func(f *os.File, off, n int64) {
+	liveRuns(t, dir, log, func(t *testing.T, name string, once *sync.Once) func(int64, int64) {
+		return func(off, n int64) {
 			if off+n > cut {
 				once.Do(func() {
 					if err := os.Truncate(name, cut); err != nil {
@@ -455,7 +455,7 @@ func TestShrinkWhileRead(t *testing.T) {
 // liveRuns writes log to dir/live.log and scans it, once in one piece and
 // once in parts, with the read hook that hook makes for it (called once
 // per run; once is fresh for each), then checks the result with check.
-func liveRuns(t *testing.T, dir string, log []byte, hook func(t *testing.T, name string, once *sync.Once) func(*os.File, int64, int64),
+func liveRuns(t *testing.T, dir string, log []byte, hook func(t *testing.T, name string, once *sync.Once) func(int64, int64),
 	check func(t *testing.T, got map[string]any, errs []error)) {
 	for _, tc := range []struct {
 		name string
@@ -509,8 +509,8 @@ func TestGrowWhileRead(t *testing.T) {
 	}
 	more := bytes.Repeat([]byte("1756106023249\tSync.Resource\tDEBUG\tGET fail 503 https://sync-1-us-west1-g.sync.services.mozilla.com/1.5/1/info/collections\n"+
 		"1756106023250\tSync.Resource\tTRACE\tGET body: server issue: pool exhausted\n"), 1000)
-	liveRuns(t, dir, log, func(t *testing.T, name string, once *sync.Once) func(*os.File, int64, int64) {
-		return func(*os.File, int64, int64) {
+	liveRuns(t, dir, log, func(t *testing.T, name string, once *sync.Once) func(int64, int64) {
+		return func(int64, int64) {
 			once.Do(func() {
 				f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
 				if err == nil {
@@ -556,7 +556,7 @@ func TestShrinkCompressed(t *testing.T) {
 	}
 	cut := int64(b.Len() / 2)
 	var once sync.Once
-	hook := func(_ *os.File, off, n int64) {
+	hook := func(off, n int64) {
 		if off+n > cut {
 			once.Do(func() {
 				if err := os.Truncate(name, cut); err != nil {
