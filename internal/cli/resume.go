@@ -25,15 +25,15 @@ type resumer struct {
 	free *sync.Cond // signalled when an input leaves busy, if one waits
 	wait int        // how many inputs wait in Resume
 	st   *state.State
-	busy map[[sha256.Size]byte]bool   // the first bytes being read
-	ran  map[[sha256.Size]byte]string // entries updated in this run → by which input
+	busy map[[sha256.Size]byte]state.Ref // the first bytes being read → the entry they were found by
+	ran  map[[sha256.Size]byte]string    // entries updated in this run → by which input
 }
 
 func resumerOf(st *state.State) scan.Resumer {
 	if st == nil {
 		return nil
 	}
-	r := &resumer{st: st, busy: make(map[[sha256.Size]byte]bool), ran: make(map[[sha256.Size]byte]string)}
+	r := &resumer{st: st, busy: make(map[[sha256.Size]byte]state.Ref), ran: make(map[[sha256.Size]byte]string)}
 	r.free = sync.NewCond(&r.mu)
 	return r
 }
@@ -42,13 +42,16 @@ func (r *resumer) Resume(head state.Head) (scan.Point, string) {
 	k := head.Sum()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for r.busy[k] {
+	for {
+		if _, ok := r.busy[k]; !ok {
+			break
+		}
 		r.wait++
 		r.free.Wait()
 		r.wait--
 	}
-	r.busy[k] = true
-	e := r.st.FindHead(head)
+	e, ref := r.st.FindRef(head)
+	r.busy[k] = ref
 	if e == nil {
 		return scan.Point{}, ""
 	}
@@ -64,7 +67,7 @@ func (r *resumer) Done(head state.Head, name string, p scan.Point, read bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if read {
-		r.st.UpdateHead(head, name, p.Position(), time.Now())
+		r.st.UpdateRef(head, r.busy[k], name, p.Position(), time.Now())
 		// The entry is head's own now, whatever it was found by.
 		r.ran[k] = name
 	}

@@ -333,7 +333,7 @@ func (e *Extractor) Next() bool {
 // the counts before it, if the Window's edges need them), with err: io.EOF
 // or the read error.
 func (e *Extractor) end(start int64, pre Stats, err error) {
-	if e.rs.on {
+	if e.rs.on && !e.rs.noContext {
 		// For Mark. The line at start is the next one, or the last one,
 		// left for a later run (it is numbered already).
 		next := e.line + 1

@@ -65,7 +65,14 @@ type resumeState struct {
 	wait         int64
 	waitBodyless bool
 	skipped      bool // the last line, without a newline, was left for a later run
+	noContext    bool // Mark leaves Context out (see NoContext)
 }
+
+// NoContext makes Mark leave Context out, until the next Reset: the
+// caller will not read the input on from its Mark without reading it
+// from its start (it is too small for that to be worth it), and so needs
+// no proof of what e held there. Call it after Resume.
+func (e *Extractor) NoContext() { e.rs.noContext = true }
 
 // Resume makes e read its input again from m, where an earlier run
 // stopped (see Extractor.Mark), until the next Reset; call it after

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"synclog/internal/parse"
@@ -24,7 +23,7 @@ import (
 func scanStream(ctx context.Context, src *source, k *kit, sum *sink, in *summary.Input, o Options) (err error) {
 	rs := &resume{r: o.Resume, src: src, preroll: cmp.Or(o.preroll, resumePreroll)}
 	defer func() { rs.finish(in.Path, err) }()
-	if seekPlain(src, in, rs) {
+	if seekPlain(src, k.head, in, rs) {
 		return nil
 	}
 	err = scanDecoded(ctx, src, k, sum, in, rs, o)
@@ -67,11 +66,12 @@ const resumePreroll = 1 << 20
 // that point are found to be the ones read then (else it is read from its
 // start, as a changed log). It reports true when there is nothing to read:
 // the file is the one read to its end then, unchanged.
-func seekPlain(src *source, in *summary.Input, rs *resume) (skip bool) {
+func seekPlain(src *source, buf []byte, in *summary.Input, rs *resume) (skip bool) {
 	if !rs.on() || !src.regular || src.f == nil {
 		return false
 	}
-	head := headOf(src.f)
+	head := src.readHead(buf)
+	head = head[:min(len(head), state.FingerprintBytes)]
 	if len(head) == 0 || parse.Sniff(head) != parse.Plain || isTar(head) {
 		return false
 	}
@@ -106,7 +106,7 @@ func seekPlain(src *source, in *summary.Input, rs *resume) (skip bool) {
 // uncompressed log f that resumes at m starts (a record's first line).
 // ok is false when the read is to start at the beginning: the log is
 // small, or no record starts there.
-func prerollBase(f *os.File, m parse.Mark, preroll int64) (base parse.Mark, ok bool) {
+func prerollBase(f io.ReaderAt, m parse.Mark, preroll int64) (base parse.Mark, ok bool) {
 	if m.Offset <= preroll {
 		return base, false
 	}
@@ -118,17 +118,14 @@ func prerollBase(f *os.File, m parse.Mark, preroll int64) (base parse.Mark, ok b
 }
 
 // seek makes src, a regular file, read from off; it reports false when
-// it cannot (it is not read through a sizedFile).
+// it cannot (it is not read through a sizedFile). What readHead read is
+// read again: the file may have changed since.
 func (s *source) seek(off int64) bool {
-	r := s.r
-	if p, ok := r.(progressReader); ok {
-		r = p.r
+	f := s.sized()
+	if f != nil {
+		f.off, f.err, f.pre = off, nil, nil
 	}
-	f, ok := r.(*sizedFile)
-	if ok {
-		f.off, f.err = off, nil
-	}
-	return ok
+	return f != nil
 }
 
 // prefetch starts pf decoding dec, the decoded src, for v: on the
@@ -321,6 +318,10 @@ func readLog(r io.Reader, ex *parse.Extractor, v *verified, in *summary.Input, r
 		// An uncompressed log may still be written to; a compressed one
 		// is final.
 		ex.Resume(rs.local(rs.from.Mark), format == parse.Plain)
+		if format == parse.Plain && src.regular && src.size <= rs.preroll {
+			// finish would drop it (see there).
+			ex.NoContext()
+		}
 		v.onCommit = func() { rs.commit, rs.committed = ex.Mark(), true }
 	}
 	// A read that starts before the offset counts nothing before it: the

@@ -433,10 +433,25 @@ func (s *State) Find(head []byte) *Entry { return s.FindHead(HeadOf(head)) }
 
 // FindHead is Find, for a head hashed already.
 func (s *State) FindHead(h Head) *Entry {
-	if i := s.findSum(h.b, h.sum); i >= 0 {
-		return &s.Entries[i]
+	e, _ := s.FindRef(h)
+	return e
+}
+
+// Ref names the entry that FindRef found for a head, or says that it found
+// none, so that UpdateRef need not look for it again.
+type Ref struct {
+	k  key
+	ok bool
+}
+
+// FindRef is FindHead, and returns a Ref of what it found.
+func (s *State) FindRef(h Head) (*Entry, Ref) {
+	i := s.findSum(h.b, h.sum)
+	if i < 0 {
+		return nil, Ref{}
 	}
-	return nil
+	e := &s.Entries[i]
+	return e, Ref{k: keyOf(e), ok: true}
 }
 
 // findSum returns the index of the entry Find returns for head, cut to
@@ -547,15 +562,36 @@ func (s *State) Update(head []byte, name string, at Position, now time.Time) str
 
 // UpdateHead is Update, for a head hashed already.
 func (s *State) UpdateHead(h Head, name string, at Position, now time.Time) string {
-	head, full := h.b, h.sum
+	return s.put(s.findSum(h.b, h.sum), h, name, at, now)
+}
+
+// UpdateRef is UpdateHead, for a head that FindRef found r for: it
+// replaces the entry with h's own fingerprint, if there is one, else the
+// one r names, if it is still there, else it adds one. Unlike UpdateHead,
+// it does not look for an entry of a shorter first part of h again: one
+// made since FindRef (by another input that shares it) is left as it is.
+func (s *State) UpdateRef(h Head, r Ref, name string, at Position, now time.Time) string {
+	x := s.indexed()
+	i, ok := x.at[key{int64(len(h.b)), h.sum}]
+	if !ok && r.ok {
+		i, ok = x.at[r.k]
+	}
+	if !ok {
+		i = -1
+	}
+	return s.put(i, h, name, at, now)
+}
+
+// put replaces entry i (-1: adds one) with the entry of h, read up to at
+// under name at time now, and returns its Hash.
+func (s *State) put(i int, h Head, name string, at Position, now time.Time) string {
 	e := Entry{
-		Prefix:   int64(len(head)),
+		Prefix:   int64(len(h.b)),
 		Hash:     h.Fingerprint(),
 		Position: at,
 		Name:     name,
 		Seen:     now.UTC(),
 	}
-	i := s.findSum(head, full)
 	x := s.indexed()
 	if i < 0 {
 		s.Entries = append(s.Entries, e)

@@ -678,3 +678,49 @@ func TestLoadSaved(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateRef: UpdateRef replaces the entry FindRef found (the entry of
+// the file when it was shorter) or the one with the head's own
+// fingerprint, never leaves two entries with one fingerprint, and adds an
+// entry when the one found has been replaced since.
+func TestUpdateRef(t *testing.T) {
+	log := logText("", 6000, "a")
+	s := &State{}
+	short, grown := HeadOf(log[:100]), HeadOf(log)
+
+	e, ref := s.FindRef(short)
+	if e != nil || ref.ok {
+		t.Fatalf("FindRef in an empty state = %+v, %+v", e, ref)
+	}
+	s.UpdateRef(short, ref, "sync.log", Position{Offset: 100, Lines: 1}, t0)
+
+	// The file grew: found by its first 100 bytes, and replaced.
+	e, ref = s.FindRef(grown)
+	if e == nil || e.Offset != 100 {
+		t.Fatalf("FindRef(grown) = %+v, want the 100-byte entry", e)
+	}
+	s.UpdateRef(grown, ref, "sync.log", Position{Offset: 5000, Lines: 50}, t0)
+	if len(s.Entries) != 1 || s.Entries[0].Hash != grown.Fingerprint() || s.Entries[0].Offset != 5000 {
+		t.Fatalf("entries after the grown file's update = %+v, want its entry alone", s.Entries)
+	}
+
+	// A stale Ref (nothing found then) with the head's own entry there
+	// now: that entry is replaced, not doubled.
+	s.UpdateRef(grown, Ref{}, "sync.log.1", Position{Offset: 6000, Lines: 60}, t0)
+	if len(s.Entries) != 1 || s.Entries[0].Offset != 6000 || s.Entries[0].Name != "sync.log.1" {
+		t.Fatalf("entries after a second update = %+v, want one at 6000", s.Entries)
+	}
+
+	// The entry found was replaced since by another input's: a new one
+	// is added, the other input's is kept.
+	other := HeadOf(logText("", 6000, "b"))
+	_, ref = s.FindRef(grown)
+	s.UpdateRef(other, Ref{}, "other.log", Position{Offset: 10, Lines: 1}, t0)
+	s.Entries[0].Hash = other.Fingerprint() // stand in for a replaced entry
+	s.idx = nil
+	tiny := HeadOf(log[:50])
+	s.UpdateRef(tiny, ref, "tiny.log", Position{Offset: 50, Lines: 1}, t0)
+	if e := s.FindHead(tiny); e == nil || e.Name != "tiny.log" || len(s.Entries) != 3 {
+		t.Fatalf("after a stale Ref: Find(tiny) = %+v, %d entries; want tiny.log among 3", e, len(s.Entries))
+	}
+}
